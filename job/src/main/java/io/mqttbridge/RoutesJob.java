@@ -1,0 +1,5 @@
+package io.mqttbridge;
+
+public final class RoutesJob {
+    public static void main(String[] args) {}
+}

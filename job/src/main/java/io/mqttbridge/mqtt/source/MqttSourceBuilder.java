@@ -1,0 +1,73 @@
+package io.mqttbridge.mqtt.source;
+
+import io.mqttbridge.mqtt.MqttOptions;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * Builder of {@link MqttSource}. Every setter writes an option of {@link MqttOptions} into one
+ * {@link Configuration}, so the DataStream API and the 'mqtt' table share one config model.
+ *
+ * <p>CONTRACT STUB - implemented by the source work package. Keep these signatures.
+ */
+@PublicEvolving
+public final class MqttSourceBuilder<T> {
+
+    private final Configuration options = new Configuration();
+    private MqttMessageDeserializer<T> deserializer;
+
+    MqttSourceBuilder() {}
+
+    public MqttSourceBuilder<T> setServerUri(String serverUri) {
+        return setOption(MqttOptions.SERVER_URI, serverUri);
+    }
+
+    /** One or more topic filters (each may also be a comma-separated list). */
+    public MqttSourceBuilder<T> setTopicFilters(String... filters) {
+        return setOption(MqttOptions.TOPIC_FILTER, String.join(",", filters));
+    }
+
+    public MqttSourceBuilder<T> setSharedGroup(String group) {
+        return setOption(MqttOptions.SHARED_GROUP, group);
+    }
+
+    public MqttSourceBuilder<T> setSubscribers(int subscribers) {
+        return setOption(MqttOptions.SUBSCRIBERS, subscribers);
+    }
+
+    public MqttSourceBuilder<T> setClientIdPrefix(String prefix) {
+        return setOption(MqttOptions.CLIENT_ID_PREFIX, prefix);
+    }
+
+    public MqttSourceBuilder<T> setQos(int qos) {
+        return setOption(MqttOptions.QOS, qos);
+    }
+
+    public MqttSourceBuilder<T> setAckMode(MqttOptions.AckMode ackMode) {
+        return setOption(MqttOptions.ACK_MODE, ackMode);
+    }
+
+    /** Any option of {@link MqttOptions}. */
+    public <V> MqttSourceBuilder<T> setOption(ConfigOption<V> option, V value) {
+        options.set(option, value);
+        return this;
+    }
+
+    /** All options at once, e.g. the validated options of a table. */
+    public MqttSourceBuilder<T> setConfiguration(ReadableConfig config) {
+        options.addAll(Configuration.fromMap(config.toMap()));
+        return this;
+    }
+
+    public MqttSourceBuilder<T> setDeserializer(MqttMessageDeserializer<T> deserializer) {
+        this.deserializer = deserializer;
+        return this;
+    }
+
+    public MqttSource<T> build() {
+        throw new UnsupportedOperationException("MqttSource is not implemented yet");
+    }
+}

@@ -38,6 +38,11 @@ public final class RoutesRunner {
     private static final Pattern FACTORY_FAILURE =
             Pattern.compile("Unable to create a (?:source for reading|sink for writing) table '(?:[^']*\\.)?([^'.]+)'");
 
+    /** SET 'key' = 'value' (quotes optional, '' escapes), as in the SQL client. */
+    private static final Pattern SET = Pattern.compile(
+            "(?is)^SET\\s+(?:'((?:[^']|'')+)'|([\\w.\\-]+))\\s*=\\s*(?:'((?:[^']|'')*)'|(\\S+))$");
+    private static final Pattern RESET = Pattern.compile("(?is)^RESET\\s+(?:'((?:[^']|'')+)'|([\\w.\\-]+))$");
+
     private RoutesRunner() {}
 
     /** Submits the job and returns without waiting for it to finish (TableResult#getJobClient). */
@@ -97,7 +102,9 @@ public final class RoutesRunner {
                             + " together as one job", null);
                 }
                 try {
-                    if (keyword.equals("INSERT")) {
+                    if (keyword.equals("SET") || keyword.equals("RESET")) {
+                        configure(statement);
+                    } else if (keyword.equals("INSERT")) {
                         onInsert.accept(statement);
                         inserts.add(statement);
                     } else {
@@ -126,6 +133,23 @@ public final class RoutesRunner {
             } catch (RuntimeException e) {
                 throw locate(insert, e);
             }
+        }
+
+        /** The table environment's executeSql does not take SET (only the SQL client does). */
+        private void configure(RoutesStatement statement) {
+            Matcher set = SET.matcher(statement.sql());
+            Matcher reset = RESET.matcher(statement.sql());
+            if (set.matches()) {
+                tEnv.getConfig().set(unquote(set.group(1), set.group(2)), unquote(set.group(3), set.group(4)));
+            } else if (reset.matches()) {
+                tEnv.getConfig().getConfiguration().removeKey(unquote(reset.group(1), reset.group(2)));
+            } else {
+                throw statement.error("expected SET 'key' = 'value' or RESET 'key'", null);
+            }
+        }
+
+        private static String unquote(String quoted, String plain) {
+            return quoted != null ? quoted.replace("''", "'") : plain;
         }
 
         private void rememberTable(RoutesStatement statement) {

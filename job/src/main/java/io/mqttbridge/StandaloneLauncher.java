@@ -63,6 +63,7 @@ final class StandaloneLauncher {
         if (System.getProperty("log4j.configurationFile") == null && System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j.configurationFile", LOG_CONFIG);
         }
+        System.setProperty(io.mqttbridge.routes.RoutesCommand.JOB_JAR_PROPERTY, jar.toAbsolutePath().toString());
         // The platform loader as parent: the job's classes must come from the new loader, next to Flink.
         URLClassLoader loader = new URLClassLoader("mqtt-bridge", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);

@@ -4,6 +4,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -11,6 +12,7 @@ import org.apache.flink.table.api.TableResult;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
@@ -24,6 +26,13 @@ public final class RoutesCommand {
 
     /** Read relative to the working directory when the job runs locally and no file is given. */
     public static final Path DEFAULT_CHECKPOINT_CONFIG = Path.of("checkpoints-config", "config.yaml");
+
+    /**
+     * Set by the standalone launcher to the job jar: Flink's JobManager resolves a job without jars
+     * through the system class loader, which under {@code java -jar} holds no Flink. Submitting the job
+     * jar as the job's jar gives it a class loader under the launcher's, as on a session cluster.
+     */
+    public static final String JOB_JAR_PROPERTY = "mqttbridge.job-jar";
 
     private RoutesCommand() {}
 
@@ -95,6 +104,10 @@ public final class RoutesCommand {
         if (file != null) {
             configuration.addAll(FlinkConfigFile.load(file));
             err.println("mqtt-bridge: Flink configuration from " + file);
+        }
+        String jobJar = System.getProperty(JOB_JAR_PROPERTY);
+        if (local && jobJar != null) {
+            configuration.set(PipelineOptions.JARS, List.of(Path.of(jobJar).toUri().toString()));
         }
         arguments.overrides().forEach((key, value) ->
                 configuration.set(ConfigOptions.key(key).stringType().noDefaultValue(), value));

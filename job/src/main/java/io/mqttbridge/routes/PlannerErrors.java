@@ -23,7 +23,8 @@ final class PlannerErrors {
     private PlannerErrors() {}
 
     static RoutesException locate(RoutesStatement statement, Throwable error) {
-        String message = describe(error);
+        // Flink prefixes the cause's message with the same sentence again ("SQL validation failed. SQL validation failed.").
+        String message = describe(error).replaceAll("([^.\\n]{4,}\\.\\s)\\1+", "$1");
         Matcher m = POSITION.matcher(message);
         int[] location = null;
         StringBuilder rewritten = new StringBuilder();

@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -36,6 +37,9 @@ import java.util.stream.Collectors;
  */
 @PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
+
+    /** Name of the listener clients use. */
+    private static final String CLIENT_LISTENER = "LOCAL";
 
     private static final long START_TIMEOUT_SECONDS = 60;
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
@@ -80,12 +84,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             String controller = nodes.controllerListenerName().value();
             cluster =
                     new KafkaClusterTestKit.Builder(nodes)
-                            // The test kit binds every listener to a free port on localhost. The
-                            // client listener gets the requested port on 127.0.0.1 instead; the
-                            // controller keeps its pre-bound free port (the quorum voters name it).
+                            // The test kit pre-binds its broker and controller listeners to free
+                            // ports on localhost and uses those sockets whatever port a listener
+                            // names. Clients get a listener of their own, bound to the requested
+                            // port on 127.0.0.1; the kit's listeners stay for broker-internal use.
                             .setConfigProp(
                                     "listeners",
-                                    broker + "://127.0.0.1:" + port + "," + controller + "://localhost:0")
+                                    broker + "://localhost:0," + controller + "://localhost:0,"
+                                            + CLIENT_LISTENER + "://127.0.0.1:" + port)
+                            .setConfigProp(
+                                    "listener.security.protocol.map",
+                                    broker + ":PLAINTEXT," + controller + ":PLAINTEXT," + CLIENT_LISTENER + ":PLAINTEXT")
                             .setConfigProp("auto.create.topics.enable", "true")
                             .setConfigProp("num.partitions", "1")
                             .setConfigProp("offsets.topic.replication.factor", "1")
@@ -99,9 +108,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.format();
             cluster.startup();
             waitForReadyBrokers(cluster);
-            // The test kit names the host "localhost"; the listener is bound to 127.0.0.1 only.
-            String bound = cluster.bootstrapServers();
-            return new EmbeddedKafka(cluster, "127.0.0.1:" + bound.substring(bound.lastIndexOf(':') + 1));
+            int bound = cluster.brokers().values().iterator().next().boundPort(new ListenerName(CLIENT_LISTENER));
+            return new EmbeddedKafka(cluster, "127.0.0.1:" + bound);
         } catch (Exception e) {
             closeQuietly(cluster);
             if (e instanceof InterruptedException) {

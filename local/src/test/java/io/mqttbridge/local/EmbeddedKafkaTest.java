@@ -76,6 +76,11 @@ class EmbeddedKafkaTest {
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port, dir.resolve("kafka"))) {
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+            // Something really listens there: the port is taken now.
+            assertThatThrownBy(() -> new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()).close())
+                    .isInstanceOf(java.net.BindException.class);
+            kafka.createTopic("on-fixed-port", 1);
+            assertThat(kafka.topics()).contains("on-fixed-port");
         }
     }
 

@@ -14,8 +14,13 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -37,6 +42,8 @@ import java.util.stream.Collectors;
  */
 @PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     /** Name of the listener clients use. */
     private static final String CLIENT_LISTENER = "LOCAL";
@@ -105,7 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                             .setConfigProp("group.initial.rebalance.delay.ms", "0")
                             .setDeleteOnClose(true)
                             .build();
-            cluster.format();
+            format(cluster);
             cluster.startup();
             waitForReadyBrokers(cluster);
             int bound = cluster.brokers().values().iterator().next().boundPort(new ListenerName(CLIENT_LISTENER));
@@ -119,6 +126,26 @@ public final class EmbeddedKafka implements AutoCloseable {
                     "Kafka did not start on 127.0.0.1:" + port
                             + (port != 0 ? " (is the port already in use?)" : "") + ": " + e,
                     e);
+        }
+    }
+
+    /**
+     * Formats the storage. Kafka's formatter prints to {@code System.out}, which the local stack
+     * keeps for its READY and SUMMARY lines: the text goes to the log instead. Nothing else runs
+     * while a broker starts, so swapping the stream for a moment is safe.
+     */
+    private static void format(KafkaClusterTestKit cluster) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            cluster.format();
+        } finally {
+            System.setOut(stdout);
+            String text = captured.toString(StandardCharsets.UTF_8).trim();
+            if (!text.isEmpty()) {
+                LOG.info("{}", text);
+            }
         }
     }
 

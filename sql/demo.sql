@@ -8,8 +8,8 @@
 --          the MQTT topic added to the value.
 --
 -- Both routes read one MQTT table, so they share one subscription: two subscriber connections in
--- the shared group 'demo'. ${env:...} values come from ./run-local (they follow its port options);
--- the defaults fit a stack started without options.
+-- the shared group 'demo'. MQTT_URI and KAFKA_BOOTSTRAP are set by ./run-local (they follow its
+-- port options); the defaults after :- fit a stack started without options.
 
 CREATE TABLE vehicle_battery_mqtt (
   vehicle         STRING,

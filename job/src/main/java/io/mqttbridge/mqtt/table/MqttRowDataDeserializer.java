@@ -6,6 +6,7 @@ import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.SimpleCounter;
@@ -15,7 +16,9 @@ import org.apache.flink.table.data.utils.JoinedRowData;
 import org.apache.flink.util.Collector;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Decodes the payload of an MQTT message with the table's format ({@code 'format'}) into the
@@ -40,6 +43,9 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
     private final TypeInformation<RowData> producedType;
 
     private transient Counter payloadsSkipped;
+    /** Rows of the message being decoded; formats emit one row per call or fresh rows. */
+    private transient List<RowData> decoded;
+    private transient Collector<RowData> decodedCollector;
 
     MqttRowDataDeserializer(
             DeserializationSchema<RowData> payloadDecoder,
@@ -62,29 +68,57 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
 
     @Override
     public void deserialize(MqttMessage message, Collector<RowData> out) throws IOException {
-        RowCollector rows = new RowCollector(message, out);
+        // Decode completely before emitting: formats catch what happens inside their collect() call
+        // (json with ignore-parse-errors swallows any Throwable), so a failure of the operators after
+        // the source would be hidden or reported as a decoding error.
+        if (decoded == null) {
+            decoded = new ArrayList<>(1);
+            decodedCollector = new ListCollector<>(decoded);
+        }
+        decoded.clear();
         try {
-            payloadDecoder.deserialize(message.payload(), rows);
-        } catch (DownstreamFailure e) {
-            // not a decoding problem: an operator chained after the source failed
-            throw e.getCause();
+            payloadDecoder.deserialize(message.payload(), decodedCollector);
         } catch (IOException | RuntimeException e) {
+            decoded.clear();
             throw new IOException(
                     "Cannot decode the payload of the MQTT message on "
                             + message.describe()
                             + " with format '"
                             + format
                             + "': "
-                            + e.getMessage()
-                            + ". Fix the publisher, or let the format skip such payloads "
+                            + sentence(e.getMessage())
+                            + " Fix the publisher, or let the format skip such payloads "
                             + "(e.g. 'json.ignore-parse-errors' = 'true'; skipped payloads are counted in "
+                            + "the metric "
                             + PAYLOADS_SKIPPED
                             + ").",
                     e);
         }
-        if (rows.emitted == 0) {
+        // json with ignore-parse-errors collects null for a payload it gave up on
+        decoded.removeIf(Objects::isNull);
+        if (decoded.isEmpty()) {
             skippedCounter().inc();
+            return;
         }
+        for (RowData physical : decoded) {
+            out.collect(withMetadata(physical, message));
+        }
+        decoded.clear();
+    }
+
+    private static String sentence(String text) {
+        return text == null ? "(no detail)." : text.endsWith(".") ? text : text + ".";
+    }
+
+    private RowData withMetadata(RowData physical, MqttMessage message) {
+        if (metadata.length == 0) {
+            return physical;
+        }
+        GenericRowData meta = new GenericRowData(metadata.length);
+        for (int i = 0; i < metadata.length; i++) {
+            meta.setField(i, metadata[i].read(message, properties));
+        }
+        return new JoinedRowData(physical.getRowKind(), physical, meta);
     }
 
     @Override
@@ -99,52 +133,5 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
             payloadsSkipped = new SimpleCounter();
         }
         return payloadsSkipped;
-    }
-
-    /** Appends the metadata of the message to every row the format produces. */
-    private final class RowCollector implements Collector<RowData> {
-        private final MqttMessage message;
-        private final Collector<RowData> out;
-        private int emitted;
-
-        RowCollector(MqttMessage message, Collector<RowData> out) {
-            this.message = message;
-            this.out = out;
-        }
-
-        @Override
-        public void collect(RowData physical) {
-            emitted++;
-            RowData row = physical;
-            if (metadata.length > 0) {
-                GenericRowData meta = new GenericRowData(metadata.length);
-                for (int i = 0; i < metadata.length; i++) {
-                    meta.setField(i, metadata[i].read(message, properties));
-                }
-                row = new JoinedRowData(physical.getRowKind(), physical, meta);
-            }
-            try {
-                out.collect(row);
-            } catch (RuntimeException e) {
-                throw new DownstreamFailure(e);
-            }
-        }
-
-        @Override
-        public void close() {}
-    }
-
-    /** Carries a failure of the operators after the source through the format's deserialize call. */
-    private static final class DownstreamFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        DownstreamFailure(RuntimeException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized RuntimeException getCause() {
-            return (RuntimeException) super.getCause();
-        }
     }
 }

@@ -1,0 +1,197 @@
+package io.mqttbridge.tests.cluster;
+
+import io.mqttbridge.local.EmbeddedHiveMq;
+import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.routes.FlinkConfigFile;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shaded job jar on a real Flink session cluster of separate JVMs: submitted with {@code flink
+ * run}, it moves a numbered sequence from MQTT to Kafka; its TaskManager is SIGKILLed mid-stream
+ * and replaced, the job recovers from its last checkpoint, and no number is missing.
+ *
+ * <p>This is what a MiniCluster cannot show: the jar's merged service files (the 'mqtt' and 'kafka'
+ * factories are found), nothing it needs missing and no Flink classes bundled that clash with the
+ * cluster's, the shipped checkpoints-config on a cluster, and the Prometheus reporter of a
+ * TaskManager exposing the connector's metrics.
+ */
+class ClusterRecoveryITCase {
+
+    private static final long COUNT = 3_000;
+    private static final int PER_SECOND = 150;
+    private static final String TOPIC = "numbers";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void jobJarSurvivesTaskManagerKillWithoutLosingANumber(@TempDir Path tmp) throws Exception {
+        Path jar = StandaloneFlinkCluster.jobJar();
+        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(
+                StandaloneFlinkCluster.repository().resolve("checkpoints-config/config.yaml")));
+        settings.put("execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString());
+        settings.put("execution.checkpointing.savepoint-dir", tmp.resolve("savepoints").toUri().toString());
+
+        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
+                StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings)) {
+            kafka.createTopic(TOPIC, 1);
+
+            long t0 = System.nanoTime();
+            flink.startJobManager();
+            FlinkProcess taskManager = flink.startTaskManager();
+            flink.await(() -> flink.registeredTaskManagers() == 1, Duration.ofSeconds(90), "a JobManager with one TaskManager");
+            long clusterStart = millisSince(t0);
+
+            long t1 = System.nanoTime();
+            FlinkProcess cli = flink.flinkCli(
+                    List.of("run", "--detached", jar.toString(), "--routes", resource("cluster/numbers-to-kafka.sql").toString()),
+                    Map.of("MQTT_URI", mqtt.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers()),
+                    Duration.ofSeconds(120));
+            assertThat(cli.process.exitValue()).as("flink run exit code; output:\n%s", cli.output()).isZero();
+            long submission = millisSince(t1);
+            flink.await(flink::allTasksRunning, Duration.ofSeconds(90), "every task of the job RUNNING");
+            long deployed = millisSince(t1);
+
+            try (NumbersInKafka numbers = new NumbersInKafka(kafka.bootstrapServers());
+                    NumberPublisher publisher = new NumberPublisher(mqtt.serverUri(), "numbers/device-1", COUNT, PER_SECOND)) {
+                waitUntilSubscribed(mqtt, numbers, flink);
+                publisher.start();
+
+                // Mid-stream: enough has flowed for checkpoints to have completed and acks to have gone out.
+                flink.await(() -> numbers.poll().size() >= COUNT / 5, Duration.ofSeconds(90), COUNT / 5 + " numbers in Kafka");
+                long publishedAtKill = publisher.published();
+                long tKill = System.nanoTime();
+                taskManager.kill();
+                assertThat(taskManager.process.isAlive()).isFalse();
+                flink.startTaskManager();
+
+                flink.await(() -> numbers.poll().higher(publishedAtKill) != null, Duration.ofSeconds(120),
+                        () -> "a number published after the kill (> " + publishedAtKill + ") to reach Kafka; job "
+                                + flink.jobState() + ", exceptions: " + flink.jobExceptions());
+                long recovery = millisSince(tKill);
+                flink.await(publisher::done, Duration.ofSeconds(120), "the publisher to send all " + COUNT);
+                flink.await(() -> numbers.poll().size() == COUNT, Duration.ofSeconds(120),
+                        () -> "all " + COUNT + " numbers in Kafka; missing: " + numbers.missing(COUNT));
+
+                assertThat(numbers.poll()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
+                assertThat(flink.jobState()).isEqualTo("RUNNING");
+
+                String metrics = flink.scrapeTaskManagerMetrics();
+                assertThat(metrics).contains("mqtt_messagesReceived", "mqtt_acksSent", "mqtt_connectionsUp", "mqtt_acksPending", "mqtt_reconnects");
+
+                System.out.printf("cluster: jar %.1f MB; cluster start %d ms; flink run %d ms (tasks running after %d ms);"
+                                + " recovery after SIGKILL %d ms (kill at number %d); %d records for %d numbers (%d duplicates)%n",
+                        Files.size(jar) / 1e6, clusterStart, submission, deployed, recovery, publishedAtKill,
+                        numbers.records, COUNT, numbers.records - COUNT);
+            }
+        }
+    }
+
+    /** Publishes probes (negative numbers) until one reaches Kafka: the route's shared subscription exists. */
+    private static void waitUntilSubscribed(EmbeddedHiveMq mqtt, NumbersInKafka numbers, StandaloneFlinkCluster flink) throws Exception {
+        long[] probes = {0};
+        Mqtt5BlockingClient client = MqttClient.builder()
+                .useMqttVersion5().identifier("probe").serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
+        client.connect();
+        try {
+            flink.await(() -> {
+                client.publishWith().topic("numbers/probe").qos(MqttQos.AT_LEAST_ONCE)
+                        .payload(("{\"n\":" + (-1 - probes[0]++) + "}").getBytes(StandardCharsets.UTF_8)).send();
+                numbers.poll();
+                return numbers.probes > 0;
+            }, Duration.ofSeconds(90), () -> "a probe message through the route (is it subscribed?); job exceptions: " + flink.jobExceptions());
+        } finally {
+            client.disconnect();
+        }
+    }
+
+    private static Path resource(String name) throws URISyntaxException {
+        return Path.of(ClusterRecoveryITCase.class.getClassLoader().getResource(name).toURI());
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    /** The numbers in the Kafka topic (read from the beginning; probes counted apart). */
+    private static final class NumbersInKafka implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final TreeSet<Long> numbers = new TreeSet<>();
+        long records;
+        long probes;
+
+        NumbersInKafka(String bootstrapServers) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumer = new KafkaConsumer<>(props);
+            List<TopicPartition> partition = List.of(new TopicPartition(TOPIC, 0));
+            consumer.assign(partition);
+            consumer.seekToBeginning(partition);
+        }
+
+        TreeSet<Long> poll() {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                long n;
+                try {
+                    JsonNode value = JSON.readTree(record.value());
+                    n = value.get("n").asLong();
+                } catch (Exception e) {
+                    throw new AssertionError("Unexpected Kafka record: " + new String(record.value()), e);
+                }
+                if (n < 0) {
+                    probes++;
+                } else {
+                    records++;
+                    numbers.add(n);
+                }
+            }
+            return numbers;
+        }
+
+        String missing(long count) {
+            List<Long> missing = new ArrayList<>();
+            for (long n = 1; n <= count && missing.size() < 20; n++) {
+                if (!numbers.contains(n)) {
+                    missing.add(n);
+                }
+            }
+            return missing + (missing.size() == 20 ? "..." : "");
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+}

@@ -103,6 +103,10 @@ class ClusterRecoveryITCase {
 
                 assertThat(numbers.poll()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
                 assertThat(flink.jobState()).isEqualTo("RUNNING");
+                // recovered from a checkpoint, not started afresh
+                JsonNode restored = flink.rest("/jobs/" + flink.jobId() + "/checkpoints").path("latest").path("restored");
+                assertThat(restored.isObject()).as("latest.restored of the job's checkpoints: %s", restored).isTrue();
+                assertThat(restored.path("is_savepoint").asBoolean()).isFalse();
 
                 String metrics = flink.scrapeTaskManagerMetrics();
                 assertThat(metrics).contains("mqtt_messagesReceived", "mqtt_acksSent", "mqtt_connectionsUp", "mqtt_acksPending", "mqtt_reconnects");

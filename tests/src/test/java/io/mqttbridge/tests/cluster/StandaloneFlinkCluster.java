@@ -146,8 +146,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     FlinkProcess startJobManager() throws IOException {
+        // A reporter port of its own (a dynamic property, as bin/jobmanager.sh passes them): the
+        // configured one belongs to the TaskManagers.
         return track(FlinkProcess.start("jobmanager", folder, classPath, confDir,
-                List.of("-Xmx384m", "-Xms128m"), JOB_MANAGER_MAIN, List.of("--configDir", confDir.toString()), Map.of()));
+                List.of("-Xmx384m", "-Xms128m"), JOB_MANAGER_MAIN,
+                List.of("--configDir", confDir.toString(), "-Dmetrics.reporter.prom.port=" + MosquittoBroker.freePort()), Map.of()));
     }
 
     /** JVM sizes as bin/taskmanager.sh derives them from the memory settings above. */

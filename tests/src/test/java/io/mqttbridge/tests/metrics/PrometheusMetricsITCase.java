@@ -1,0 +1,143 @@
+package io.mqttbridge.tests.metrics;
+
+import io.mqttbridge.local.EmbeddedHiveMq;
+import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.routes.RoutesFile;
+import io.mqttbridge.routes.RoutesRunner;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A running route job with Flink's Prometheus reporter enabled, as k8s/flink-deployment.yaml enables
+ * it: the endpoint serves the MQTT source's metrics (connections, messages received, acks pending and
+ * sent, reconnects) and the Kafka sink's, with values that match what flowed.
+ */
+class PrometheusMetricsITCase {
+
+    private static final int PROMETHEUS_PORT = freePort();
+    private static final int MESSAGES = 100;
+    private static final int SUBSCRIBERS = 2;
+
+    /** Every metric of the source, by its Prometheus name (the scope of an operator, then the 'mqtt' group). */
+    static final String MQTT = "flink_taskmanager_job_task_operator_mqtt_";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(reporterConfiguration())
+                    .build());
+
+    private static Configuration reporterConfiguration() {
+        Configuration conf = new Configuration();
+        conf.setString("metrics.reporter.prom.factory.class", PrometheusReporterFactory.class.getName());
+        conf.setString("metrics.reporter.prom.port", String.valueOf(PROMETHEUS_PORT));
+        return conf;
+    }
+
+    @Test
+    void prometheusEndpointServesTheConnectorMetricsOfARunningJob(@TempDir Path tmp) throws Exception {
+        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
+            kafka.createTopic("readings", 1);
+            Path routes = Files.writeString(tmp.resolve("routes.sql"), String.join("\n",
+                    "CREATE TABLE readings (v INT) WITH ('connector' = 'mqtt', 'server-uri' = '${env:MQTT_URI}',",
+                    "  'topic-filter' = 'sensors/+', 'shared-group' = 'metrics-test', 'subscribers' = '" + SUBSCRIBERS + "',",
+                    "  'qos' = '1', 'format' = 'json');",
+                    "CREATE TABLE readings_out (v INT) WITH ('connector' = 'kafka', 'topic' = 'readings',",
+                    "  'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP}', 'format' = 'json',",
+                    "  'sink.delivery-guarantee' = 'at-least-once');",
+                    "INSERT INTO readings_out SELECT v FROM readings;"));
+            Configuration conf = new Configuration();
+            conf.setString("execution.checkpointing.interval", "200 ms");
+            conf.setString("parallelism.default", "2");
+            JobClient job = RoutesRunner.execute(
+                            StreamExecutionEnvironment.getExecutionEnvironment(conf),
+                            RoutesFile.load(routes, Map.of("MQTT_URI", mqtt.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers())))
+                    .getJobClient().orElseThrow();
+            try {
+                // connectionsUp counts a connection once its subscription is acknowledged: nothing published after is lost
+                PrometheusScrape connected = awaitScrape(s -> s.sum(MQTT + "connectionsUp") == SUBSCRIBERS, "both subscriber connections up");
+                assertThat(connected.sum(MQTT + "messagesReceived")).isZero();
+
+                Mqtt5BlockingClient publisher = MqttClient.builder().useMqttVersion5().identifier("metrics-publisher")
+                        .serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
+                publisher.connect();
+                for (int i = 0; i < MESSAGES; i++) {
+                    publisher.publishWith().topic("sensors/s-" + (i % 5)).qos(MqttQos.AT_LEAST_ONCE)
+                            .payload(("{\"v\":" + i + "}").getBytes(StandardCharsets.UTF_8)).send();
+                }
+                publisher.disconnect();
+
+                // acks go out when the checkpoint covering the messages completes
+                PrometheusScrape done = awaitScrape(
+                        s -> s.sum(MQTT + "acksSent") == MESSAGES && s.sum(MQTT + "acksPending") == 0, "all acks sent");
+                Files.writeString(Path.of("target", "prometheus-scrape.txt"), done.text);
+
+                assertThat(done.sum(MQTT + "messagesReceived")).isEqualTo(MESSAGES);
+                assertThat(done.samples(MQTT + "messagesReceived")).isEqualTo(2); // one per source subtask
+                assertThat(done.sum(MQTT + "connectionsUp")).isEqualTo(SUBSCRIBERS);
+                assertThat(done.sum(MQTT + "reconnects")).isZero();
+                assertThat(done.sum(MQTT + "acksIgnored")).isZero();
+                // the Kafka sink: records sent and failures (Flink's sink writer metrics)
+                assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend")).as(done.names("Send").toString()).isEqualTo(MESSAGES);
+                assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSendErrors")).isZero();
+                assertThat(done.samples("flink_taskmanager_job_task_operator_currentSendTime")).isEqualTo(2);
+                assertThat(done.sum(MQTT.replace("mqtt_", "deserializer_numPayloadsSkipped"))).isZero();
+                assertThat(kafka.endOffset("readings")).isEqualTo(MESSAGES);
+            } finally {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static PrometheusScrape awaitScrape(java.util.function.Predicate<PrometheusScrape> done, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        PrometheusScrape last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = PrometheusScrape.of(PROMETHEUS_PORT);
+                if (done.test(last)) {
+                    return last;
+                }
+            } catch (IOException e) {
+                // the reporter starts with the first TaskManager metrics
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("Gave up waiting for " + what + "; mqtt metrics: "
+                + (last == null ? "(no scrape)" : last.names("mqtt") + "\n" + last.text.lines().filter(l -> l.contains("_mqtt_")).reduce("", (a, b) -> a + b + "\n")));
+    }
+
+    private static int freePort() {
+        try {
+            return MosquittoBroker.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

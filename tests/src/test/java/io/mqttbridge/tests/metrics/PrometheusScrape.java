@@ -1,0 +1,60 @@
+package io.mqttbridge.tests.metrics;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** One scrape of a Prometheus text endpoint, as Prometheus reads it: samples by metric name. */
+final class PrometheusScrape {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    final String text;
+    private final Map<String, List<Double>> samples = new TreeMap<>();
+
+    private PrometheusScrape(String text) {
+        this.text = text;
+        for (String line : text.split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) {
+                continue;
+            }
+            int nameEnd = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+            String name = line.substring(0, nameEnd);
+            String value = line.substring(line.lastIndexOf(' ') + 1);
+            samples.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.parseDouble(value));
+        }
+    }
+
+    static PrometheusScrape of(int port) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("Prometheus endpoint on port " + port + " answered " + response.statusCode());
+        }
+        return new PrometheusScrape(response.body());
+    }
+
+    /** Sum over every sample (subtask, label set) of {@code name}; -1 when there is none. */
+    double sum(String name) {
+        List<Double> values = samples.get(name);
+        return values == null ? -1 : values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    int samples(String name) {
+        return samples.getOrDefault(name, List.of()).size();
+    }
+
+    /** Metric names containing {@code part}, for failure messages. */
+    List<String> names(String part) {
+        List<String> names = new ArrayList<>();
+        samples.keySet().stream().filter(n -> n.contains(part)).forEach(names::add);
+        return names;
+    }
+}

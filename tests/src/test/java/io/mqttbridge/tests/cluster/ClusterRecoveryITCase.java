@@ -5,30 +5,17 @@ import io.mqttbridge.local.EmbeddedKafka;
 import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.routes.FlinkConfigFile;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -49,7 +36,6 @@ class ClusterRecoveryITCase {
     private static final long COUNT = 3_000;
     private static final int PER_SECOND = 150;
     private static final String TOPIC = "numbers";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void jobJarSurvivesTaskManagerKillWithoutLosingANumber(@TempDir Path tmp) throws Exception {
@@ -80,9 +66,9 @@ class ClusterRecoveryITCase {
             flink.await(flink::allTasksRunning, Duration.ofSeconds(90), "every task of the job RUNNING");
             long deployed = millisSince(t1);
 
-            try (NumbersInKafka numbers = new NumbersInKafka(kafka.bootstrapServers());
+            try (NumbersInKafka numbers = new NumbersInKafka(kafka.bootstrapServers(), TOPIC);
                     NumberPublisher publisher = new NumberPublisher(mqtt.serverUri(), "numbers/device-1", COUNT, PER_SECOND)) {
-                waitUntilSubscribed(mqtt, numbers, flink);
+                numbers.awaitSubscribed(mqtt, flink);
                 publisher.start();
 
                 // Mid-stream: enough has flowed for checkpoints to have completed and acks to have gone out.
@@ -119,83 +105,11 @@ class ClusterRecoveryITCase {
         }
     }
 
-    /** Publishes probes (negative numbers) until one reaches Kafka: the route's shared subscription exists. */
-    private static void waitUntilSubscribed(EmbeddedHiveMq mqtt, NumbersInKafka numbers, StandaloneFlinkCluster flink) throws Exception {
-        long[] probes = {0};
-        Mqtt5BlockingClient client = MqttClient.builder()
-                .useMqttVersion5().identifier("probe").serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
-        client.connect();
-        try {
-            flink.await(() -> {
-                client.publishWith().topic("numbers/probe").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(("{\"n\":" + (-1 - probes[0]++) + "}").getBytes(StandardCharsets.UTF_8)).send();
-                numbers.poll();
-                return numbers.probes > 0;
-            }, Duration.ofSeconds(90), () -> "a probe message through the route (is it subscribed?); job exceptions: " + flink.jobExceptions());
-        } finally {
-            client.disconnect();
-        }
-    }
-
-    private static Path resource(String name) throws URISyntaxException {
+    static Path resource(String name) throws URISyntaxException {
         return Path.of(ClusterRecoveryITCase.class.getClassLoader().getResource(name).toURI());
     }
 
     private static long millisSince(long nanos) {
         return (System.nanoTime() - nanos) / 1_000_000;
-    }
-
-    /** The numbers in the Kafka topic (read from the beginning; probes counted apart). */
-    private static final class NumbersInKafka implements AutoCloseable {
-        private final KafkaConsumer<byte[], byte[]> consumer;
-        private final TreeSet<Long> numbers = new TreeSet<>();
-        long records;
-        long probes;
-
-        NumbersInKafka(String bootstrapServers) {
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            consumer = new KafkaConsumer<>(props);
-            List<TopicPartition> partition = List.of(new TopicPartition(TOPIC, 0));
-            consumer.assign(partition);
-            consumer.seekToBeginning(partition);
-        }
-
-        TreeSet<Long> poll() {
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                long n;
-                try {
-                    JsonNode value = JSON.readTree(record.value());
-                    n = value.get("n").asLong();
-                } catch (Exception e) {
-                    throw new AssertionError("Unexpected Kafka record: " + new String(record.value()), e);
-                }
-                if (n < 0) {
-                    probes++;
-                } else {
-                    records++;
-                    numbers.add(n);
-                }
-            }
-            return numbers;
-        }
-
-        String missing(long count) {
-            List<Long> missing = new ArrayList<>();
-            for (long n = 1; n <= count && missing.size() < 20; n++) {
-                if (!numbers.contains(n)) {
-                    missing.add(n);
-                }
-            }
-            return missing + (missing.size() == 20 ? "..." : "");
-        }
-
-        @Override
-        public void close() {
-            consumer.close();
-        }
     }
 }

@@ -40,6 +40,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     static final String JOB_MANAGER_MAIN = "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint";
     static final String TASK_MANAGER_MAIN = "org.apache.flink.runtime.taskexecutor.TaskManagerRunner";
     static final String CLI_MAIN = "org.apache.flink.client.cli.CliFrontend";
+    static final String APPLICATION_MAIN = "org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -151,6 +152,27 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return track(FlinkProcess.start("jobmanager", folder, classPath, confDir,
                 List.of("-Xmx384m", "-Xms128m"), JOB_MANAGER_MAIN,
                 List.of("--configDir", confDir.toString(), "-Dmetrics.reporter.prom.port=" + MosquittoBroker.freePort()), Map.of()));
+    }
+
+    /**
+     * A JobManager in application mode, as a Flink image runs it: {@code jar} in {@code usrlib/}
+     * next to the lib folder, its main class run inside the JobManager with {@code programArgs}, and
+     * {@code env} (the pod's environment) visible to it.
+     */
+    FlinkProcess startApplicationJobManager(Path jar, String mainClass, List<String> programArgs, Map<String, String> env)
+            throws IOException {
+        Path home = Files.createDirectories(folder.resolve("flink-home"));
+        Path usrlib = Files.createDirectories(home.resolve("usrlib"));
+        Files.createSymbolicLink(usrlib.resolve(jar.getFileName()), jar);
+        Map<String, String> environment = new LinkedHashMap<>(env);
+        // Flink finds usrlib/ as a sibling of FLINK_LIB_DIR (ClusterEntrypointUtils.tryFindUserLibDirectory).
+        environment.put("FLINK_LIB_DIR", Files.createDirectories(home.resolve("lib")).toString());
+        List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString(),
+                "-Dmetrics.reporter.prom.port=" + MosquittoBroker.freePort(), "--job-classname", mainClass));
+        args.addAll(programArgs);
+        return track(FlinkProcess.start("jobmanager", folder, classPath + File.pathSeparator + jarOf(
+                        org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint.class), confDir,
+                List.of("-Xmx384m", "-Xms128m"), APPLICATION_MAIN, args, environment));
     }
 
     /** JVM sizes as bin/taskmanager.sh derives them from the memory settings above. */

@@ -44,26 +44,35 @@ final class PlannerErrors {
                 statement.file(), location[0], location[1], statement.mask(truncate(rewritten.toString())));
     }
 
-    /** The messages of the cause chain, each once. */
+    /** The messages of the cause chain, each once, the root cause always included. */
     static String describe(Throwable error) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = error; t != null && !chain.contains(t) && chain.size() < 32; t = t.getCause()) {
+            chain.add(t);
+        }
         List<String> parts = new ArrayList<>();
         StringBuilder all = new StringBuilder();
-        for (Throwable t = error; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (message == null || message.isBlank()) {
+        for (int i = 0; i < chain.size(); i++) {
+            boolean root = i == chain.size() - 1;
+            if (parts.size() >= 5 && !root) {
                 continue;
             }
-            message = message.strip();
+            Throwable t = chain.get(i);
+            String message = t.getMessage() == null || t.getMessage().isBlank() ? null : t.getMessage().strip();
+            if (message == null) {
+                // An exception without message says something by its type only when it is the cause of it all.
+                if (root) {
+                    parts.add(t.getClass().getName());
+                }
+                continue;
+            }
             if (all.indexOf(message) >= 0) {
                 continue;
             }
-            parts.add(message);
+            parts.add(root && i > 0 ? t.getClass().getSimpleName() + ": " + message : message);
             all.append(message).append('\n');
         }
-        if (parts.isEmpty()) {
-            return error.getClass().getName();
-        }
-        return String.join("\n  caused by: ", parts);
+        return parts.isEmpty() ? error.getClass().getName() : String.join("\n  caused by: ", parts);
     }
 
     private static String truncate(String message) {

@@ -62,7 +62,8 @@ public final class RoutesCommand {
             TableResult result = RoutesRunner.execute(flink, routes);
             String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
             out.println(routes.path() + ": submitted '" + routes.jobName() + "'" + job);
-            if (local || configuration.get(DeploymentOptions.ATTACHED)) {
+            // `flink run` is attached unless -d: then wait as `java -jar` does; a detached job runs on without us.
+            if (local || flink.getConfiguration().get(DeploymentOptions.ATTACHED)) {
                 result.await();
                 out.println(routes.path() + ": job '" + routes.jobName() + "' finished");
             }

@@ -58,8 +58,12 @@ public final class RoutesRunner {
             for (RoutesStatement insert : inserts) {
                 session.explainAlone(insert);
             }
-            throw new RoutesException(routes.path().toString(), inserts.get(0).line(), inserts.get(0).column(),
-                    "submitting the job failed: " + inserts.get(0).mask(PlannerErrors.describe(e)));
+            String message = PlannerErrors.describe(e);
+            for (RoutesStatement statement : routes.routesStatements()) {
+                message = statement.mask(message);
+            }
+            // Not a statement's fault: every INSERT plans on its own.
+            throw new IllegalStateException(routes.path() + ": submitting job '" + session.jobName() + "' failed: " + message);
         }
     }
 

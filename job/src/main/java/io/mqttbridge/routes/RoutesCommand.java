@@ -49,8 +49,9 @@ public final class RoutesCommand {
             out.println(RoutesArguments.USAGE);
             return 0;
         }
+        RoutesFile routes = null;
         try {
-            RoutesFile routes = RoutesFile.load(arguments.routes(), env);
+            routes = RoutesFile.load(arguments.routes(), env);
             boolean local = !runningInFlinkClient();
             Configuration configuration = configuration(arguments, local, err);
             StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
@@ -75,14 +76,16 @@ public final class RoutesCommand {
             err.println("mqtt-bridge: " + e.getMessage());
             return 1;
         } catch (ExecutionException e) {
-            err.println("mqtt-bridge: the job failed: " + PlannerErrors.describe(e.getCause() != null ? e.getCause() : e));
+            err.println("mqtt-bridge: the job failed: "
+                    + routes.mask(PlannerErrors.describe(e.getCause() != null ? e.getCause() : e)));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("mqtt-bridge: interrupted while waiting for the job");
             return 1;
         } catch (RuntimeException e) {
-            err.println("mqtt-bridge: " + PlannerErrors.describe(e));
+            String message = PlannerErrors.describe(e);
+            err.println("mqtt-bridge: " + (routes == null ? message : routes.mask(message)));
             return 1;
         }
     }

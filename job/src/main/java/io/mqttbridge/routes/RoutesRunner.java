@@ -58,10 +58,7 @@ public final class RoutesRunner {
             for (RoutesStatement insert : inserts) {
                 session.explainAlone(insert);
             }
-            String message = PlannerErrors.describe(e);
-            for (RoutesStatement statement : routes.routesStatements()) {
-                message = statement.mask(message);
-            }
+            String message = routes.mask(PlannerErrors.describe(e));
             // Not a statement's fault: every INSERT plans on its own.
             throw new IllegalStateException(routes.path() + ": submitting job '" + session.jobName() + "' failed: " + message);
         }
@@ -166,14 +163,15 @@ public final class RoutesRunner {
         /** A connector's option error belongs to the CREATE TABLE that set the options. */
         private RoutesException locate(RoutesStatement statement, RuntimeException e) {
             RoutesException located = PlannerErrors.locate(statement, e);
+            // A message may quote the options of any table, e.g. a server URI with a substituted user name.
+            String problem = routes.mask(located.problem());
             Matcher m = FACTORY_FAILURE.matcher(PlannerErrors.describe(e));
             RoutesStatement definition = m.find() ? tableDefinitions.get(m.group(1)) : null;
             if (definition == null || definition == statement) {
-                return located;
+                return new RoutesException(located.file(), located.line(), located.column(), problem);
             }
             return new RoutesException(definition.file(), definition.line(), definition.column(),
-                    definition.mask(statement.mask(located.problem()))
-                            + "\n  (found while planning the INSERT at " + statement.file() + ":" + statement.line()
+                    problem + "\n  (found while planning the INSERT at " + statement.file() + ":" + statement.line()
                             + ":" + statement.column() + ")");
         }
     }

@@ -81,6 +81,16 @@ class RoutesRunnerTest {
     }
 
     @Test
+    void substitutedValuesQuotedByAConnectorErrorAreMasked() {
+        RoutesException e = catchThrowableOfType(RoutesException.class, () -> validate(
+                "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${env:ROWS}');\n"
+                        + "CREATE TABLE out_t (id BIGINT) WITH ('connector' = 'blackhole');\n"
+                        + "INSERT INTO out_t SELECT id FROM src;", Map.of("ROWS", "not-a-number-s3cret")));
+        assertThat(e.line()).isEqualTo(1);
+        assertThat(e.problem()).contains("number-of-rows").contains("***").doesNotContain("s3cret");
+    }
+
+    @Test
     void unknownConnectorIsAnError() {
         RoutesException e = error("CREATE TABLE src (id BIGINT) WITH ('connector' = 'nope');\n"
                 + "CREATE TABLE out_t (id BIGINT) WITH ('connector' = 'blackhole');\n"

@@ -8,6 +8,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.operations.ModifyOperation;
+import org.apache.flink.table.operations.Operation;
+import org.apache.flink.table.operations.QueryOperation;
+import org.apache.flink.table.operations.ddl.CreateTableOperation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +38,6 @@ public final class RoutesRunner {
     /** Statements that would run a query nobody reads, or nest statement sets the runner builds itself. */
     private static final Set<String> REJECTED = Set.of("SELECT", "WITH", "VALUES", "TABLE", "EXECUTE", "BEGIN", "END");
 
-    private static final Pattern CREATE_TABLE = Pattern.compile(
-            "(?is)^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\"]?)([^\\s(`\"]+)\\1");
     private static final Pattern FACTORY_FAILURE =
             Pattern.compile("Unable to create a (?:source for reading|sink for writing) table '(?:[^']*\\.)?([^'.]+)'");
 
@@ -109,8 +112,7 @@ public final class RoutesRunner {
                         onInsert.accept(statement);
                         inserts.add(statement);
                     } else {
-                        tEnv.executeSql(statement.sql());
-                        rememberTable(statement);
+                        executeDdl(statement);
                     }
                 } catch (RoutesException e) {
                     throw e;
@@ -153,11 +155,23 @@ public final class RoutesRunner {
             return quoted != null ? quoted.replace("''", "'") : plain;
         }
 
-        private void rememberTable(RoutesStatement statement) {
-            Matcher m = CREATE_TABLE.matcher(statement.sql());
-            if (m.find()) {
-                tableDefinitions.put(m.group(2), statement);
+        /**
+         * Runs a statement that is neither INSERT nor SET. It is parsed first, so that nothing that starts a
+         * job of its own (CREATE TABLE ... AS SELECT, a query) runs - not even under --validate.
+         */
+        private void executeDdl(RoutesStatement statement) {
+            List<Operation> operations = ((TableEnvironmentInternal) tEnv).getParser().parse(statement.sql());
+            for (Operation operation : operations) {
+                if (operation instanceof ModifyOperation || operation instanceof QueryOperation) {
+                    throw statement.error("this statement would run a job of its own; a routes file holds DDL and"
+                            + " INSERT statements: declare the table with CREATE TABLE, then INSERT INTO it - all"
+                            + " INSERTs of a file run together as one job", null);
+                }
+                if (operation instanceof CreateTableOperation) {
+                    tableDefinitions.put(((CreateTableOperation) operation).getTableIdentifier().getObjectName(), statement);
+                }
             }
+            tEnv.executeSql(statement.sql());
         }
 
         /** A connector's option error belongs to the CREATE TABLE that set the options. */

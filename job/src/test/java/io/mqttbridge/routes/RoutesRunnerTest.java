@@ -113,6 +113,28 @@ class RoutesRunnerTest {
     }
 
     @Test
+    void createTableAsSelectIsRejectedWithoutRunningIt() {
+        RoutesException e = error(TABLES + "CREATE TABLE copy WITH ('connector' = 'blackhole') AS SELECT * FROM src;\n"
+                + "INSERT INTO out_t SELECT id, topic, TRUE FROM src;");
+        assertThat(e.getMessage()).startsWith("r.sql:8:1: this statement would run a job of its own");
+    }
+
+    @Test
+    void parenthesizedQueryIsRejected() {
+        RoutesException e = error(TABLES + "(SELECT * FROM src);\nINSERT INTO out_t SELECT id, topic, TRUE FROM src;");
+        assertThat(e.getMessage()).startsWith("r.sql:8:1: this statement would run a job of its own");
+    }
+
+    @Test
+    void optionErrorOfAQualifiedTableNamePointsAtItsCreateTable() {
+        RoutesException e = error("CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
+                + "CREATE TABLE default_catalog.default_database.`out t` (id BIGINT) WITH ('connector' = 'blackhole', 'x' = 'y');\n"
+                + "INSERT INTO `out t` SELECT id FROM src;");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.problem()).contains("Unsupported options").contains("(found while planning the INSERT at r.sql:3:1)");
+    }
+
+    @Test
     void fileWithoutInsertIsAnError() {
         assertThatThrownBy(() -> validate(TABLES))
                 .isInstanceOf(RoutesException.class)

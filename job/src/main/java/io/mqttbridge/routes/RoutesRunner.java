@@ -94,23 +94,27 @@ public final class RoutesRunner {
             return tEnv.getConfig().get(PipelineOptions.NAME);
         }
 
-        /** Executes every non-INSERT statement in order and hands each INSERT to {@code onInsert}. */
+        /**
+         * Executes every other statement in file order first (DDL, SET), then hands each INSERT to {@code
+         * onInsert} in file order: a route may name a table declared further down.
+         */
         List<RoutesStatement> run(InsertHandler onInsert) {
             List<RoutesStatement> inserts = new ArrayList<>();
             for (RoutesStatement statement : routes.routesStatements()) {
                 String keyword = statement.keyword();
-                LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
                 if (REJECTED.contains(keyword)) {
                     throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
                             + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
                             + " together as one job", null);
                 }
+                if (keyword.equals("INSERT")) {
+                    inserts.add(statement);
+                    continue;
+                }
+                log(statement);
                 try {
                     if (keyword.equals("SET") || keyword.equals("RESET")) {
                         configure(statement);
-                    } else if (keyword.equals("INSERT")) {
-                        onInsert.accept(statement);
-                        inserts.add(statement);
                     } else {
                         executeDdl(statement);
                     }
@@ -124,7 +128,22 @@ public final class RoutesRunner {
                 throw new RoutesException(routes.path().toString(), 1, 1,
                         "no INSERT statement: a routes file needs at least one INSERT INTO ... SELECT ... to run");
             }
+            for (RoutesStatement insert : inserts) {
+                log(insert);
+                try {
+                    onInsert.accept(insert);
+                } catch (RoutesException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw locate(insert, e);
+                }
+            }
             return inserts;
+        }
+
+        /** The executed SQL, with substituted values masked. */
+        private void log(RoutesStatement statement) {
+            LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
         }
 
         /** Plans one INSERT on its own, sources and sinks included. */

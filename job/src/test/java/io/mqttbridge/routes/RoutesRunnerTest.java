@@ -45,6 +45,11 @@ class RoutesRunnerTest {
     }
 
     @Test
+    void insertMayComeBeforeTheDdlOfItsTables() {
+        validate("INSERT INTO out_t SELECT id, topic, TRUE FROM src;\n" + TABLES);
+    }
+
+    @Test
     void unknownColumnIsLocatedOnItsLine() {
         RoutesException e = error(TABLES + "INSERT INTO out_t\nSELECT id,\n     no_such_column, TRUE\nFROM src;");
         assertThat(e.file()).isEqualTo("r.sql");

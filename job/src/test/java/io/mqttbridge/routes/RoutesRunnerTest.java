@@ -82,7 +82,11 @@ class RoutesRunnerTest {
                 + "INSERT INTO out_t SELECT id FROM src;");
         assertThat(e.line()).isEqualTo(1);
         assertThat(e.column()).isEqualTo(1);
-        assertThat(e.problem()).contains("no-such-option").contains("found while planning the INSERT at r.sql:4:1");
+        // What is wrong comes first, where it happened after it.
+        assertThat(e.problem()).startsWith("Unsupported options found for 'datagen'")
+                .contains("no-such-option")
+                .contains("\n  from: Unable to create a source for reading table 'default_catalog.default_database.src'")
+                .endsWith("(found while planning the INSERT at r.sql:4:1)");
     }
 
     @Test

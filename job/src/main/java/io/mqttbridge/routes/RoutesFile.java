@@ -43,7 +43,8 @@ public final class RoutesFile {
         } catch (IOException e) {
             throw new RoutesException(file.toString(), 1, 1, "cannot read the routes file: " + e, e);
         }
-        return parse(file, text, env);
+        // A byte order mark (editors on Windows) is not part of the first statement.
+        return parse(file, text.startsWith("\uFEFF") ? text.substring(1) : text, env);
     }
 
     /** Same as {@link #load} for text already in memory; {@code file} names it in messages. */

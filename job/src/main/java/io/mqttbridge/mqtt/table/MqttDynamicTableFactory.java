@@ -1,0 +1,206 @@
+package io.mqttbridge.mqtt.table;
+
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.MqttTopicFilter;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Factory of the {@code 'mqtt'} table (source side): {@code CREATE TABLE t (...) WITH ('connector' =
+ * 'mqtt', 'server-uri' = ..., 'topic-filter' = ..., 'format' = 'json')}.
+ *
+ * <p>The table accepts exactly the options of {@link MqttOptions} (the DataStream builder's config
+ * model), {@code format} with its format options, and {@code scan.parallelism}. Values are checked
+ * here so that a bad route fails when it is planned, naming the option and what it accepts.
+ */
+@Internal
+public final class MqttDynamicTableFactory implements DynamicTableSourceFactory {
+
+    public static final String IDENTIFIER = "mqtt";
+
+    /** Every option of MqttOptions, found once so that a new option is usable in SQL at once. */
+    private static final Set<ConfigOption<?>> MQTT_OPTIONS = mqttOptions();
+
+    private static final Set<ConfigOption<?>> REQUIRED =
+            Set.of(MqttOptions.SERVER_URI, MqttOptions.TOPIC_FILTER, FactoryUtil.FORMAT);
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return REQUIRED;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        Set<ConfigOption<?>> optional = new LinkedHashSet<>(MQTT_OPTIONS);
+        optional.removeAll(REQUIRED);
+        optional.add(FactoryUtil.SOURCE_PARALLELISM);
+        return optional;
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        DecodingFormat<DeserializationSchema<RowData>> format =
+                helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+        helper.validate();
+        ReadableConfig options = helper.getOptions();
+        validateValues(options);
+        return new MqttDynamicSource(
+                context.getPhysicalRowDataType(),
+                format,
+                options.get(FactoryUtil.FORMAT),
+                sourceOptions(options, context.getObjectIdentifier().getObjectName()),
+                options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+    }
+
+    /** The MqttOptions of the table, for MqttSource.builder(), with the default client id prefix. */
+    private static Configuration sourceOptions(ReadableConfig options, String tableName) {
+        Map<String, String> all = options.toMap();
+        Configuration result = new Configuration();
+        for (ConfigOption<?> option : MQTT_OPTIONS) {
+            String value = all.get(option.key());
+            if (value != null) {
+                result.setString(option.key(), value);
+            }
+        }
+        if (!result.contains(MqttOptions.CLIENT_ID_PREFIX)) {
+            result.set(
+                    MqttOptions.CLIENT_ID_PREFIX,
+                    defaultClientIdPrefix(
+                            options.getOptional(MqttOptions.SHARED_GROUP).orElse(null), tableName));
+        }
+        return result;
+    }
+
+    /** 'mqtt-bridge-&lt;shared-group&gt;' or 'mqtt-bridge-&lt;table name&gt;', in client-id-safe characters. */
+    @VisibleForTesting
+    static String defaultClientIdPrefix(String sharedGroup, String tableName) {
+        String name = sharedGroup != null ? sharedGroup : tableName;
+        return "mqtt-bridge-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
+    }
+
+    private static void validateValues(ReadableConfig options) {
+        validateServerUri(options.get(MqttOptions.SERVER_URI));
+        try {
+            MqttTopicFilter.parseList(options.get(MqttOptions.TOPIC_FILTER));
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(
+                    "Invalid value for option '" + MqttOptions.TOPIC_FILTER.key() + "': " + e.getMessage());
+        }
+        checkRange(options, MqttOptions.QOS, 0, 2);
+        checkRange(options, MqttOptions.RECEIVE_MAXIMUM, 1, 65_535);
+        options.getOptional(MqttOptions.SHARED_GROUP)
+                .ifPresent(
+                        group -> {
+                            // MQTT 5.0, 4.8.2: a ShareName is not empty and has no '/', '+' or '#'
+                            if (group.isEmpty() || group.matches(".*[/+#].*")) {
+                                throw new ValidationException(
+                                        "Invalid value for option '" + MqttOptions.SHARED_GROUP.key()
+                                                + "': '" + group + "'. A shared group name must be "
+                                                + "non-empty and must not contain '/', '+' or '#'.");
+                            }
+                        });
+        options.getOptional(MqttOptions.SUBSCRIBERS)
+                .ifPresent(
+                        subscribers -> {
+                            if (subscribers < 1) {
+                                throw outOfRange(MqttOptions.SUBSCRIBERS, subscribers, "1 or more");
+                            }
+                            if (subscribers > 1
+                                    && !options.getOptional(MqttOptions.SHARED_GROUP).isPresent()) {
+                                throw new ValidationException(
+                                        "Option '" + MqttOptions.SUBSCRIBERS.key() + "' = " + subscribers
+                                                + " requires '" + MqttOptions.SHARED_GROUP.key()
+                                                + "': without a shared subscription every subscriber "
+                                                + "would receive every message.");
+                            }
+                        });
+        checkDuration(options, MqttOptions.SESSION_EXPIRY, Duration.ZERO, Duration.ofSeconds(0xFFFFFFFFL));
+        checkDuration(options, MqttOptions.KEEP_ALIVE, Duration.ZERO, Duration.ofSeconds(65_535));
+        checkDuration(options, MqttOptions.CONNECT_TIMEOUT, Duration.ofMillis(1), null);
+        checkDuration(options, MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(1), null);
+        checkDuration(options, MqttOptions.RECONNECT_BACKOFF_MAX, options.get(MqttOptions.RECONNECT_BACKOFF_INITIAL), null);
+    }
+
+    private static void validateServerUri(String serverUri) {
+        String accepted = "Accepted: tcp://host:port (plain) or ssl://host:port (TLS).";
+        URI uri;
+        try {
+            uri = new URI(serverUri);
+        } catch (URISyntaxException e) {
+            throw new ValidationException(
+                    "Invalid value for option '" + MqttOptions.SERVER_URI.key() + "': '" + serverUri
+                            + "' is not a URI (" + e.getReason() + "). " + accepted);
+        }
+        if (uri.getScheme() == null
+                || !(uri.getScheme().equals("tcp") || uri.getScheme().equals("ssl"))
+                || uri.getHost() == null) {
+            throw new ValidationException(
+                    "Invalid value for option '" + MqttOptions.SERVER_URI.key() + "': '" + serverUri + "'. "
+                            + accepted);
+        }
+    }
+
+    private static void checkRange(ReadableConfig options, ConfigOption<Integer> option, int min, int max) {
+        int value = options.get(option);
+        if (value < min || value > max) {
+            throw outOfRange(option, value, min + ".." + max);
+        }
+    }
+
+    private static void checkDuration(
+            ReadableConfig options, ConfigOption<Duration> option, Duration min, Duration max) {
+        Duration value = options.get(option);
+        if (value.compareTo(min) < 0 || (max != null && value.compareTo(max) > 0)) {
+            String accepted =
+                    max == null ? "at least " + min.toMillis() + " ms" : min.toMillis() + " ms .. " + max.toSeconds() + " s";
+            throw outOfRange(option, value.toMillis() + " ms", accepted);
+        }
+    }
+
+    private static ValidationException outOfRange(ConfigOption<?> option, Object value, String accepted) {
+        return new ValidationException(
+                "Invalid value for option '" + option.key() + "': " + value + ". Accepted values: " + accepted + ".");
+    }
+
+    private static Set<ConfigOption<?>> mqttOptions() {
+        Set<ConfigOption<?>> options = new LinkedHashSet<>();
+        for (Field field : MqttOptions.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
+                try {
+                    options.add((ConfigOption<?>) field.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("Cannot read " + field, e);
+                }
+            }
+        }
+        return Collections.unmodifiableSet(options);
+    }
+}

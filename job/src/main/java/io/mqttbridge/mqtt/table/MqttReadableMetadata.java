@@ -1,0 +1,161 @@
+package io.mqttbridge.mqtt.table;
+
+import io.mqttbridge.mqtt.MqttMessage;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.DataType;
+
+import javax.annotation.Nullable;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The metadata columns of the {@code 'mqtt'} table ({@code METADATA FROM '<key>'}), their types and
+ * how each is read from a received {@link MqttMessage}, in Flink's internal data structures.
+ */
+@Internal
+public enum MqttReadableMetadata {
+    TOPIC("topic", DataTypes.STRING().notNull()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return StringData.fromString(m.topic());
+        }
+    },
+    QOS("qos", DataTypes.INT().notNull()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.qos();
+        }
+    },
+    RETAINED("retained", DataTypes.BOOLEAN().notNull()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.retained();
+        }
+    },
+    DUP("dup", DataTypes.BOOLEAN()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.dup();
+        }
+    },
+    PACKET_ID("packet-id", DataTypes.INT()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.packetId();
+        }
+    },
+    MESSAGE_ID("message-id", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(p.messageId(m));
+        }
+    },
+    TIMESTAMP("timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return TimestampData.fromEpochMillis(p.timestampMillis(m));
+        }
+    },
+    CLIENT_ID("client-id", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(p.clientId(m));
+        }
+    },
+    CLIENT_HOST("client-host", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(p.clientHost(m));
+        }
+    },
+    USERNAME("username", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(p.username(m));
+        }
+    },
+    USER_PROPERTIES(
+            "user-properties",
+            DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            Map<StringData, StringData> map = new LinkedHashMap<>();
+            m.userProperties()
+                    .forEach((k, v) -> map.put(StringData.fromString(k), StringData.fromString(v)));
+            return new GenericMapData(map);
+        }
+    },
+    CONTENT_TYPE("content-type", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(m.contentType());
+        }
+    },
+    RESPONSE_TOPIC("response-topic", DataTypes.STRING()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return string(m.responseTopic());
+        }
+    },
+    CORRELATION_DATA("correlation-data", DataTypes.BYTES()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.correlationData();
+        }
+    },
+    MESSAGE_EXPIRY("message-expiry", DataTypes.BIGINT()) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return m.messageExpirySeconds();
+        }
+    },
+    // the exact type of the Kafka connector's writable 'headers' metadata
+    HEADERS("headers", DataTypes.MAP(DataTypes.STRING(), DataTypes.BYTES())) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            Map<StringData, byte[]> map = new LinkedHashMap<>();
+            MqttKafkaHeaders.of(m, p).forEach((k, v) -> map.put(StringData.fromString(k), v));
+            return new GenericMapData(map);
+        }
+    };
+
+    private final String key;
+    private final DataType dataType;
+
+    MqttReadableMetadata(String key, DataType dataType) {
+        this.key = key;
+        this.dataType = dataType;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The value in Flink's internal representation (StringData, TimestampData, MapData, ...). */
+    abstract Object read(MqttMessage message, MqttPropertyMetadata properties);
+
+    /** @throws IllegalArgumentException for a key that is not a metadata column of the table */
+    public static MqttReadableMetadata ofKey(String key) {
+        for (MqttReadableMetadata m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'mqtt' table");
+    }
+
+    @Nullable
+    private static StringData string(@Nullable String value) {
+        return value == null ? null : StringData.fromString(value);
+    }
+}

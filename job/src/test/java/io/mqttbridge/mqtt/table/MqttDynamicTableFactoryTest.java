@@ -1,0 +1,288 @@
+package io.mqttbridge.mqtt.table;
+
+import io.mqttbridge.mqtt.MqttOptions;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.types.DataType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MqttDynamicTableFactoryTest {
+
+    @Test
+    void passesOnlyMqttOptionsToTheSourceAndDefaultsTheClientIdPrefixToTheTableName() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("qos", "2");
+        options.put("ack-mode", "receipt");
+        options.put("json.ignore-parse-errors", "true");
+        options.put("scan.parallelism", "3");
+
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
+
+        Configuration expected = new Configuration();
+        expected.setString("server-uri", "tcp://127.0.0.1:1883");
+        expected.setString("topic-filter", "vehicles/+/battery");
+        expected.setString("qos", "2");
+        expected.setString("ack-mode", "receipt");
+        expected.setString("client-id-prefix", "mqtt-bridge-vehicle_battery");
+        assertThat(source.sourceOptions().toMap()).isEqualTo(expected.toMap());
+        assertThat(source.sourceOptions().get(MqttOptions.ACK_MODE)).isEqualTo(MqttOptions.AckMode.RECEIPT);
+        assertThat(source.parallelism()).isEqualTo(3);
+    }
+
+    @Test
+    void defaultClientIdPrefixFollowsTheSharedGroup() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("shared-group", "battery-route");
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
+        assertThat(source.sourceOptions().get(MqttOptions.CLIENT_ID_PREFIX)).isEqualTo("mqtt-bridge-battery-route");
+        assertThat(source.parallelism()).isNull();
+    }
+
+    @Test
+    void explicitClientIdPrefixIsKept() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("shared-group", "g");
+        options.put("client-id-prefix", "fleet-ingest");
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
+        assertThat(source.sourceOptions().get(MqttOptions.CLIENT_ID_PREFIX)).isEqualTo("fleet-ingest");
+    }
+
+    @Test
+    void defaultClientIdPrefixReplacesCharactersUnsafeInClientIds() {
+        assertThat(MqttDynamicTableFactory.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
+    }
+
+    @Test
+    void everyOptionOfMqttOptionsIsAccepted() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("shared-group", "g");
+        options.put("subscribers", "4");
+        options.put("client-id-prefix", "p");
+        options.put("username", "u");
+        options.put("password", "secret");
+        // accepted spellings are the enum's toString(): '5' and '3.1.1'
+        options.put("protocol-version", "3.1.1");
+        options.put("session-expiry", "10 min");
+        options.put("receive-maximum", "65535");
+        options.put("keep-alive", "30 s");
+        options.put("connect-timeout", "5 s");
+        options.put("reconnect.initial-backoff", "100 ms");
+        options.put("reconnect.max-backoff", "10 s");
+        options.put("tls.truststore", "/tmp/ca.p12");
+        options.put("tls.truststore-password", "x");
+        options.put("tls.keystore", "/tmp/client.p12");
+        options.put("tls.keystore-password", "y");
+        options.put("tls.verify-hostname", "false");
+        options.put("qos", "0");
+        options.put("ack-mode", "CHECKPOINT");
+        options.put("message-id.property", "msg-id");
+        options.put("timestamp.property", "ts");
+        options.put("client-id.property", "cid");
+        options.put("client-host.property", "host");
+        options.put("username.property", "user");
+
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
+
+        // every MqttOptions key reached the source (all but 'connector' and 'format' were set above)
+        assertThat(source.sourceOptions().toMap()).hasSize(options.size() - 2);
+    }
+
+    @Test
+    void unknownOptionIsNamedWithTheSupportedOnes() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("topic.filter", "a/b");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .isInstanceOf(ValidationException.class)
+                .cause()
+                .hasMessageContaining("Unsupported options found for 'mqtt'")
+                .hasMessageContaining("topic.filter")
+                .hasMessageContaining("Supported options")
+                .hasMessageContaining("topic-filter")
+                .hasMessageContaining("shared-group")
+                .hasMessageContaining("scan.parallelism")
+                .hasMessageContaining("json.ignore-parse-errors");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"server-uri", "topic-filter", "format"})
+    void missingRequiredOptionIsNamed(String key) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.remove(key);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .isInstanceOf(ValidationException.class)
+                .rootCause()
+                .hasMessageContaining(key);
+    }
+
+    @Test
+    void missingServerUriIsReportedAsMissing() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.remove("server-uri");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageContaining("Missing required options are:\n\nserver-uri");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/#/b", "+x", "a/b,sensors/#/x", "a/b#"})
+    void invalidTopicFilterIsNamed(String filter) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("topic-filter", filter);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("Invalid value for option 'topic-filter': Invalid topic filter '")
+                .hasMessageContaining(filter.contains(",") ? "sensors/#/x" : filter);
+    }
+
+    @Test
+    void invalidTopicFilterMessageQuotesTheFilter() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("topic-filter", "ok/+, a/#/b");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessage("Invalid value for option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+    }
+
+    @Test
+    void qosOutOfRangeNamesTheAcceptedValues() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("qos", "3");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Invalid value for option 'qos': 3. Accepted values: 0..2.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "65536"})
+    void receiveMaximumOutOfRangeNamesTheAcceptedValues(String value) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("receive-maximum", value);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessage("Invalid value for option 'receive-maximum': " + value + ". Accepted values: 1..65535.");
+    }
+
+    @Test
+    void unknownAckModeNamesTheAcceptedValues() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("ack-mode", "sometimes");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .hasStackTraceContaining("ack-mode")
+                .hasStackTraceContaining("CHECKPOINT")
+                .hasStackTraceContaining("RECEIPT");
+    }
+
+    @Test
+    void qosThatIsNotANumberIsNamed() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("qos", "one");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .hasStackTraceContaining("Invalid value for option 'qos'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://broker:1883", "127.0.0.1:1883", "tcp://", "mqtt://broker:1883"})
+    void serverUriWithoutTcpOrSslSchemeIsRejected(String uri) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("server-uri", uri);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("Invalid value for option 'server-uri'")
+                .hasMessageContaining("tcp://host:port")
+                .hasMessageContaining("ssl://host:port");
+    }
+
+    @Test
+    void severalSubscribersWithoutSharedGroupAreRejectedWithTheReason() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("subscribers", "2");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessage(
+                        "Option 'subscribers' = 2 requires 'shared-group': without a shared subscription "
+                                + "every subscriber would receive every message.");
+    }
+
+    @Test
+    void subscribersBelowOneAreRejected() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("shared-group", "g");
+        options.put("subscribers", "0");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessage("Invalid value for option 'subscribers': 0. Accepted values: 1 or more.");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a/b", "g+", "#", ""})
+    void sharedGroupWithTopicCharactersIsRejected(String group) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("shared-group", group);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageContaining("Invalid value for option 'shared-group': '" + group + "'")
+                .hasMessageContaining("must not contain '/', '+' or '#'");
+    }
+
+    @Test
+    void maxBackoffBelowInitialBackoffIsRejected() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("reconnect.initial-backoff", "5 s");
+        options.put("reconnect.max-backoff", "1 s");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessage("Invalid value for option 'reconnect.max-backoff': 1000 ms. Accepted values: at least 5000 ms.");
+    }
+
+    @Test
+    void passwordNeverAppearsInAnError() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("password", "hunter2-very-secret");
+        options.put("qos", "7");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("hunter2-very-secret"));
+        assertThat(MqttTables.create(MqttTables.validOptions()).asSummaryString()).isEqualTo("MQTT");
+    }
+
+    @Test
+    void listsExactlyTheDocumentedMetadataColumns() {
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(MqttTables.validOptions());
+        Map<String, DataType> expected = new LinkedHashMap<>();
+        expected.put("topic", DataTypes.STRING().notNull());
+        expected.put("qos", DataTypes.INT().notNull());
+        expected.put("retained", DataTypes.BOOLEAN().notNull());
+        expected.put("dup", DataTypes.BOOLEAN());
+        expected.put("packet-id", DataTypes.INT());
+        expected.put("message-id", DataTypes.STRING());
+        expected.put("timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull());
+        expected.put("client-id", DataTypes.STRING());
+        expected.put("client-host", DataTypes.STRING());
+        expected.put("username", DataTypes.STRING());
+        expected.put("user-properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()));
+        expected.put("content-type", DataTypes.STRING());
+        expected.put("response-topic", DataTypes.STRING());
+        expected.put("correlation-data", DataTypes.BYTES());
+        expected.put("message-expiry", DataTypes.BIGINT());
+        expected.put("headers", DataTypes.MAP(DataTypes.STRING(), DataTypes.BYTES()));
+        assertThat(source.listReadableMetadata()).containsExactlyEntriesOf(expected);
+    }
+
+    private static String stackTrace(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+}

@@ -43,7 +43,8 @@ import java.util.stream.Collectors;
 @PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    /** Under Kafka's name: the formatter's report belongs in the log file, not on the console. */
+    private static final Logger FORMATTER_LOG = LoggerFactory.getLogger("org.apache.kafka.tools.StorageTool");
 
     /** Name of the listener clients use. */
     private static final String CLIENT_LISTENER = "LOCAL";
@@ -144,7 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             System.setOut(stdout);
             String text = captured.toString(StandardCharsets.UTF_8).trim();
             if (!text.isEmpty()) {
-                LOG.info("{}", text);
+                FORMATTER_LOG.info("{}", text);
             }
         }
     }

@@ -4,16 +4,15 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 
+import io.mqttbridge.routes.FlinkConfigFile;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
 import org.slf4j.Logger;
@@ -94,6 +93,8 @@ public final class LocalStack {
         }
         // Before the first logger exists: logback reads both when it starts.
         System.setProperty("mqttbridge.local.log-file", logFile(options.dataDir).toString());
+        // Where the Flink web UI finds the JobManager log: the stack's log.
+        System.setProperty("log.file", logFile(options.dataDir).toString());
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "mqtt-bridge-local-logback.xml");
         }
@@ -193,22 +194,18 @@ public final class LocalStack {
     }
 
     private Configuration flinkConfiguration(Path data) {
-        Path configDir = home.resolve("checkpoints-config");
-        Configuration conf =
-                Files.isRegularFile(configDir.resolve("config.yaml"))
-                        ? GlobalConfiguration.loadConfiguration(configDir.toString())
-                        : new Configuration();
+        Path configFile = home.resolve("checkpoints-config").resolve("config.yaml");
+        Configuration conf = Files.isRegularFile(configFile) ? FlinkConfigFile.load(configFile) : new Configuration();
         if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
         // Checkpoints of the local stack stay in its data folder, whatever a cluster config says.
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, data.resolve("savepoints").toUri().toString());
         if (!"hashmap".equals(conf.get(StateBackendOptions.STATE_BACKEND)) && !rocksDbAvailable()) {
             log.info("RocksDB is not on the local stack's classpath: using the hashmap state backend");
             conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
-        // The web UI shows the stack's log as the JobManager log.
-        conf.set(WebOptions.LOG_PATH, logFile(data).toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, options.flinkUiPort);

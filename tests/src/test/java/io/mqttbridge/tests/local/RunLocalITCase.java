@@ -101,6 +101,11 @@ class RunLocalITCase {
             assertThat(headers).containsEntry("timestamp", value.path("ts").asText());
             assertThat(headers.get("vehicle-type")).isIn(TYPES);
             assertThat(headers.get("message-id")).isNotBlank();
+            // ... and the MQTT fields as the fixed mqtt.* headers.
+            assertThat(headers).containsEntry("mqtt.topic", "vehicles/" + vehicle + "/battery");
+            assertThat(headers).containsEntry("mqtt.qos", "1");
+            assertThat(headers).containsEntry("mqtt.message-id", headers.get("message-id"));
+            assertThat(headers).containsEntry("mqtt.client-id", "sim-" + vehicle);
             messageIds.add(headers.get("message-id"));
         }
         // The simulator's message ids are unique; at-least-once may repeat a record, but not many.

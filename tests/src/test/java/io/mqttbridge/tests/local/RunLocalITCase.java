@@ -55,6 +55,7 @@ class RunLocalITCase {
     private Process process;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private Path stderr;
+    private Thread stdoutReader;
 
     @AfterEach
     void killLeftovers() throws Exception {
@@ -128,11 +129,13 @@ class RunLocalITCase {
                         + "sink.vehicle_battery=\\d+ sink.vehicle_low_battery=\\d+ "
                         + "kafka.vehicle-battery=\\d+ kafka.vehicle-low-battery=\\d+");
 
-        process.destroy(); // SIGTERM
+        // SIGTERM through the handle: Process#destroy would also close our end of its stdout.
+        assertThat(process.toHandle().destroy()).isTrue();
         assertThat(process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
                 .as("run-local stops within %s after SIGTERM", STOP_TIMEOUT)
                 .isTrue();
         assertThat(process.exitValue()).as("exit code; stderr:%n%s", stderrText()).isZero();
+        stdoutReader.join(TimeUnit.SECONDS.toMillis(10)); // the last lines may still be in the pipe
         assertThat(stdout).contains("Stopped.");
     }
 
@@ -159,7 +162,7 @@ class RunLocalITCase {
                         .directory(dataDir.toFile())
                         .redirectError(stderr.toFile())
                         .start();
-        Thread reader =
+        stdoutReader =
                 new Thread(
                         () -> {
                             try (BufferedReader in =
@@ -172,8 +175,8 @@ class RunLocalITCase {
                             }
                         },
                         "run-local-stdout");
-        reader.setDaemon(true);
-        reader.start();
+        stdoutReader.setDaemon(true);
+        stdoutReader.start();
     }
 
     private String awaitLine(String prefix, Duration timeout) throws Exception {

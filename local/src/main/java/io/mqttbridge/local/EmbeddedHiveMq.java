@@ -52,7 +52,10 @@ public final class EmbeddedHiveMq implements AutoCloseable {
             broker.start().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             closeQuietly(broker);
-            throw new IOException("HiveMQ CE did not start on 127.0.0.1:" + port + ": " + e, e);
+            throw new IOException(
+                    "HiveMQ CE did not start on 127.0.0.1:" + port
+                            + " (is the port already in use? see the log for the broker's reason): " + e,
+                    e);
         }
         return new EmbeddedHiveMq(port, folder, broker);
     }

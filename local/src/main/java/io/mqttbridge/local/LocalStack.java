@@ -131,6 +131,7 @@ public final class LocalStack {
     }
 
     private void start() throws Exception {
+        checkPortsFree();
         Path data = Files.createDirectories(options.dataDir);
         // Brokers and checkpoints start fresh each run; the log folder is kept.
         for (String dir : List.of("hivemq", "kafka", "checkpoints")) {
@@ -191,6 +192,26 @@ public final class LocalStack {
                         });
         long every = options.summaryInterval.toMillis();
         summaries.scheduleWithFixedDelay(this::printSummary, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Fails before anything starts when a port is taken, naming the option that moves it. */
+    private void checkPortsFree() throws IOException {
+        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        if (options.externalMqtt == null) {
+            ports.put("--mqtt-port", options.mqttPort);
+        }
+        ports.put("--kafka-port", options.kafkaPort);
+        ports.put("--flink-ui-port", options.flinkUiPort);
+        for (Map.Entry<String, Integer> port : ports.entrySet()) {
+            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port.getValue()));
+            } catch (IOException e) {
+                throw new IOException(
+                        "port " + port.getValue() + " on 127.0.0.1 is in use (another ./run-local?); choose another with "
+                                + port.getKey() + " PORT");
+            }
+        }
     }
 
     private Configuration flinkConfiguration(Path data) {

@@ -68,6 +68,8 @@ public final class LocalStack {
     private FlinkJobMetrics metrics;
     private List<RouteSinks.Sink> sinks = List.of();
     private volatile Throwable jobFailure;
+    private volatile FlinkJobMetrics.Snapshot latestMetrics;
+    private volatile String metricsError = "no answer from the Flink REST API yet";
 
     private LocalStack(LocalStackOptions options, Path home, PrintStream out) {
         this.options = options;
@@ -190,6 +192,9 @@ public final class LocalStack {
                             t.setDaemon(true);
                             return t;
                         });
+        // Flink's REST API answers metric queries from a cache that the query itself refreshes:
+        // polling every second keeps the counters of each summary at most a second or two old.
+        summaries.scheduleWithFixedDelay(this::refreshMetrics, 0, 1, TimeUnit.SECONDS);
         long every = options.summaryInterval.toMillis();
         summaries.scheduleWithFixedDelay(this::printSummary, every, every, TimeUnit.MILLISECONDS);
     }
@@ -269,6 +274,17 @@ public final class LocalStack {
         throw new IllegalStateException("the routes job did not reach RUNNING within " + READY_TIMEOUT + " (" + last + ")");
     }
 
+    private void refreshMetrics() {
+        try {
+            latestMetrics = metrics.poll();
+        } catch (IOException e) {
+            latestMetrics = null;
+            metricsError = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void printSummary() {
         StringBuilder line = new StringBuilder("SUMMARY ");
         line.append(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
@@ -276,17 +292,14 @@ public final class LocalStack {
         if (simulator != null && simulator.failed() > 0) {
             line.append(" publish-failed=").append(simulator.failed());
         }
-        try {
-            FlinkJobMetrics.Snapshot s = metrics.poll();
+        FlinkJobMetrics.Snapshot s = latestMetrics;
+        if (s != null) {
             line.append(" job=").append(s.state()).append(" received=").append(s.received());
             for (RouteSinks.Sink sink : sinks) {
                 line.append(" sink.").append(sink.table()).append('=').append(s.sent().getOrDefault(sink.table(), 0L));
             }
-        } catch (IOException e) {
-            line.append(" job=? (").append(e.getMessage()).append(')');
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+        } else {
+            line.append(" job=? (").append(metricsError).append(')');
         }
         try {
             List<String> topics =

@@ -32,6 +32,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,12 +123,26 @@ class RunLocalITCase {
             assertThat(r.key()).isEqualTo(vehicle);
         }
 
-        // Summaries report what the simulator published and what the routes wrote.
-        String summary = awaitLine("SUMMARY", Duration.ofSeconds(30));
-        assertThat(summary)
-                .matches("SUMMARY \\d\\d:\\d\\d:\\d\\d published=\\d+ job=\\w+ received=\\d+ "
-                        + "sink.vehicle_battery=\\d+ sink.vehicle_low_battery=\\d+ "
-                        + "kafka.vehicle-battery=\\d+ kafka.vehicle-low-battery=\\d+");
+        // Summaries report what the simulator published, what the source received and what the
+        // routes wrote; by now every one of them has counted records.
+        Pattern format =
+                Pattern.compile("SUMMARY \\d\\d:\\d\\d:\\d\\d published=(\\d+) job=RUNNING received=(\\d+) "
+                        + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) "
+                        + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+)");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        boolean counted = false;
+        while (!counted && System.nanoTime() < deadline) {
+            for (String line : stdout) {
+                // "job=? (reason)" while the REST API has not answered yet; else the full format.
+                if (line.startsWith("SUMMARY") && !line.contains(" job=? ")) {
+                    Matcher m = format.matcher(line);
+                    assertThat(m.matches()).as("summary format: %s", line).isTrue();
+                    counted |= java.util.stream.IntStream.rangeClosed(1, 6).allMatch(i -> Long.parseLong(m.group(i)) > 0);
+                }
+            }
+            Thread.sleep(500);
+        }
+        assertThat(counted).as("a SUMMARY with every counter > 0; stdout:%n%s", String.join("\n", stdout)).isTrue();
 
         // SIGTERM through the handle: Process#destroy would also close our end of its stdout.
         assertThat(process.toHandle().destroy()).isTrue();

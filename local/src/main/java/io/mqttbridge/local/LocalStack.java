@@ -21,6 +21,9 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +31,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -56,6 +60,7 @@ public final class LocalStack {
     private final LocalStackOptions options;
     private final Path home;
     private final PrintStream out;
+    // Not static: logback must start after main() has set the log file location.
     private final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -178,9 +183,12 @@ public final class LocalStack {
         String restUrl = "http://127.0.0.1:" + options.flinkUiPort;
         metrics = new FlinkJobMetrics(restUrl, job.getJobID().toString());
         awaitTasksRunning();
+        if (stopRequested.getCount() == 0) {
+            return; // Ctrl-C while starting: run() stops what has started
+        }
 
         if (options.simulator) {
-            simulator = DeviceSimulator.start(java.net.URI.create(mqttUri), options.vehicles, options.rate);
+            simulator = DeviceSimulator.start(URI.create(mqttUri), options.vehicles, options.rate);
         }
         out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl);
         out.flush();
@@ -201,16 +209,16 @@ public final class LocalStack {
 
     /** Fails before anything starts when a port is taken, naming the option that moves it. */
     private void checkPortsFree() throws IOException {
-        Map<String, Integer> ports = new java.util.LinkedHashMap<>();
+        Map<String, Integer> ports = new LinkedHashMap<>();
         if (options.externalMqtt == null) {
             ports.put("--mqtt-port", options.mqttPort);
         }
         ports.put("--kafka-port", options.kafkaPort);
         ports.put("--flink-ui-port", options.flinkUiPort);
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
-            try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
-                probe.bind(new java.net.InetSocketAddress("127.0.0.1", port.getValue()));
+                probe.bind(new InetSocketAddress("127.0.0.1", port.getValue()));
             } catch (IOException e) {
                 throw new IOException(
                         "port " + port.getValue() + " on 127.0.0.1 is in use (another ./run-local?); choose another with "
@@ -259,6 +267,9 @@ public final class LocalStack {
         while (System.nanoTime() < deadline) {
             if (jobFailure != null) {
                 throw new IllegalStateException("the routes job failed while starting", jobFailure);
+            }
+            if (stopRequested.getCount() == 0) {
+                return;
             }
             try {
                 FlinkJobMetrics.Snapshot s = metrics.poll();

@@ -1,25 +1,181 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.functions.MqttFunctions;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableResult;
+import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Executes a routes file on a given environment: registers the MQTT SQL functions, runs every DDL
- * statement, then submits all INSERTs in one StatementSet as one job named after the file.
- *
- * <p>CONTRACT STUB - implemented by the routes work package. Keep these signatures.
+ * statement, then submits all INSERTs in one StatementSet as one job named after the file (so that
+ * routes reading the same MQTT table share one subscription).
  */
+@PublicEvolving
 public final class RoutesRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoutesRunner.class);
+
+    /** Statements that would run a query nobody reads, or nest statement sets the runner builds itself. */
+    private static final Set<String> REJECTED = Set.of("SELECT", "WITH", "VALUES", "TABLE", "EXECUTE", "BEGIN", "END");
+
+    private static final Pattern CREATE_TABLE = Pattern.compile(
+            "(?is)^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\"]?)([^\\s(`\"]+)\\1");
+    private static final Pattern FACTORY_FAILURE =
+            Pattern.compile("Unable to create a (?:source for reading|sink for writing) table '(?:[^']*\\.)?([^'.]+)'");
+
+    /** SET 'key' = 'value' (quotes optional, '' escapes), as in the SQL client. */
+    private static final Pattern SET = Pattern.compile(
+            "(?is)^SET\\s+(?:'((?:[^']|'')+)'|([\\w.\\-]+))\\s*=\\s*(?:'((?:[^']|'')*)'|(\\S+))$");
+    private static final Pattern RESET = Pattern.compile("(?is)^RESET\\s+(?:'((?:[^']|'')+)'|([\\w.\\-]+))$");
 
     private RoutesRunner() {}
 
     /** Submits the job and returns without waiting for it to finish (TableResult#getJobClient). */
     public static TableResult execute(StreamExecutionEnvironment env, RoutesFile routes) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Session session = new Session(env, routes);
+        StatementSet set = session.tEnv.createStatementSet();
+        List<RoutesStatement> inserts = session.run(insert -> set.addInsertSql(insert.sql()));
+        LOG.info("Submitting job '{}' with {} route(s) from {}", session.jobName(), inserts.size(), routes.path());
+        try {
+            return set.execute();
+        } catch (RuntimeException e) {
+            // Planning all INSERTs together failed: find the route that fails on its own, if any.
+            for (RoutesStatement insert : inserts) {
+                session.explainAlone(insert);
+            }
+            throw new RoutesException(routes.path().toString(), inserts.get(0).line(), inserts.get(0).column(),
+                    "submitting the job failed: " + inserts.get(0).mask(PlannerErrors.describe(e)));
+        }
     }
 
     /** Parses and plans every statement without running anything; throws RoutesException (FILE:LINE:COLUMN). */
     public static void validate(StreamExecutionEnvironment env, RoutesFile routes) {
-        throw new UnsupportedOperationException("not implemented yet");
+        Session session = new Session(env, routes);
+        List<RoutesStatement> inserts = session.run(session::explainAlone);
+        LOG.info("{}: {} statement(s) valid, {} route(s)", routes.path(), routes.routesStatements().size(), inserts.size());
+    }
+
+    /** One pass over a file in one table environment. */
+    private static final class Session {
+        private final RoutesFile routes;
+        private final StreamTableEnvironment tEnv;
+        /** Table name -> the CREATE TABLE statement that defined it, to blame option errors on it. */
+        private final Map<String, RoutesStatement> tableDefinitions = new HashMap<>();
+
+        Session(StreamExecutionEnvironment env, RoutesFile routes) {
+            this.routes = routes;
+            this.tEnv = StreamTableEnvironment.create(env);
+            if (tEnv.getConfig().getOptional(PipelineOptions.NAME).isEmpty()) {
+                tEnv.getConfig().set(PipelineOptions.NAME, routes.jobName());
+            }
+            MqttFunctions.registerTemporarySystemFunctions(tEnv);
+        }
+
+        String jobName() {
+            return tEnv.getConfig().get(PipelineOptions.NAME);
+        }
+
+        /** Executes every non-INSERT statement in order and hands each INSERT to {@code onInsert}. */
+        List<RoutesStatement> run(InsertHandler onInsert) {
+            List<RoutesStatement> inserts = new ArrayList<>();
+            for (RoutesStatement statement : routes.routesStatements()) {
+                String keyword = statement.keyword();
+                LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
+                if (REJECTED.contains(keyword)) {
+                    throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
+                            + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
+                            + " together as one job", null);
+                }
+                try {
+                    if (keyword.equals("SET") || keyword.equals("RESET")) {
+                        configure(statement);
+                    } else if (keyword.equals("INSERT")) {
+                        onInsert.accept(statement);
+                        inserts.add(statement);
+                    } else {
+                        tEnv.executeSql(statement.sql());
+                        rememberTable(statement);
+                    }
+                } catch (RoutesException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw locate(statement, e);
+                }
+            }
+            if (inserts.isEmpty()) {
+                throw new RoutesException(routes.path().toString(), 1, 1,
+                        "no INSERT statement: a routes file needs at least one INSERT INTO ... SELECT ... to run");
+            }
+            return inserts;
+        }
+
+        /** Plans one INSERT on its own, sources and sinks included. */
+        void explainAlone(RoutesStatement insert) {
+            try {
+                StatementSet single = tEnv.createStatementSet();
+                single.addInsertSql(insert.sql());
+                single.explain();
+            } catch (RuntimeException e) {
+                throw locate(insert, e);
+            }
+        }
+
+        /** The table environment's executeSql does not take SET (only the SQL client does). */
+        private void configure(RoutesStatement statement) {
+            Matcher set = SET.matcher(statement.sql());
+            Matcher reset = RESET.matcher(statement.sql());
+            if (set.matches()) {
+                tEnv.getConfig().set(unquote(set.group(1), set.group(2)), unquote(set.group(3), set.group(4)));
+            } else if (reset.matches()) {
+                tEnv.getConfig().getConfiguration().removeKey(unquote(reset.group(1), reset.group(2)));
+            } else {
+                throw statement.error("expected SET 'key' = 'value' or RESET 'key'", null);
+            }
+        }
+
+        private static String unquote(String quoted, String plain) {
+            return quoted != null ? quoted.replace("''", "'") : plain;
+        }
+
+        private void rememberTable(RoutesStatement statement) {
+            Matcher m = CREATE_TABLE.matcher(statement.sql());
+            if (m.find()) {
+                tableDefinitions.put(m.group(2), statement);
+            }
+        }
+
+        /** A connector's option error belongs to the CREATE TABLE that set the options. */
+        private RoutesException locate(RoutesStatement statement, RuntimeException e) {
+            RoutesException located = PlannerErrors.locate(statement, e);
+            Matcher m = FACTORY_FAILURE.matcher(PlannerErrors.describe(e));
+            RoutesStatement definition = m.find() ? tableDefinitions.get(m.group(1)) : null;
+            if (definition == null || definition == statement) {
+                return located;
+            }
+            return new RoutesException(definition.file(), definition.line(), definition.column(),
+                    definition.mask(statement.mask(located.problem()))
+                            + "\n  (found while planning the INSERT at " + statement.file() + ":" + statement.line()
+                            + ":" + statement.column() + ")");
+        }
+    }
+
+    @FunctionalInterface
+    private interface InsertHandler {
+        void accept(RoutesStatement insert);
     }
 }

@@ -1,17 +1,115 @@
 package io.mqttbridge.mqtt.source;
 
+import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumState;
+import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumStateSerializer;
+import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumerator;
+import io.mqttbridge.mqtt.source.reader.MqttReceivedMessage;
+import io.mqttbridge.mqtt.source.reader.MqttRecordEmitter;
+import io.mqttbridge.mqtt.source.reader.MqttSourceMetrics;
+import io.mqttbridge.mqtt.source.reader.MqttSourceReader;
+import io.mqttbridge.mqtt.source.reader.MqttSplitReader;
+import io.mqttbridge.mqtt.source.reader.PendingAcks;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplitSerializer;
+
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.UserCodeClassLoader;
 
 /**
  * FLIP-27 source over MQTT: one split per subscriber connection, shared subscriptions,
  * persistent sessions, acknowledgement after the covering checkpoint. Build with {@link #builder()}.
- *
- * <p>CONTRACT STUB - implemented by the source work package.
  */
 @PublicEvolving
-public final class MqttSource<T> {
+public final class MqttSource<T>
+        implements Source<T, MqttSubscriberSplit, MqttSourceEnumState>, ResultTypeQueryable<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final MqttSourceConfig config;
+    private final MqttMessageDeserializer<T> deserializer;
+
+    MqttSource(MqttSourceConfig config, MqttMessageDeserializer<T> deserializer) {
+        this.config = config;
+        this.deserializer = deserializer;
+    }
 
     public static <T> MqttSourceBuilder<T> builder() {
         return new MqttSourceBuilder<>();
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return Boundedness.CONTINUOUS_UNBOUNDED;
+    }
+
+    @Override
+    public SourceReader<T, MqttSubscriberSplit> createReader(SourceReaderContext context) throws Exception {
+        deserializer.open(
+                new DeserializationSchema.InitializationContext() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return context.metricGroup().addGroup("deserializer");
+                    }
+
+                    @Override
+                    public UserCodeClassLoader getUserCodeClassLoader() {
+                        return context.getUserCodeClassLoader();
+                    }
+                });
+        PendingAcks<MqttReceivedMessage.Ack> pendingAcks = new PendingAcks<>();
+        MqttSourceMetrics metrics = new MqttSourceMetrics(context.metricGroup(), pendingAcks::size);
+        Configuration readerConfig = context.getConfiguration();
+        return new MqttSourceReader<>(
+                new SingleThreadFetcherManager<>(() -> new MqttSplitReader(config, metrics), readerConfig),
+                new MqttRecordEmitter<>(deserializer, pendingAcks),
+                pendingAcks,
+                readerConfig,
+                context);
+    }
+
+    @Override
+    public SplitEnumerator<MqttSubscriberSplit, MqttSourceEnumState> createEnumerator(
+            SplitEnumeratorContext<MqttSubscriberSplit> context) {
+        return new MqttSourceEnumerator(context, config.clientIdPrefix(), config.subscribers(), null);
+    }
+
+    @Override
+    public SplitEnumerator<MqttSubscriberSplit, MqttSourceEnumState> restoreEnumerator(
+            SplitEnumeratorContext<MqttSubscriberSplit> context, MqttSourceEnumState state) {
+        return new MqttSourceEnumerator(context, config.clientIdPrefix(), config.subscribers(), state);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<MqttSubscriberSplit> getSplitSerializer() {
+        return MqttSubscriberSplitSerializer.INSTANCE;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<MqttSourceEnumState> getEnumeratorCheckpointSerializer() {
+        return MqttSourceEnumStateSerializer.INSTANCE;
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return deserializer.getProducedType();
+    }
+
+    @VisibleForTesting
+    public MqttSourceConfig config() {
+        return config;
     }
 }

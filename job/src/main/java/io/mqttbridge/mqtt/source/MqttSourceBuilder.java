@@ -10,8 +10,7 @@ import org.apache.flink.configuration.ReadableConfig;
 /**
  * Builder of {@link MqttSource}. Every setter writes an option of {@link MqttOptions} into one
  * {@link Configuration}, so the DataStream API and the 'mqtt' table share one config model.
- *
- * <p>CONTRACT STUB - implemented by the source work package. Keep these signatures.
+ * {@link #build()} validates everything once and names the option at fault.
  */
 @PublicEvolving
 public final class MqttSourceBuilder<T> {
@@ -67,7 +66,16 @@ public final class MqttSourceBuilder<T> {
         return this;
     }
 
+    /** @throws IllegalArgumentException naming the missing or conflicting option and the accepted values */
     public MqttSource<T> build() {
-        throw new UnsupportedOperationException("MqttSource is not implemented yet");
+        return new MqttSource<>(sanityCheck(), deserializer);
+    }
+
+    private MqttSourceConfig sanityCheck() {
+        if (deserializer == null) {
+            throw new IllegalArgumentException(
+                    "No deserializer set: call setDeserializer(...) with an MqttMessageDeserializer");
+        }
+        return MqttSourceConfig.fromConfiguration(options);
     }
 }

@@ -1,0 +1,76 @@
+package io.mqttbridge.mqtt;
+
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import org.apache.flink.annotation.Internal;
+
+import javax.annotation.Nullable;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+
+/** Builds the client's TLS settings from the tls.* options: trust store, key store, hostname check. */
+@Internal
+public final class MqttTls {
+
+    private MqttTls() {}
+
+    /** @throws IllegalArgumentException naming the store option when a store cannot be read */
+    public static MqttClientSslConfig sslConfig(MqttConnectionConfig config) {
+        MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder();
+        if (config.trustStore() != null) {
+            KeyStore store = load("tls.truststore", config.trustStore(), config.trustStorePassword());
+            try {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                builder.trustManagerFactory(tmf);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("Cannot use tls.truststore '" + config.trustStore() + "': " + e.getMessage(), e);
+            }
+        }
+        if (config.keyStore() != null) {
+            KeyStore store = load("tls.keystore", config.keyStore(), config.keyStorePassword());
+            try {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, chars(config.keyStorePassword()));
+                builder.keyManagerFactory(kmf);
+            } catch (Exception e) {
+                throw new IllegalArgumentException("Cannot use tls.keystore '" + config.keyStore() + "': " + e.getMessage(), e);
+            }
+        }
+        if (!config.verifyHostname()) {
+            // Explicit opt-out (tls.verify-hostname = false): the chain is still verified.
+            builder.hostnameVerifier((hostname, session) -> true);
+        }
+        return builder.build();
+    }
+
+    /** Reads a PKCS12 or JKS file; the type follows the extension (.jks), else PKCS12 then JKS. */
+    private static KeyStore load(String option, String path, @Nullable String password) {
+        String[] types = path.toLowerCase().endsWith(".jks") ? new String[] {"JKS", "PKCS12"} : new String[] {"PKCS12", "JKS"};
+        Exception last = null;
+        for (String type : types) {
+            try (InputStream in = Files.newInputStream(Path.of(path))) {
+                KeyStore store = KeyStore.getInstance(type);
+                store.load(in, chars(password));
+                return store;
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("Option '" + option + "': file '" + path + "' does not exist", e);
+            } catch (Exception e) {
+                last = e;
+            }
+        }
+        // The message of a wrong password is "keystore password was incorrect"; it never contains the password.
+        throw new IllegalArgumentException(
+                "Option '" + option + "': cannot read '" + path + "' as PKCS12 or JKS: " + last.getMessage(), last);
+    }
+
+    @Nullable
+    private static char[] chars(@Nullable String password) {
+        return password == null ? null : password.toCharArray();
+    }
+}

@@ -1,0 +1,135 @@
+package io.mqttbridge.mqtt.source;
+
+import io.mqttbridge.mqtt.MqttConnectionConfig;
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.MqttTopicFilter;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ReadableConfig;
+
+import javax.annotation.Nullable;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything a subscriber needs, read from the {@link MqttOptions} of one source and validated once.
+ * Immutable and serializable. Errors name the option and the accepted values.
+ */
+@Internal
+public final class MqttSourceConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final MqttConnectionConfig connection;
+    private final List<String> topicFilters;
+    @Nullable private final String sharedGroup;
+    @Nullable private final Integer subscribers;
+    private final String clientIdPrefix;
+    private final int qos;
+    private final MqttOptions.AckMode ackMode;
+
+    private MqttSourceConfig(ReadableConfig config) {
+        this.connection = MqttConnectionConfig.fromConfiguration(config);
+        String filters = config.getOptional(MqttOptions.TOPIC_FILTER).orElse(null);
+        if (filters == null || filters.isBlank()) {
+            throw new IllegalArgumentException(
+                    "Missing required option 'topic-filter': expected one or more MQTT topic filters, comma-separated (e.g. 'devices/+/state')");
+        }
+        try {
+            this.topicFilters = Collections.unmodifiableList(new ArrayList<>(MqttTopicFilter.parseList(filters)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Option 'topic-filter': " + e.getMessage(), e);
+        }
+        String group = config.getOptional(MqttOptions.SHARED_GROUP).map(String::trim).orElse(null);
+        if (group != null && (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#"))) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + group + "' for option 'shared-group': expected a non-empty name without '/', '+' or '#'");
+        }
+        this.sharedGroup = group;
+        this.subscribers = config.getOptional(MqttOptions.SUBSCRIBERS).orElse(null);
+        if (subscribers != null && subscribers < 1) {
+            throw new IllegalArgumentException(
+                    "Invalid value '" + subscribers + "' for option 'subscribers': expected a number >= 1");
+        }
+        if (subscribers != null && subscribers > 1 && sharedGroup == null) {
+            throw new IllegalArgumentException(
+                    "Option 'subscribers' = " + subscribers + " requires option 'shared-group': without a shared "
+                            + "subscription every subscriber would receive every message (duplicates). Set "
+                            + "'shared-group' or use 'subscribers' = 1.");
+        }
+        String prefix = config.getOptional(MqttOptions.CLIENT_ID_PREFIX).map(String::trim).orElse(null);
+        if (prefix == null || prefix.isEmpty()) {
+            if (sharedGroup == null) {
+                throw new IllegalArgumentException(
+                        "Missing option 'client-id-prefix': without 'shared-group' the source needs a stable client id "
+                                + "prefix so that the broker keeps its session across restarts");
+            }
+            prefix = "mqtt-bridge-" + sharedGroup;
+        }
+        this.clientIdPrefix = prefix;
+        this.qos = config.get(MqttOptions.QOS);
+        if (qos < 0 || qos > 2) {
+            throw new IllegalArgumentException("Invalid value '" + qos + "' for option 'qos': expected 0, 1 or 2");
+        }
+        this.ackMode = config.get(MqttOptions.ACK_MODE);
+    }
+
+    /** @throws IllegalArgumentException naming the option and the accepted values */
+    public static MqttSourceConfig fromConfiguration(ReadableConfig config) {
+        return new MqttSourceConfig(config);
+    }
+
+    public MqttConnectionConfig connection() {
+        return connection;
+    }
+
+    /** The filters as configured. */
+    public List<String> topicFilters() {
+        return topicFilters;
+    }
+
+    /** The filters to subscribe to: {@code $share/<group>/<filter>} when a shared group is set. */
+    public List<String> subscriptionFilters() {
+        if (sharedGroup == null) {
+            return topicFilters;
+        }
+        List<String> shared = new ArrayList<>();
+        for (String filter : topicFilters) {
+            shared.add("$share/" + sharedGroup + "/" + filter);
+        }
+        return shared;
+    }
+
+    @Nullable
+    public String sharedGroup() {
+        return sharedGroup;
+    }
+
+    /** Configured number of subscriber splits; null = the source parallelism (1 without a group). */
+    @Nullable
+    public Integer subscribers() {
+        return sharedGroup == null ? Integer.valueOf(1) : subscribers;
+    }
+
+    public String clientIdPrefix() {
+        return clientIdPrefix;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public MqttOptions.AckMode ackMode() {
+        return ackMode;
+    }
+
+    @Override
+    public String toString() {
+        return "MqttSourceConfig{" + connection + ", filters " + subscriptionFilters() + ", qos " + qos
+                + ", subscribers " + (subscribers() == null ? "= parallelism" : subscribers())
+                + ", client id prefix '" + clientIdPrefix + "', ack-mode " + ackMode + '}';
+    }
+}

@@ -1,0 +1,108 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.HiveMqPublishDetails;
+import io.mqttbridge.mqtt.MqttClientFactory;
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
+import org.apache.flink.annotation.Internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * MQTT 3.1.1 subscriber: clean session false (the broker's own expiry applies), no Receive Maximum
+ * (the broker's in-flight setting bounds unacknowledged messages), no user properties.
+ */
+@Internal
+final class Mqtt3SubscriberClient implements SubscriberClient {
+
+    private final MqttSourceConfig config;
+    private final String clientId;
+    private final Mqtt3AsyncClient client;
+
+    Mqtt3SubscriberClient(
+            MqttSourceConfig config,
+            String clientId,
+            Executor callbackExecutor,
+            Listener listener,
+            MqttClientDisconnectedListener onDisconnected) {
+        this.config = config;
+        this.clientId = clientId;
+        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, onDisconnected);
+        client.publishes(
+                MqttGlobalPublishFilter.ALL,
+                publish -> {
+                    try {
+                        listener.onPublish(toMessage(publish), publish::acknowledge);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                callbackExecutor,
+                true);
+    }
+
+    @Override
+    public CompletableFuture<Void> connectAndSubscribe() {
+        List<Mqtt3Subscription> subscriptions = new ArrayList<>();
+        for (String filter : config.subscriptionFilters()) {
+            subscriptions.add(Mqtt3Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(config.qos())).build());
+        }
+        return client.connectWith()
+                .cleanSession(false)
+                .keepAlive((int) config.connection().keepAlive().getSeconds())
+                .send()
+                .thenCompose(connAck -> client.subscribeWith().addSubscriptions(subscriptions).send())
+                .thenAccept(subAck -> {
+                    List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
+                    for (int i = 0; i < codes.size(); i++) {
+                        if (codes.get(i).isError()) {
+                            throw new SubscriptionRejectedException(
+                                    "The broker at " + config.connection().serverUri() + " refused the subscription of client '"
+                                            + clientId + "' to '" + subscriptions.get(i).getTopicFilter()
+                                            + "' (MQTT 3.1.1 return code FAILURE). Check 'topic-filter', 'shared-group', "
+                                            + "'qos' and the broker's ACL.");
+                        }
+                    }
+                });
+    }
+
+    @Override
+    public void disconnect() {
+        try {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+        }
+    }
+
+    private static MqttMessage toMessage(Mqtt3Publish publish) {
+        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
+        int qos = publish.getQos().getCode();
+        return new MqttMessage(
+                publish.getTopic().toString(),
+                publish.getPayloadAsBytes(),
+                qos,
+                publish.isRetain(),
+                details == null ? null : details.dup,
+                details == null || qos == 0 ? null : details.packetId,
+                Collections.emptyMap(),
+                null,
+                null,
+                null,
+                null,
+                System.currentTimeMillis());
+    }
+}

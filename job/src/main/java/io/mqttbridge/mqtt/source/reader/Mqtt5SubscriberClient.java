@@ -1,0 +1,123 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.HiveMqPublishDetails;
+import io.mqttbridge.mqtt.MqttClientFactory;
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
+import org.apache.flink.annotation.Internal;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/** MQTT 5 subscriber: session expiry and Receive Maximum from the options. */
+@Internal
+final class Mqtt5SubscriberClient implements SubscriberClient {
+
+    private final MqttSourceConfig config;
+    private final String clientId;
+    private final Mqtt5AsyncClient client;
+
+    Mqtt5SubscriberClient(
+            MqttSourceConfig config,
+            String clientId,
+            Executor callbackExecutor,
+            Listener listener,
+            MqttClientDisconnectedListener onDisconnected) {
+        this.config = config;
+        this.clientId = clientId;
+        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, onDisconnected);
+        client.publishes(
+                MqttGlobalPublishFilter.ALL,
+                publish -> {
+                    try {
+                        listener.onPublish(toMessage(publish), publish::acknowledge);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                callbackExecutor,
+                true);
+    }
+
+    @Override
+    public CompletableFuture<Void> connectAndSubscribe() {
+        var connection = config.connection();
+        List<Mqtt5Subscription> subscriptions = new ArrayList<>();
+        for (String filter : config.subscriptionFilters()) {
+            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(config.qos())).build());
+        }
+        return client.connectWith()
+                .cleanStart(false)
+                .sessionExpiryInterval(connection.sessionExpirySeconds())
+                .keepAlive((int) connection.keepAlive().getSeconds())
+                .restrictions()
+                .receiveMaximum(connection.receiveMaximum())
+                .applyRestrictions()
+                .send()
+                .thenCompose(connAck -> client.subscribeWith().addSubscriptions(subscriptions).send())
+                .thenAccept(subAck -> {
+                    List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
+                    for (int i = 0; i < codes.size(); i++) {
+                        if (codes.get(i).isError()) {
+                            throw new SubscriptionRejectedException(
+                                    "The broker at " + connection.serverUri() + " refused the subscription of client '"
+                                            + clientId + "' to '" + subscriptions.get(i).getTopicFilter() + "': "
+                                            + codes.get(i) + subAck.getReasonString().map(r -> " (" + r + ")").orElse("")
+                                            + ". Check 'topic-filter', 'shared-group', 'qos' and the broker's ACL.");
+                        }
+                    }
+                });
+    }
+
+    @Override
+    public void disconnect() {
+        try {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Already disconnected, or the broker is gone: the session expiry keeps what is unacknowledged.
+        }
+    }
+
+    private static MqttMessage toMessage(Mqtt5Publish publish) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Mqtt5UserProperty p : publish.getUserProperties().asList()) {
+            properties.put(p.getName().toString(), p.getValue().toString());
+        }
+        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
+        int qos = publish.getQos().getCode();
+        return new MqttMessage(
+                publish.getTopic().toString(),
+                publish.getPayloadAsBytes(),
+                qos,
+                publish.isRetain(),
+                details == null ? null : details.dup,
+                details == null || qos == 0 ? null : details.packetId,
+                properties,
+                publish.getContentType().map(Object::toString).orElse(null),
+                publish.getResponseTopic().map(Object::toString).orElse(null),
+                publish.getCorrelationData().map(Mqtt5SubscriberClient::bytes).orElse(null),
+                publish.getMessageExpiryInterval().isPresent() ? publish.getMessageExpiryInterval().getAsLong() : null,
+                System.currentTimeMillis());
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

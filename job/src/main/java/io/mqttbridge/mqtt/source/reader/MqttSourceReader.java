@@ -1,0 +1,81 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.source.reader.SourceReaderBase;
+import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Source reader: one fetcher thread runs all subscriber connections of this subtask. Acknowledges
+ * a QoS 1/2 message only after the checkpoint that covers it completes: the emitter files each
+ * emitted message's ack, {@link #snapshotState} closes the batch under the checkpoint id and
+ * {@link #notifyCheckpointComplete} sends every batch up to that id, oldest first. Messages fetched
+ * but not yet emitted at a snapshot belong to the next one.
+ */
+@Internal
+public final class MqttSourceReader<T>
+        extends SourceReaderBase<MqttReceivedMessage, T, MqttSubscriberSplit, MqttSubscriberSplit> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
+
+    private final PendingAcks<MqttReceivedMessage.Ack> pendingAcks;
+
+    public MqttSourceReader(
+            SingleThreadFetcherManager<MqttReceivedMessage, MqttSubscriberSplit> fetcherManager,
+            MqttRecordEmitter<T> emitter,
+            PendingAcks<MqttReceivedMessage.Ack> pendingAcks,
+            Configuration config,
+            SourceReaderContext context) {
+        super(fetcherManager, emitter, config, context);
+        this.pendingAcks = pendingAcks;
+    }
+
+    @Override
+    public List<MqttSubscriberSplit> snapshotState(long checkpointId) {
+        List<MqttSubscriberSplit> splits = super.snapshotState(checkpointId);
+        pendingAcks.snapshot(checkpointId);
+        return splits;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        List<MqttReceivedMessage.Ack> acks = pendingAcks.completed(checkpointId);
+        int ignored = 0;
+        for (MqttReceivedMessage.Ack ack : acks) {
+            if (!ack.acknowledge()) {
+                ignored++;
+            }
+        }
+        if (ignored > 0) {
+            LOG.info(
+                    "Checkpoint {} complete: {} of {} acknowledgements belong to a lost connection; the broker redelivers those messages",
+                    checkpointId,
+                    ignored,
+                    acks.size());
+        }
+    }
+
+    @Override
+    protected void onSplitFinished(Map<String, MqttSubscriberSplit> finishedSplitIds) {
+        // Subscriber splits never finish.
+    }
+
+    @Override
+    protected MqttSubscriberSplit initializedState(MqttSubscriberSplit split) {
+        return split;
+    }
+
+    @Override
+    protected MqttSubscriberSplit toSplitType(String splitId, MqttSubscriberSplit state) {
+        return state;
+    }
+}

@@ -1,0 +1,115 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs the subscriber connections of one reader (one per assigned split) and hands their messages
+ * to the fetcher thread. {@link #fetch()} blocks until messages arrive, a timeout passes or
+ * {@link #wakeUp()} is called; a fatal connection error (e.g. a refused subscription) is rethrown
+ * here, on the fetcher thread, and fails the job with its message.
+ */
+@Internal
+public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, MqttSubscriberSplit> {
+
+    /** Messages handed over per fetch; bounds the latency of a checkpoint barrier behind them. */
+    static final int MAX_BATCH = 1_000;
+
+    /** Queue between the client callbacks and the fetcher; a full queue blocks the callbacks. */
+    static final int HANDOVER_CAPACITY = 10_000;
+
+    private static final long FETCH_TIMEOUT_MS = 1_000;
+
+    private final MqttSourceConfig config;
+    private final MqttSourceMetrics metrics;
+    private final MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(HANDOVER_CAPACITY);
+    private final ScheduledExecutorService scheduler;
+    private final List<MqttSubscriberConnection> connections = new ArrayList<>();
+    private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
+
+    public MqttSplitReader(MqttSourceConfig config, MqttSourceMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.scheduler =
+                Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "mqtt-connect-" + config.clientIdPrefix());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    @Override
+    public RecordsWithSplitIds<MqttReceivedMessage> fetch() throws IOException {
+        rethrowFatalError();
+        List<MqttReceivedMessage> batch;
+        try {
+            batch = handover.poll(MAX_BATCH, FETCH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting for MQTT messages", e);
+        }
+        rethrowFatalError();
+        RecordsBySplits.Builder<MqttReceivedMessage> records = new RecordsBySplits.Builder<>();
+        for (MqttReceivedMessage message : batch) {
+            records.add(message.splitId(), message);
+        }
+        return records.build();
+    }
+
+    private void rethrowFatalError() throws IOException {
+        Throwable error = fatalError.get();
+        if (error != null) {
+            throw new IOException("MQTT source failed: " + error.getMessage(), error);
+        }
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<MqttSubscriberSplit> splitsChanges) {
+        if (!(splitsChanges instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException("Unsupported split change " + splitsChanges.getClass().getSimpleName());
+        }
+        for (MqttSubscriberSplit split : splitsChanges.splits()) {
+            MqttSubscriberConnection connection =
+                    new MqttSubscriberConnection(split, config, handover, scheduler, metrics, this::onFatalError);
+            connections.add(connection);
+            connection.start();
+        }
+    }
+
+    private void onFatalError(Throwable error) {
+        if (fatalError.compareAndSet(null, error)) {
+            handover.wakeUp();
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        handover.wakeUp();
+    }
+
+    @Override
+    public void close() throws Exception {
+        // Unblock callbacks first, so that disconnecting does not wait behind a full queue.
+        handover.close();
+        for (MqttSubscriberConnection connection : connections) {
+            connection.close();
+        }
+        scheduler.shutdownNow();
+        scheduler.awaitTermination(10, TimeUnit.SECONDS);
+    }
+}

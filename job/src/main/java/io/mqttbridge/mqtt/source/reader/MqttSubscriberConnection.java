@@ -1,0 +1,233 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
+
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.util.ExceptionUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The subscriber connection of one split, kept alive across broker restarts and network failures.
+ *
+ * <p>Every attempt uses a fresh client object for the same client id (the library keeps stale state
+ * across its own reconnects). Attempts are numbered; an acknowledgement is only passed on for a
+ * message of the current, connected attempt - a message of an earlier one will be redelivered by
+ * the broker, and that copy is the one to acknowledge. Failed attempts and lost connections are
+ * retried with exponential backoff on the shared scheduler; a refused subscription is fatal.
+ */
+@Internal
+final class MqttSubscriberConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriberConnection.class);
+
+    private final MqttSubscriberSplit split;
+    private final MqttSourceConfig config;
+    private final MessageHandover<MqttReceivedMessage> handover;
+    private final ScheduledExecutorService scheduler;
+    private final MqttSourceMetrics metrics;
+    private final Consumer<Throwable> fatalErrorHandler;
+    /** Runs the client's publish callbacks, which may block on a full handover. */
+    private final ExecutorService callbackExecutor;
+
+    private final Object lock = new Object();
+    private volatile int attempt;
+    private volatile boolean connected;
+    private int failedAttempt = -1;
+    private boolean everConnected;
+    private long backoffMs;
+    private boolean closed;
+    @Nullable private SubscriberClient client;
+
+    MqttSubscriberConnection(
+            MqttSubscriberSplit split,
+            MqttSourceConfig config,
+            MessageHandover<MqttReceivedMessage> handover,
+            ScheduledExecutorService scheduler,
+            MqttSourceMetrics metrics,
+            Consumer<Throwable> fatalErrorHandler) {
+        this.split = split;
+        this.config = config;
+        this.handover = handover;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
+        this.fatalErrorHandler = fatalErrorHandler;
+        this.backoffMs = config.connection().initialBackoff().toMillis();
+        this.callbackExecutor =
+                Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "mqtt-callback-" + split.clientId());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    void start() {
+        scheduler.execute(this::connect);
+    }
+
+    String clientId() {
+        return split.clientId();
+    }
+
+    private void connect() {
+        final int current;
+        final SubscriberClient newClient;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            current = ++attempt;
+            try {
+                newClient =
+                        SubscriberClient.create(
+                                config,
+                                split.clientId(),
+                                callbackExecutor,
+                                (message, acknowledge) -> onPublish(current, message, acknowledge),
+                                context -> onDisconnected(current, context));
+            } catch (RuntimeException e) {
+                // Bad TLS store and the like: no retry can fix it.
+                fatalErrorHandler.accept(e);
+                return;
+            }
+            client = newClient;
+        }
+        LOG.debug("MQTT connection {} to {}: attempt {}", split.clientId(), config.connection().serverUri(), current);
+        newClient.connectAndSubscribe().whenComplete((ok, error) -> {
+            if (error == null) {
+                onConnected(current);
+            } else {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof SubscriberClient.SubscriptionRejectedException) {
+                    fatalErrorHandler.accept(cause);
+                } else {
+                    onLost(current, cause);
+                }
+            }
+        });
+    }
+
+    private void onConnected(int current) {
+        synchronized (lock) {
+            if (closed || current != attempt || failedAttempt == current) {
+                return;
+            }
+            connected = true;
+            backoffMs = config.connection().initialBackoff().toMillis();
+            metrics.connectionUp();
+            LOG.info(
+                    "MQTT connection {} to {} {}, subscribed to {} with QoS {}",
+                    split.clientId(),
+                    config.connection().serverUri(),
+                    everConnected ? "re-established" : "established",
+                    config.subscriptionFilters(),
+                    config.qos());
+            everConnected = true;
+        }
+    }
+
+    private void onDisconnected(int current, MqttClientDisconnectedContext context) {
+        onLost(current, context.getCause());
+    }
+
+    /** Called for a failed attempt and for a lost connection, possibly twice per attempt: only the first counts. */
+    private void onLost(int current, Throwable cause) {
+        long delay;
+        SubscriberClient lostClient;
+        synchronized (lock) {
+            if (closed || current != attempt || failedAttempt == current) {
+                return;
+            }
+            failedAttempt = current;
+            if (connected) {
+                connected = false;
+                metrics.connectionDown();
+            }
+            delay = backoffMs;
+            backoffMs = Math.min(backoffMs * 2, config.connection().maxBackoff().toMillis());
+            lostClient = client;
+            client = null;
+            metrics.reconnect();
+            LOG.warn(
+                    "MQTT connection {} to {} {}: {}; reconnecting in {} ms",
+                    split.clientId(),
+                    config.connection().serverUri(),
+                    everConnected ? "lost" : "failed",
+                    ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause)),
+                    delay);
+        }
+        if (lostClient != null) {
+            scheduler.execute(lostClient::disconnect);
+        }
+        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void onPublish(int current, MqttMessage message, Runnable acknowledge) throws InterruptedException {
+        metrics.messageReceived();
+        MqttReceivedMessage.Ack ack = null;
+        if (message.qos() > 0) {
+            if (config.ackMode() == MqttOptions.AckMode.RECEIPT) {
+                acknowledge(current, acknowledge);
+            } else {
+                ack = () -> acknowledge(current, acknowledge);
+            }
+        }
+        handover.put(new MqttReceivedMessage(split.splitId(), message, ack));
+    }
+
+    private boolean acknowledge(int messageAttempt, Runnable acknowledge) {
+        if (messageAttempt != attempt || !connected) {
+            // Arrived on an earlier connection: that PUBACK cannot be sent any more, the broker redelivers.
+            metrics.ackIgnored();
+            return false;
+        }
+        try {
+            acknowledge.run();
+            metrics.ackSent();
+            return true;
+        } catch (RuntimeException e) {
+            // The connection went away between the check and the call: same as above.
+            metrics.ackIgnored();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        SubscriberClient last;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (connected) {
+                connected = false;
+                metrics.connectionDown();
+            }
+            last = client;
+            client = null;
+        }
+        if (last != null) {
+            last.disconnect();
+        }
+        callbackExecutor.shutdownNow();
+    }
+
+    @Override
+    public String toString() {
+        return "MqttSubscriberConnection{" + split.clientId() + " -> " + config.connection().serverUri() + '}';
+    }
+}

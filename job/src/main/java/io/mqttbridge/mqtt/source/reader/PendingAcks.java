@@ -1,0 +1,61 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Ack-on-checkpoint bookkeeping. Not thread-safe: all calls come from the source's task thread.
+ *
+ * <p>{@link #add} collects what was emitted since the last snapshot; {@link #snapshot} files it under
+ * the checkpoint id; {@link #completed} hands back everything filed under ids {@code <=} the
+ * completed one, in arrival order. A checkpoint whose notification never comes (the subsuming
+ * contract) is released by the next completed one.
+ */
+@Internal
+public final class PendingAcks<A> {
+
+    private List<A> sinceLastSnapshot = new ArrayList<>();
+    private final SortedMap<Long, List<A>> byCheckpoint = new TreeMap<>();
+    private int size;
+
+    public void add(A ack) {
+        sinceLastSnapshot.add(ack);
+        size++;
+    }
+
+    public void snapshot(long checkpointId) {
+        if (sinceLastSnapshot.isEmpty()) {
+            return;
+        }
+        List<A> previous = byCheckpoint.put(checkpointId, sinceLastSnapshot);
+        if (previous != null) {
+            // The same id twice cannot happen in Flink; keep both rather than lose acks.
+            previous.addAll(sinceLastSnapshot);
+            byCheckpoint.put(checkpointId, previous);
+        }
+        sinceLastSnapshot = new ArrayList<>();
+    }
+
+    /** Removes and returns, oldest first, every ack filed under a checkpoint id {@code <= checkpointId}. */
+    public List<A> completed(long checkpointId) {
+        List<A> result = new ArrayList<>();
+        Iterator<Map.Entry<Long, List<A>>> it = byCheckpoint.headMap(checkpointId + 1).entrySet().iterator();
+        while (it.hasNext()) {
+            result.addAll(it.next().getValue());
+            it.remove();
+        }
+        size -= result.size();
+        return result;
+    }
+
+    /** Acks not yet released, whether filed under a checkpoint or not. */
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,51 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
+import org.apache.flink.annotation.Internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * One connection attempt of a subscriber, over MQTT 5 or 3.1.1: a fresh client object, the global
+ * publish callback registered before CONNECT (so session messages redelivered right after CONNACK
+ * are caught), clean start false, then SUBSCRIBE.
+ */
+@Internal
+interface SubscriberClient {
+
+    /** Receives every PUBLISH with the callback that acknowledges it (exactly once). */
+    @FunctionalInterface
+    interface Listener {
+        void onPublish(MqttMessage message, Runnable acknowledge) throws InterruptedException;
+    }
+
+    /** Completes when connected and subscribed; fails with {@link SubscriptionRejectedException} or the connect error. */
+    CompletableFuture<Void> connectAndSubscribe();
+
+    void disconnect();
+
+    static SubscriberClient create(
+            MqttSourceConfig config,
+            String clientId,
+            Executor callbackExecutor,
+            Listener listener,
+            MqttClientDisconnectedListener onDisconnected) {
+        return config.connection().protocolVersion() == MqttOptions.ProtocolVersion.V3_1_1
+                ? new Mqtt3SubscriberClient(config, clientId, callbackExecutor, listener, onDisconnected)
+                : new Mqtt5SubscriberClient(config, clientId, callbackExecutor, listener, onDisconnected);
+    }
+
+    /** The broker refused a subscription: retrying cannot help, the job must fail with this message. */
+    final class SubscriptionRejectedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SubscriptionRejectedException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package io.mqttbridge.routes;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * What {@code RoutesJob} does with its command line: builds the Flink configuration (checkpoint
+ * file, then {@code --set} overrides), then validates or runs the routes file. Returns an exit
+ * code: 0 done, 1 failed (message on {@code err}), 2 command-line error.
+ */
+@Internal
+public final class RoutesCommand {
+
+    /** Read relative to the working directory when the job runs locally and no file is given. */
+    public static final Path DEFAULT_CHECKPOINT_CONFIG = Path.of("checkpoints-config", "config.yaml");
+
+    /**
+     * Set by the standalone launcher to the job jar: Flink's JobManager resolves a job without jars
+     * through the system class loader, which under {@code java -jar} holds no Flink. Submitting the job
+     * jar as the job's jar gives it a class loader under the launcher's, as on a session cluster.
+     */
+    public static final String JOB_JAR_PROPERTY = "mqttbridge.job-jar";
+
+    private RoutesCommand() {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        RoutesArguments arguments;
+        try {
+            arguments = RoutesArguments.parse(args);
+        } catch (RoutesArguments.UsageException e) {
+            err.println("mqtt-bridge: " + e.getMessage());
+            err.println(RoutesArguments.USAGE);
+            return 2;
+        }
+        if (arguments.help()) {
+            out.println(RoutesArguments.USAGE);
+            return 0;
+        }
+        try {
+            RoutesFile routes = RoutesFile.load(arguments.routes(), env);
+            boolean local = !runningInFlinkClient();
+            Configuration configuration = configuration(arguments, local, err);
+            StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
+            if (arguments.validate()) {
+                RoutesRunner.validate(flink, routes);
+                out.println(routes.path() + ": valid (" + routes.routesStatements().size() + " statements)");
+                return 0;
+            }
+            TableResult result = RoutesRunner.execute(flink, routes);
+            String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
+            out.println(routes.path() + ": submitted '" + routes.jobName() + "'" + job);
+            if (local || configuration.get(DeploymentOptions.ATTACHED)) {
+                result.await();
+                out.println(routes.path() + ": job '" + routes.jobName() + "' finished");
+            }
+            return 0;
+        } catch (RoutesException e) {
+            err.println(e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("mqtt-bridge: " + e.getMessage());
+            return 1;
+        } catch (ExecutionException e) {
+            err.println("mqtt-bridge: the job failed: " + PlannerErrors.describe(e.getCause() != null ? e.getCause() : e));
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("mqtt-bridge: interrupted while waiting for the job");
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("mqtt-bridge: " + PlannerErrors.describe(e));
+            return 1;
+        }
+    }
+
+    /**
+     * True under {@code flink run} or in application mode, where Flink installs a context
+     * environment: there the cluster's configuration applies and the process is not ours to exit.
+     */
+    public static boolean runningInFlinkClient() {
+        return !(StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment);
+    }
+
+    /** Checkpoint file (explicit, or the default when local), then --set overrides. */
+    static Configuration configuration(RoutesArguments arguments, boolean local, PrintStream err) {
+        Configuration configuration = new Configuration();
+        Path file = arguments.checkpointConfig();
+        if (file == null && local && Files.isRegularFile(DEFAULT_CHECKPOINT_CONFIG)) {
+            file = DEFAULT_CHECKPOINT_CONFIG;
+        }
+        if (file != null) {
+            configuration.addAll(FlinkConfigFile.load(file));
+            err.println("mqtt-bridge: Flink configuration from " + file);
+        }
+        String jobJar = System.getProperty(JOB_JAR_PROPERTY);
+        if (local && jobJar != null) {
+            configuration.set(PipelineOptions.JARS, List.of(Path.of(jobJar).toUri().toString()));
+        }
+        arguments.overrides().forEach((key, value) ->
+                configuration.set(ConfigOptions.key(key).stringType().noDefaultValue(), value));
+        return configuration;
+    }
+}

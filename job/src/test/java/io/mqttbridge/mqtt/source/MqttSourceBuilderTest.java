@@ -1,0 +1,149 @@
+package io.mqttbridge.mqtt.source;
+
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.MqttOptions;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MqttSourceBuilderTest {
+
+    static final class TopicDeserializer implements MqttMessageDeserializer<String> {
+        @Override
+        public void deserialize(MqttMessage message, Collector<String> out) {
+            out.collect(message.topic());
+        }
+
+        @Override
+        public TypeInformation<String> getProducedType() {
+            return Types.STRING;
+        }
+    }
+
+    private static MqttSourceBuilder<String> valid() {
+        return MqttSource.<String>builder()
+                .setServerUri("tcp://127.0.0.1:1883")
+                .setTopicFilters("a/+/b", "c/#")
+                .setSharedGroup("g1")
+                .setDeserializer(new TopicDeserializer());
+    }
+
+    @Test
+    void validConfigurationBuilds() {
+        MqttSource<String> source = valid().setSubscribers(4).build();
+        MqttSourceConfig config = source.config();
+        assertThat(config.subscriptionFilters()).containsExactly("$share/g1/a/+/b", "$share/g1/c/#");
+        assertThat(config.clientIdPrefix()).isEqualTo("mqtt-bridge-g1");
+        assertThat(config.subscribers()).isEqualTo(4);
+        assertThat(config.ackMode()).isEqualTo(MqttOptions.AckMode.CHECKPOINT);
+        assertThat(config.connection().port()).isEqualTo(1883);
+        assertThat(source.getProducedType()).isEqualTo(Types.STRING);
+    }
+
+    @Test
+    void commaSeparatedFiltersWithoutGroupSubscribeDirectly() {
+        MqttSourceConfig config = MqttSource.<String>builder()
+                .setServerUri("ssl://broker.example.com")
+                .setTopicFilters("x/y, z/+")
+                .setClientIdPrefix("job-a")
+                .setDeserializer(new TopicDeserializer())
+                .build()
+                .config();
+        assertThat(config.subscriptionFilters()).isEqualTo(List.of("x/y", "z/+"));
+        assertThat(config.subscribers()).isEqualTo(1);
+        assertThat(config.connection().tls()).isTrue();
+        assertThat(config.connection().port()).isEqualTo(8883);
+    }
+
+    @Test
+    void missingServerUriIsNamed() {
+        assertThatThrownBy(() -> MqttSource.<String>builder().setTopicFilters("a").setSharedGroup("g")
+                        .setDeserializer(new TopicDeserializer()).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Missing required option 'server-uri': expected tcp://host:port or ssl://host:port");
+    }
+
+    @Test
+    void unsupportedSchemeIsNamed() {
+        assertThatThrownBy(() -> valid().setServerUri("http://h:1").build())
+                .hasMessage("Invalid value 'http://h:1' for option 'server-uri': expected tcp://host:port or ssl://host:port");
+    }
+
+    @Test
+    void missingTopicFilterIsNamed() {
+        assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setSharedGroup("g")
+                        .setDeserializer(new TopicDeserializer()).build())
+                .hasMessageStartingWith("Missing required option 'topic-filter'");
+    }
+
+    @Test
+    void invalidTopicFilterIsNamed() {
+        assertThatThrownBy(() -> valid().setTopicFilters("ok/+", "a/#/b").build())
+                .hasMessage("Option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+        assertThatThrownBy(() -> valid().setTopicFilters("+x").build())
+                .hasMessageContaining("Invalid topic filter '+x'");
+    }
+
+    @Test
+    void severalSubscribersWithoutSharedGroupIsRefusedWithTheReason() {
+        assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
+                        .setClientIdPrefix("p").setSubscribers(3).setDeserializer(new TopicDeserializer()).build())
+                .hasMessageContaining("Option 'subscribers' = 3 requires option 'shared-group'")
+                .hasMessageContaining("every subscriber would receive every message");
+    }
+
+    @Test
+    void noGroupNeedsAClientIdPrefix() {
+        assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
+                        .setDeserializer(new TopicDeserializer()).build())
+                .hasMessageStartingWith("Missing option 'client-id-prefix'");
+    }
+
+    @Test
+    void outOfRangeValuesNameOptionAndAcceptedValues() {
+        assertThatThrownBy(() -> valid().setQos(3).build())
+                .hasMessage("Invalid value '3' for option 'qos': expected 0, 1 or 2");
+        assertThatThrownBy(() -> valid().setSubscribers(0).build())
+                .hasMessage("Invalid value '0' for option 'subscribers': expected a number >= 1");
+        assertThatThrownBy(() -> valid().setOption(MqttOptions.RECEIVE_MAXIMUM, 70_000).build())
+                .hasMessage("Invalid value '70000' for option 'receive-maximum': expected 1..65535");
+        assertThatThrownBy(() -> valid().setSharedGroup("a/b").build())
+                .hasMessageContaining("option 'shared-group': expected a non-empty name without '/', '+' or '#'");
+        assertThatThrownBy(() -> valid()
+                        .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofSeconds(10))
+                        .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofSeconds(1))
+                        .build())
+                .hasMessageContaining("'reconnect.max-backoff' (1000 ms) must not be smaller than 'reconnect.initial-backoff' (10000 ms)");
+    }
+
+    @Test
+    void tlsStoresNeedSsl() {
+        assertThatThrownBy(() -> valid().setOption(MqttOptions.TLS_TRUSTSTORE, "/tmp/t.p12").build())
+                .hasMessageContaining("need an ssl:// server-uri");
+    }
+
+    @Test
+    void missingDeserializerIsNamed() {
+        assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
+                        .setSharedGroup("g").build())
+                .hasMessageContaining("setDeserializer");
+    }
+
+    @Test
+    void passwordNeverAppearsInToString() {
+        MqttSourceConfig config = valid()
+                .setOption(MqttOptions.USERNAME, "alice")
+                .setOption(MqttOptions.PASSWORD, "s3cr3t-value")
+                .build()
+                .config();
+        assertThat(config.toString()).contains("alice").contains("******").doesNotContain("s3cr3t-value");
+    }
+}

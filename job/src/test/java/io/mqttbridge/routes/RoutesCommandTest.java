@@ -1,0 +1,130 @@
+package io.mqttbridge.routes;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line of RoutesJob: exit codes, messages, and one real bounded run. */
+class RoutesCommandTest {
+
+    private static final String RESOURCES = "src/test/resources/routes/";
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(Map<String, String> env, String... args) {
+        return RoutesCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingRoutesIsAUsageError() {
+        assertThat(run(Map.of(), "--validate")).isEqualTo(2);
+        assertThat(err()).contains("missing --routes FILE").contains("Usage:");
+    }
+
+    @Test
+    void unknownArgumentIsAUsageError() {
+        assertThat(run(Map.of(), "--routes", RESOURCES + "valid.sql", "--frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("unknown argument '--frobnicate'");
+    }
+
+    @Test
+    void routesWithoutValueIsAUsageError() {
+        assertThat(run(Map.of(), "--routes")).isEqualTo(2);
+        assertThat(err()).contains("--routes needs a value");
+    }
+
+    @Test
+    void setWithoutKeyIsAUsageErrorThatDoesNotEchoTheValue() {
+        assertThat(run(Map.of(), "--routes", RESOURCES + "valid.sql", "--set", "hunter2")).isEqualTo(2);
+        assertThat(err()).contains("--set expects key=value").doesNotContain("hunter2");
+    }
+
+    @Test
+    void unknownRoutesFileFailsNamingIt() {
+        assertThat(run(Map.of(), "--validate", "--routes", "no/such/routes.sql")).isEqualTo(1);
+        assertThat(err()).startsWith("no/such/routes.sql:1:1: routes file not found");
+    }
+
+    @Test
+    void missingCheckpointConfigFailsNamingIt() {
+        assertThat(run(Map.of(), "--validate", "--routes", RESOURCES + "valid.sql", "--checkpoint-config", "nope.yaml"))
+                .isEqualTo(1);
+        assertThat(err()).contains("Flink configuration file not found: nope.yaml");
+    }
+
+    @Test
+    void validateAcceptsAGoodFile() {
+        assertThat(run(Map.of(), "--validate", "--routes", RESOURCES + "valid.sql")).as(err()).isEqualTo(0);
+        assertThat(out()).contains("valid.sql: valid (5 statements)");
+    }
+
+    @Test
+    void validateReportsFileLineColumnOfTheBrokenStatement() {
+        assertThat(run(Map.of(), "--validate", "--routes", RESOURCES + "broken.sql")).isEqualTo(1);
+        assertThat(err().strip()).startsWith(RESOURCES + "broken.sql:5:8: SQL validation failed. From line 5, column 8 to line 5, column 10: Column 'idd' not found");
+    }
+
+    @Test
+    void validateReportsAMissingVariableByName() {
+        assertThat(run(Map.of(), "--validate", "--routes", RESOURCES + "bounded-print.sql")).isEqualTo(1);
+        assertThat(err()).startsWith(RESOURCES + "bounded-print.sql:13:54: environment variable 'PRINT_PREFIX' is not set");
+    }
+
+    @Test
+    void runsABoundedRouteToTheEndWithConfigFileAndOverrides() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        PrintStream stdout = System.out;
+        int code;
+        // The print connector writes to System.out of the task, which runs in this JVM.
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            code = run(Map.of("PRINT_PREFIX", "numbered"),
+                    "--routes", RESOURCES + "bounded-print.sql",
+                    "--checkpoint-config", "../checkpoints-config/config.yaml",
+                    "--set", "parallelism.default=2");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(code).as(err()).isEqualTo(0);
+        assertThat(out()).contains("submitted 'bounded-print'").contains("job 'bounded-print' finished");
+        List<String> lines = Arrays.stream(printed.toString(StandardCharsets.UTF_8).split("\n"))
+                .filter(l -> l.startsWith("numbered"))
+                .collect(Collectors.toList());
+        // parallelism 2 (the --set) makes the print sink prefix each line with its subtask.
+        assertThat(lines).hasSize(20).allMatch(l -> l.matches("numbered:[12]> \\+I\\[\\d+, \\d+]"));
+        List<Integer> numbers = lines.stream()
+                .map(l -> Integer.parseInt(l.replaceAll(".*\\+I\\[(\\d+), (\\d+)]", "$1")))
+                .sorted()
+                .collect(Collectors.toList());
+        assertThat(numbers).containsExactlyElementsOf(
+                java.util.stream.IntStream.rangeClosed(1, 20).boxed().collect(Collectors.toList()));
+        assertThat(lines).allMatch(l -> l.replaceAll(".*\\+I\\[(\\d+), (\\d+)]", "$1").equals(l.replaceAll(".*\\+I\\[(\\d+), (\\d+)]", "$2")));
+        assertThat(err()).contains("Flink configuration from ../checkpoints-config/config.yaml");
+    }
+
+    @Test
+    void helpPrintsUsage() {
+        assertThat(run(Map.of(), "--help")).isEqualTo(0);
+        assertThat(out()).contains("--checkpoint-config FILE");
+        assertThat(Path.of(RESOURCES)).isDirectory();
+    }
+}

@@ -1,0 +1,355 @@
+package io.mqttbridge.local;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.MetricOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.table.api.TableResult;
+
+import io.mqttbridge.routes.RoutesFile;
+import io.mqttbridge.routes.RoutesRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./run-local}: HiveMQ CE, Kafka (KRaft) and a Flink MiniCluster with its web UI in this
+ * JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
+ * job. Prints one {@code READY} line with the addresses when all of it runs, then a {@code SUMMARY}
+ * line every few seconds. Ctrl-C or SIGTERM cancels the job and stops everything (exit 0).
+ */
+@PublicEvolving
+public final class LocalStack {
+
+    /** Checkpoint interval unless checkpoints-config/config.yaml sets one: acks wait for it. */
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final LocalStackOptions options;
+    private final Path home;
+    private final PrintStream out;
+    private final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private EmbeddedHiveMq hiveMq;
+    private EmbeddedKafka kafka;
+    private JobClient job;
+    private DeviceSimulator simulator;
+    private ScheduledExecutorService summaries;
+    private FlinkJobMetrics metrics;
+    private List<RouteSinks.Sink> sinks = List.of();
+    private volatile Throwable jobFailure;
+
+    private LocalStack(LocalStackOptions options, Path home, PrintStream out) {
+        this.options = options;
+        this.home = home;
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        Path home = Path.of(System.getProperty("mqttbridge.home", "")).toAbsolutePath();
+        LocalStackOptions options;
+        try {
+            options = LocalStackOptions.parse(args, home);
+        } catch (LocalStackOptions.UsageException e) {
+            System.err.println("run-local: " + e.getMessage());
+            System.err.println();
+            System.err.println(LocalStackOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.help) {
+            System.out.println(LocalStackOptions.USAGE);
+            System.exit(0);
+        }
+        // Before the first logger exists: logback reads both when it starts.
+        System.setProperty("mqttbridge.local.log-file", logFile(options.dataDir).toString());
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "mqtt-bridge-local-logback.xml");
+        }
+        System.exit(new LocalStack(options, home, System.out).run());
+    }
+
+    /** Starts everything, waits for Ctrl-C / SIGTERM or the end of the job; returns the exit code. */
+    int run() {
+        // Our own handlers instead of the JVM's: a clean stop then exits 0, not 130/143.
+        Signal.handle(new Signal("INT"), s -> stopRequested.countDown());
+        Signal.handle(new Signal("TERM"), s -> stopRequested.countDown());
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "local-stack-shutdown"));
+        try {
+            start();
+        } catch (Exception e) {
+            log.error("Local stack did not start", e);
+            System.err.println("run-local: could not start: " + rootMessage(e));
+            System.err.println("run-local: full log in " + logFile(options.dataDir));
+            stop();
+            return 1;
+        }
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failure = jobFailure;
+        stop();
+        if (failure != null) {
+            System.err.println("run-local: the routes job ended: " + rootMessage(failure));
+            return 1;
+        }
+        return 0;
+    }
+
+    private void start() throws Exception {
+        Path data = Files.createDirectories(options.dataDir);
+        // Brokers and checkpoints start fresh each run; the log folder is kept.
+        for (String dir : List.of("hivemq", "kafka", "checkpoints")) {
+            deleteRecursively(data.resolve(dir));
+        }
+        String mqttUri = options.mqttUri();
+        if (options.externalMqtt == null) {
+            log.info("Starting HiveMQ CE on 127.0.0.1:{}", options.mqttPort);
+            hiveMq = EmbeddedHiveMq.start(options.mqttPort, data.resolve("hivemq"));
+        }
+        log.info("Starting Kafka on 127.0.0.1:{}", options.kafkaPort);
+        kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
+
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("MQTT_URI", mqttUri);
+        env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        RoutesFile routes = RoutesFile.load(options.routes, env);
+        sinks = RouteSinks.of(routes.statements());
+        // Topics the routes write to exist before the job starts (no "unknown topic" warnings).
+        for (RouteSinks.Sink sink : sinks) {
+            if (writesToLocalKafka(sink)) {
+                kafka.createTopic(sink.topic(), 1);
+            }
+        }
+
+        StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration(data));
+        flink.setParallelism(options.parallelism);
+        log.info("Running routes {}", options.routes);
+        TableResult result = RoutesRunner.execute(flink, routes);
+        job =
+                result.getJobClient()
+                        .orElseThrow(() -> new IllegalStateException(
+                                options.routes + " submitted no job: it needs at least one INSERT"));
+        job.getJobExecutionResult()
+                .whenComplete(
+                        (r, e) -> {
+                            if (!stopped.get()) {
+                                jobFailure = e != null ? e : new IllegalStateException("the job finished");
+                                stopRequested.countDown();
+                            }
+                        });
+        String restUrl = "http://127.0.0.1:" + options.flinkUiPort;
+        metrics = new FlinkJobMetrics(restUrl, job.getJobID().toString());
+        awaitTasksRunning();
+
+        if (options.simulator) {
+            simulator = DeviceSimulator.start(java.net.URI.create(mqttUri), options.vehicles, options.rate);
+        }
+        out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl);
+        out.flush();
+
+        summaries =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "local-stack-summary");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        long every = options.summaryInterval.toMillis();
+        summaries.scheduleWithFixedDelay(this::printSummary, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private Configuration flinkConfiguration(Path data) {
+        Path configDir = home.resolve("checkpoints-config");
+        Configuration conf =
+                Files.isRegularFile(configDir.resolve("config.yaml"))
+                        ? GlobalConfiguration.loadConfiguration(configDir.toString())
+                        : new Configuration();
+        if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
+            conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        }
+        // Checkpoints of the local stack stay in its data folder, whatever a cluster config says.
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+        if (!"hashmap".equals(conf.get(StateBackendOptions.STATE_BACKEND)) && !rocksDbAvailable()) {
+            log.info("RocksDB is not on the local stack's classpath: using the hashmap state backend");
+            conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        }
+        // The web UI shows the stack's log as the JobManager log.
+        conf.set(WebOptions.LOG_PATH, logFile(data).toString());
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.PORT, options.flinkUiPort);
+        conf.set(CoreOptions.DEFAULT_PARALLELISM, options.parallelism);
+        // One slot per subtask of the widest operator, whatever a cluster config says.
+        conf.removeConfig(TaskManagerOptions.NUM_TASK_SLOTS);
+        // The summary and the web UI read counters the REST server fetches this often.
+        conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+        return conf;
+    }
+
+    private static boolean rocksDbAvailable() {
+        try {
+            Class.forName("org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    /** Waits until every task of the job runs, so the source has subscribed before devices publish. */
+    private void awaitTasksRunning() throws Exception {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String last = "no answer from the Flink REST API";
+        while (System.nanoTime() < deadline) {
+            if (jobFailure != null) {
+                throw new IllegalStateException("the routes job failed while starting", jobFailure);
+            }
+            try {
+                FlinkJobMetrics.Snapshot s = metrics.poll();
+                if ("RUNNING".equals(s.state()) && s.allTasksRunning()) {
+                    return;
+                }
+                last = "job state " + s.state();
+            } catch (IOException e) {
+                last = e.getMessage();
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the routes job did not reach RUNNING within " + READY_TIMEOUT + " (" + last + ")");
+    }
+
+    private void printSummary() {
+        StringBuilder line = new StringBuilder("SUMMARY ");
+        line.append(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
+        line.append(" published=").append(simulator != null ? Long.toString(simulator.published()) : "-");
+        if (simulator != null && simulator.failed() > 0) {
+            line.append(" publish-failed=").append(simulator.failed());
+        }
+        try {
+            FlinkJobMetrics.Snapshot s = metrics.poll();
+            line.append(" job=").append(s.state()).append(" received=").append(s.received());
+            for (RouteSinks.Sink sink : sinks) {
+                line.append(" sink.").append(sink.table()).append('=').append(s.sent().getOrDefault(sink.table(), 0L));
+            }
+        } catch (IOException e) {
+            line.append(" job=? (").append(e.getMessage()).append(')');
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            List<String> topics =
+                    sinks.stream()
+                            .filter(this::writesToLocalKafka)
+                            .map(RouteSinks.Sink::topic)
+                            .distinct()
+                            .collect(Collectors.toList());
+            Map<String, Long> offsets = kafka.endOffsets(topics);
+            for (String topic : topics) {
+                line.append(" kafka.").append(topic).append('=').append(offsets.getOrDefault(topic, 0L));
+            }
+        } catch (RuntimeException e) {
+            line.append(" kafka=? (").append(rootMessage(e)).append(')');
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    private boolean writesToLocalKafka(RouteSinks.Sink sink) {
+        return sink.isKafka()
+                && sink.topic() != null
+                && kafka.bootstrapServers().equals(sink.bootstrapServers());
+    }
+
+    /** Stops in reverse order of start; safe to call twice (the shutdown hook calls it again). */
+    private void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        out.println("Stopping the local stack ...");
+        out.flush();
+        if (summaries != null) {
+            summaries.shutdownNow();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (job != null) {
+            try {
+                job.cancel().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                log.debug("Cancelling the job: {}", e.toString());
+            }
+            try {
+                // Completes when the job is gone; the MiniCluster shuts itself down after it.
+                job.getJobExecutionResult().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception expected) {
+                // A cancelled job ends exceptionally.
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (hiveMq != null) {
+            hiveMq.close();
+        }
+        out.println("Stopped.");
+        out.flush();
+    }
+
+    private static Path logFile(Path dataDir) {
+        return dataDir.resolve("logs").resolve("local-stack.log");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
+    }
+}

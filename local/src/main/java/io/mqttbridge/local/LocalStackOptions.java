@@ -1,0 +1,200 @@
+package io.mqttbridge.local;
+
+import org.apache.flink.annotation.Internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+
+/** Command line of {@code ./run-local}: parsed and checked before anything starts. */
+@Internal
+final class LocalStackOptions {
+
+    static final String USAGE =
+            String.join(
+                    "\n",
+                    "Usage: ./run-local [options]",
+                    "",
+                    "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), a Flink",
+                    "MiniCluster with its web UI and a device simulator, then runs a routes file.",
+                    "",
+                    "Options:",
+                    "  --routes FILE            routes file to run (default: sql/demo.sql)",
+                    "  --no-simulator           do not start the device simulator",
+                    "  --vehicles N             simulated vehicles (default: 20)",
+                    "  --rate N                 simulator messages per second, all vehicles together (default: 20)",
+                    "  --mqtt URI               use this MQTT broker (tcp://host:port or ssl://host:port)",
+                    "                           instead of the embedded one",
+                    "  --mqtt-port PORT         port of the embedded MQTT broker (default: 1883)",
+                    "  --kafka-port PORT        port of the embedded Kafka broker (default: 9092)",
+                    "  --flink-ui-port PORT     port of the Flink web UI and REST API (default: 8081)",
+                    "  --parallelism N          default parallelism of the routes job (default: 2)",
+                    "  --summary-interval SECS  seconds between two summary lines (default: 5)",
+                    "  --data-dir DIR           broker data, checkpoints and the full log (default: .local-data)",
+                    "  --help                   print this help and exit",
+                    "",
+                    "The routes file sees MQTT_URI and KAFKA_BOOTSTRAP (the stack's addresses) through",
+                    "${env:...}. Stop with Ctrl-C or SIGTERM.");
+
+    /** Thrown for a bad command line; the message names the option. */
+    static final class UsageException extends Exception {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    Path routes;
+    boolean simulator = true;
+    int vehicles = 20;
+    int rate = 20;
+    URI externalMqtt;
+    int mqttPort = 1883;
+    int kafkaPort = 9092;
+    int flinkUiPort = 8081;
+    int parallelism = 2;
+    Duration summaryInterval = Duration.ofSeconds(5);
+    Path dataDir;
+    boolean help;
+
+    /**
+     * Parses {@code args}. Relative paths resolve against the current directory; defaults for
+     * the routes file and the data directory against {@code home} (the repository root).
+     */
+    static LocalStackOptions parse(String[] args, Path home) throws UsageException {
+        LocalStackOptions o = new LocalStackOptions();
+        Deque<String> rest = new ArrayDeque<>();
+        for (String arg : args) {
+            // Accept --name=value as well as --name value.
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                rest.add(arg.substring(0, eq));
+                rest.add(arg.substring(eq + 1));
+            } else {
+                rest.add(arg);
+            }
+        }
+        while (!rest.isEmpty()) {
+            String opt = rest.poll();
+            switch (opt) {
+                case "--help":
+                case "-h":
+                    o.help = true;
+                    break;
+                case "--routes":
+                    o.routes = Path.of(value(opt, rest)).toAbsolutePath();
+                    break;
+                case "--no-simulator":
+                    o.simulator = false;
+                    break;
+                case "--vehicles":
+                    o.vehicles = positiveInt(opt, value(opt, rest), 100_000);
+                    break;
+                case "--rate":
+                    o.rate = positiveInt(opt, value(opt, rest), 100_000);
+                    break;
+                case "--mqtt":
+                    o.externalMqtt = mqttUri(value(opt, rest));
+                    break;
+                case "--mqtt-port":
+                    o.mqttPort = port(opt, value(opt, rest));
+                    break;
+                case "--kafka-port":
+                    o.kafkaPort = port(opt, value(opt, rest));
+                    break;
+                case "--flink-ui-port":
+                    o.flinkUiPort = port(opt, value(opt, rest));
+                    break;
+                case "--parallelism":
+                    o.parallelism = positiveInt(opt, value(opt, rest), 64);
+                    break;
+                case "--summary-interval":
+                    o.summaryInterval = Duration.ofSeconds(positiveInt(opt, value(opt, rest), 3600));
+                    break;
+                case "--data-dir":
+                    o.dataDir = Path.of(value(opt, rest)).toAbsolutePath();
+                    break;
+                default:
+                    throw new UsageException(
+                            opt.startsWith("-")
+                                    ? "unknown option '" + opt + "'"
+                                    : "unexpected argument '" + opt + "' (options start with --)");
+            }
+        }
+        if (o.routes == null) {
+            o.routes = home.resolve("sql").resolve("demo.sql").toAbsolutePath();
+        }
+        if (o.dataDir == null) {
+            o.dataDir = home.resolve(".local-data").toAbsolutePath();
+        }
+        if (!o.help && !Files.isRegularFile(o.routes)) {
+            throw new UsageException("--routes: no such file: " + o.routes);
+        }
+        if (o.externalMqtt == null) {
+            distinct("--mqtt-port", o.mqttPort, "--kafka-port", o.kafkaPort);
+            distinct("--mqtt-port", o.mqttPort, "--flink-ui-port", o.flinkUiPort);
+        }
+        distinct("--kafka-port", o.kafkaPort, "--flink-ui-port", o.flinkUiPort);
+        return o;
+    }
+
+    /** The MQTT address the routes and the simulator use. */
+    String mqttUri() {
+        return externalMqtt != null ? externalMqtt.toString() : "tcp://127.0.0.1:" + mqttPort;
+    }
+
+    private static String value(String opt, Deque<String> rest) throws UsageException {
+        String v = rest.poll();
+        if (v == null || (v.startsWith("--") && !v.equals("--"))) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return v;
+    }
+
+    private static int positiveInt(String opt, String v, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(opt + " must be a whole number from 1 to " + max + ", got '" + v + "'");
+    }
+
+    private static int port(String opt, String v) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 65_535) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(opt + " must be a port number from 1 to 65535, got '" + v + "'");
+    }
+
+    private static URI mqttUri(String v) throws UsageException {
+        try {
+            URI uri = new URI(v);
+            if (!Arrays.asList("tcp", "ssl").contains(uri.getScheme()) || uri.getHost() == null) {
+                throw new UsageException(
+                        "--mqtt must look like tcp://host:port or ssl://host:port, got '" + v + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new UsageException("--mqtt is not a valid URI: '" + v + "' (" + e.getReason() + ")");
+        }
+    }
+
+    private static void distinct(String a, int pa, String b, int pb) throws UsageException {
+        if (pa == pb) {
+            throw new UsageException(a + " and " + b + " are both " + pa + "; give them different ports");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.mqttbridge.local;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LocalStackOptionsTest {
+
+    @TempDir Path home;
+
+    private LocalStackOptions parse(String... args) throws Exception {
+        Files.createDirectories(home.resolve("sql"));
+        Files.writeString(home.resolve("sql/demo.sql"), "-- demo");
+        return LocalStackOptions.parse(args, home);
+    }
+
+    @Test
+    void defaultsFollowTheIssue() throws Exception {
+        LocalStackOptions o = parse();
+        assertThat(o.routes).isEqualTo(home.resolve("sql/demo.sql"));
+        assertThat(o.dataDir).isEqualTo(home.resolve(".local-data"));
+        assertThat(o.mqttPort).isEqualTo(1883);
+        assertThat(o.kafkaPort).isEqualTo(9092);
+        assertThat(o.flinkUiPort).isEqualTo(8081);
+        assertThat(o.simulator).isTrue();
+        assertThat(o.mqttUri()).isEqualTo("tcp://127.0.0.1:1883");
+    }
+
+    @Test
+    void readsEveryOptionInBothSpellings() throws Exception {
+        Path routes = Files.writeString(home.resolve("r.sql"), "-- r");
+        LocalStackOptions o =
+                parse("--routes", routes.toString(), "--no-simulator", "--mqtt-port=11883", "--kafka-port", "19092",
+                        "--flink-ui-port", "18081", "--vehicles", "3", "--rate=7", "--parallelism", "1",
+                        "--summary-interval", "2", "--data-dir", home.resolve("d").toString());
+        assertThat(o.routes).isEqualTo(routes);
+        assertThat(o.simulator).isFalse();
+        assertThat(o.mqttPort).isEqualTo(11883);
+        assertThat(o.kafkaPort).isEqualTo(19092);
+        assertThat(o.flinkUiPort).isEqualTo(18081);
+        assertThat(o.vehicles).isEqualTo(3);
+        assertThat(o.rate).isEqualTo(7);
+        assertThat(o.parallelism).isEqualTo(1);
+        assertThat(o.summaryInterval).isEqualTo(Duration.ofSeconds(2));
+        assertThat(o.dataDir).isEqualTo(home.resolve("d"));
+        assertThat(o.mqttUri()).isEqualTo("tcp://127.0.0.1:11883");
+    }
+
+    @Test
+    void externalBrokerReplacesTheEmbeddedOne() throws Exception {
+        LocalStackOptions o = parse("--mqtt", "ssl://broker.example:8883");
+        assertThat(o.mqttUri()).isEqualTo("ssl://broker.example:8883");
+    }
+
+    @Test
+    void badInputNamesTheOption() {
+        assertThatThrownBy(() -> parse("--bogus")).hasMessage("unknown option '--bogus'");
+        assertThatThrownBy(() -> parse("stray")).hasMessageContaining("unexpected argument 'stray'");
+        assertThatThrownBy(() -> parse("--kafka-port")).hasMessage("--kafka-port needs a value");
+        assertThatThrownBy(() -> parse("--mqtt-port", "x"))
+                .hasMessage("--mqtt-port must be a port number from 1 to 65535, got 'x'");
+        assertThatThrownBy(() -> parse("--rate", "0")).hasMessageContaining("--rate must be a whole number");
+        assertThatThrownBy(() -> parse("--mqtt", "http://h:1")).hasMessageContaining("--mqtt must look like tcp://");
+        assertThatThrownBy(() -> parse("--routes", home.resolve("missing.sql").toString()))
+                .hasMessageContaining("--routes: no such file");
+        assertThatThrownBy(() -> parse("--kafka-port", "8081"))
+                .hasMessage("--kafka-port and --flink-ui-port are both 8081; give them different ports");
+    }
+}

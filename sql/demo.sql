@@ -1,0 +1,79 @@
+-- Demo routes of the local stack (./run-local). The device simulator publishes battery reports of
+-- vehicles to vehicles/<id>/battery, e.g. {"vehicle":"v-017","soc":23.5,"lat":52.51,"lon":13.39,
+-- "ts":1764337200000}, with the user properties message-id, client-id, vehicle-type, timestamp, seq.
+--
+-- Route 1: every report into the Kafka topic vehicle-battery, keyed by vehicle, with every MQTT
+--          field carried in the Kafka headers.
+-- Route 2: reports with less than 20 % charge into vehicle-low-battery, with the vehicle type and
+--          the MQTT topic added to the value.
+--
+-- Both routes read one MQTT table, so they share one subscription: two subscriber connections in
+-- the shared group 'demo'. MQTT_URI and KAFKA_BOOTSTRAP are set by ./run-local (they follow its
+-- port options); the defaults after :- fit a stack started without options.
+
+CREATE TABLE vehicle_battery_mqtt (
+  vehicle         STRING,
+  soc             DOUBLE,
+  lat             DOUBLE,
+  lon             DOUBLE,
+  ts              BIGINT,
+  mqtt_topic      STRING                METADATA FROM 'topic'           VIRTUAL,
+  user_properties MAP<STRING, STRING>   METADATA FROM 'user-properties' VIRTUAL,
+  headers         MAP<STRING, BYTES>    METADATA FROM 'headers'         VIRTUAL
+) WITH (
+  'connector'        = 'mqtt',
+  'server-uri'       = '${env:MQTT_URI:-tcp://127.0.0.1:1883}',
+  'topic-filter'     = 'vehicles/+/battery',
+  'shared-group'     = 'demo',
+  'subscribers'      = '2',
+  'client-id-prefix' = 'mqtt-bridge-demo',
+  'qos'              = '1',
+  'format'           = 'json'
+);
+
+CREATE TABLE vehicle_battery (
+  vehicle STRING,
+  soc     DOUBLE,
+  lat     DOUBLE,
+  lon     DOUBLE,
+  ts      BIGINT,
+  headers MAP<STRING, BYTES> METADATA FROM 'headers'
+) WITH (
+  'connector'                    = 'kafka',
+  'topic'                        = 'vehicle-battery',
+  'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}',
+  'key.format'                   = 'raw',
+  'key.fields'                   = 'vehicle',
+  'value.format'                 = 'json',
+  'value.fields-include'         = 'ALL',
+  'sink.delivery-guarantee'      = 'at-least-once'
+);
+
+CREATE TABLE vehicle_low_battery (
+  vehicle      STRING,
+  vehicle_type STRING,
+  soc          DOUBLE,
+  lat          DOUBLE,
+  lon          DOUBLE,
+  ts           BIGINT,
+  mqtt_topic   STRING,
+  headers      MAP<STRING, BYTES> METADATA FROM 'headers'
+) WITH (
+  'connector'                    = 'kafka',
+  'topic'                        = 'vehicle-low-battery',
+  'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}',
+  'key.format'                   = 'raw',
+  'key.fields'                   = 'vehicle',
+  'value.format'                 = 'json',
+  'value.fields-include'         = 'ALL',
+  'sink.delivery-guarantee'      = 'at-least-once'
+);
+
+INSERT INTO vehicle_battery
+SELECT vehicle, soc, lat, lon, ts, headers
+FROM vehicle_battery_mqtt;
+
+INSERT INTO vehicle_low_battery
+SELECT vehicle, user_properties['vehicle-type'], soc, lat, lon, ts, mqtt_topic, headers
+FROM vehicle_battery_mqtt
+WHERE soc < 20;

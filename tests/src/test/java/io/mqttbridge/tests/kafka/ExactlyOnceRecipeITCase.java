@@ -43,7 +43,8 @@ class ExactlyOnceRecipeITCase {
 
     /** The recipe as the README shows it, plus the failure-injecting fail_once() in the WHERE. */
     private static final String ROUTES =
-            "CREATE TEMPORARY FUNCTION fail_once AS '" + FailOnceFunction.class.getName() + "';\n"
+            "SET 'table.exec.state.ttl' = '1 h';\n"
+                    + "CREATE TEMPORARY FUNCTION fail_once AS '" + FailOnceFunction.class.getName() + "';\n"
                     + "CREATE TABLE battery (\n"
                     + "  vehicle    STRING,\n"
                     + "  soc        DOUBLE,\n"
@@ -85,8 +86,6 @@ class ExactlyOnceRecipeITCase {
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(TOPIC, 1);
             Configuration conf = new Configuration();
-            // the recipe's state TTL: how long a message id is remembered (RoutesJob: --set table.exec.state.ttl=1h)
-            conf.setString("table.exec.state.ttl", "1 h");
             conf.setString("restart-strategy.type", "fixed-delay");
             conf.setString("restart-strategy.fixed-delay.attempts", "3");
             conf.setString("restart-strategy.fixed-delay.delay", "200 ms");

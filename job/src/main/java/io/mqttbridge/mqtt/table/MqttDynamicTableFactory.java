@@ -22,10 +22,13 @@ import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Factory of the {@code 'mqtt'} table (source side): {@code CREATE TABLE t (...) WITH ('connector' =
@@ -69,7 +72,11 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
         DecodingFormat<DeserializationSchema<RowData>> format =
                 helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
-        helper.validate();
+        try {
+            helper.validate();
+        } catch (ValidationException e) {
+            throw summarize(context.getCatalogTable().getOptions(), e);
+        }
         ReadableConfig options = helper.getOptions();
         validateValues(options);
         return new MqttDynamicSource(
@@ -78,6 +85,49 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
                 options.get(FactoryUtil.FORMAT),
                 sourceOptions(options, context.getObjectIdentifier().getObjectName()),
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+    }
+
+    /**
+     * Flink's own message for missing or unknown options spans many lines (a routes runner shows
+     * the first few); this one names every missing and unknown key and the supported ones in one.
+     */
+    private ValidationException summarize(Map<String, String> tableOptions, ValidationException e) {
+        Set<String> supported = new TreeSet<>();
+        requiredOptions().forEach(o -> supported.add(o.key()));
+        optionalOptions().forEach(o -> supported.add(o.key()));
+        String formatPrefix = tableOptions.get(FactoryUtil.FORMAT.key()) + ".";
+        List<String> missing = new ArrayList<>();
+        for (ConfigOption<?> option : REQUIRED) {
+            if (!tableOptions.containsKey(option.key())) {
+                missing.add("'" + option.key() + "'");
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String key : new TreeSet<>(tableOptions.keySet())) {
+            if (!supported.contains(key)
+                    && !key.startsWith(formatPrefix)
+                    && !key.equals(FactoryUtil.CONNECTOR.key())
+                    && !key.equals(FactoryUtil.PROPERTY_VERSION.key())) {
+                unknown.add("'" + key + "'");
+            }
+        }
+        if (missing.isEmpty() && unknown.isEmpty()) {
+            return e; // e.g. a value of the wrong type, or an unknown option of the format
+        }
+        StringBuilder message = new StringBuilder("Invalid options of the 'mqtt' table:");
+        if (!missing.isEmpty()) {
+            message.append(" missing required option(s) ").append(String.join(", ", missing)).append(';');
+        }
+        if (!unknown.isEmpty()) {
+            message.append(" unsupported option(s) ").append(String.join(", ", unknown)).append(';');
+        }
+        message.setLength(message.length() - 1);
+        message.append(". Supported options: ")
+                .append(String.join(", ", supported))
+                .append(", and the options of the format, prefixed '")
+                .append(formatPrefix)
+                .append("'.");
+        return new ValidationException(message.toString(), e);
     }
 
     /** The MqttOptions of the table, for MqttSource.builder(), with the default client id prefix. */

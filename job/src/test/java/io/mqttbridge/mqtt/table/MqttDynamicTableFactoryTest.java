@@ -67,6 +67,7 @@ class MqttDynamicTableFactoryTest {
     @Test
     void everyOptionOfMqttOptionsIsAccepted() {
         Map<String, String> options = MqttTables.validOptions();
+        options.put("server-uri", "ssl://broker.example:8883"); // the tls.* options need TLS
         options.put("shared-group", "g");
         options.put("subscribers", "4");
         options.put("client-id-prefix", "p");
@@ -96,6 +97,7 @@ class MqttDynamicTableFactoryTest {
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
         // every MqttOptions key reached the source (all but 'connector' and 'format' were set above)
+        assertThat(source.sourceOptions().toMap()).containsEntry("password", "secret");
         assertThat(source.sourceOptions().toMap()).hasSize(options.size() - 2);
     }
 
@@ -175,8 +177,8 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("Invalid value for option 'topic-filter': Invalid topic filter '")
-                .hasMessageContaining(filter.contains(",") ? "sensors/#/x" : filter);
+                .hasMessageStartingWith("Option 'topic-filter': Invalid topic filter '")
+                .hasMessageContaining(filter.contains(",") ? "'sensors/#/x'" : "'" + filter + "'");
     }
 
     @Test
@@ -185,7 +187,7 @@ class MqttDynamicTableFactoryTest {
         options.put("topic-filter", "ok/+, a/#/b");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+                .hasMessage("Option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
     }
 
     @Test
@@ -195,7 +197,7 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("Invalid value for option 'qos': 3. Accepted values: 0..2.");
+                .hasMessage("Invalid value '3' for option 'qos': expected 0, 1 or 2");
     }
 
     @ParameterizedTest
@@ -205,7 +207,18 @@ class MqttDynamicTableFactoryTest {
         options.put("receive-maximum", value);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'receive-maximum': " + value + ". Accepted values: 1..65535.");
+                .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected 1..65535");
+    }
+
+    @Test
+    void trustStoreWithoutTlsIsRejected() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("tls.truststore", "/etc/ca.p12");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("'tls.truststore'")
+                .hasMessageContaining("ssl://");
     }
 
     @Test
@@ -227,14 +240,14 @@ class MqttDynamicTableFactoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://broker:1883", "127.0.0.1:1883", "tcp://", "mqtt://broker:1883"})
+    @ValueSource(strings = {"http://broker:1883", "127.0.0.1:1883", "tcp://", "ws://broker:8000"})
     void serverUriWithoutTcpOrSslSchemeIsRejected(String uri) {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", uri);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("Invalid value for option 'server-uri'")
+                .hasMessageContaining("for option 'server-uri'")
                 .hasMessageContaining("tcp://host:port")
                 .hasMessageContaining("ssl://host:port");
     }
@@ -245,9 +258,9 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "2");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage(
-                        "Option 'subscribers' = 2 requires 'shared-group': without a shared subscription "
-                                + "every subscriber would receive every message.");
+                .hasMessageStartingWith(
+                        "Option 'subscribers' = 2 requires option 'shared-group': without a shared "
+                                + "subscription every subscriber would receive every message");
     }
 
     @Test
@@ -257,18 +270,19 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "0");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'subscribers': 0. Accepted values: 1 or more.");
+                .hasMessage("Invalid value '0' for option 'subscribers': expected a number >= 1");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a/b", "g+", "#", ""})
+    @ValueSource(strings = {"a/b", "g+", "#"})
     void sharedGroupWithTopicCharactersIsRejected(String group) {
         Map<String, String> options = MqttTables.validOptions();
         options.put("shared-group", group);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessageContaining("Invalid value for option 'shared-group': '" + group + "'")
-                .hasMessageContaining("must not contain '/', '+' or '#'");
+                .hasMessage(
+                        "Invalid value '" + group + "' for option 'shared-group': expected a non-empty name "
+                                + "without '/', '+' or '#'");
     }
 
     @Test
@@ -278,7 +292,9 @@ class MqttDynamicTableFactoryTest {
         options.put("reconnect.max-backoff", "1 s");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'reconnect.max-backoff': 1000 ms. Accepted values: at least 5000 ms.");
+                .hasMessage(
+                        "Option 'reconnect.max-backoff' (1000 ms) must not be smaller than "
+                                + "'reconnect.initial-backoff' (5000 ms)");
     }
 
     @Test

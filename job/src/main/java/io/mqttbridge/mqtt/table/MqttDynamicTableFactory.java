@@ -68,9 +68,9 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
-        DecodingFormat<DeserializationSchema<RowData>> format =
-                helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+        DecodingFormat<DeserializationSchema<RowData>> format;
         try {
+            format = helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
             helper.validate();
         } catch (ValidationException e) {
             throw summarize(context.getCatalogTable().getOptions(), e);

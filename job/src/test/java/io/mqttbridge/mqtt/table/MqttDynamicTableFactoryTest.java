@@ -161,6 +161,24 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
+    void missingFormatIsReportedAsMissing() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.remove("format");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageStartingWith("Invalid options of the 'mqtt' table: missing required option(s) 'format'. ");
+    }
+
+    @Test
+    void unknownFormatIsNamedByFlinkWithTheAvailableOnes() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("format", "jsn");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .hasStackTraceContaining("Could not find any factory for identifier 'jsn'")
+                .hasStackTraceContaining("json");
+    }
+
+    @Test
     void missingServerUriIsReportedAsMissing() {
         Map<String, String> options = MqttTables.validOptions();
         options.remove("server-uri");

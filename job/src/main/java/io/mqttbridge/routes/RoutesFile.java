@@ -72,6 +72,15 @@ public final class RoutesFile {
         return statements.stream().map(RoutesStatement::sql).collect(Collectors.toList());
     }
 
+    /** Masks every substituted value of the file that occurs in {@code message} (see {@link RoutesStatement#mask}). */
+    public String mask(String message) {
+        String result = message;
+        for (RoutesStatement statement : statements) {
+            result = statement.mask(result);
+        }
+        return result;
+    }
+
     /** The statements with their positions and masked forms. */
     public List<RoutesStatement> routesStatements() {
         return statements;

@@ -39,6 +39,8 @@ final class FlinkProcess implements AutoCloseable {
     final Process process;
     final Path log;
     final Path out;
+    /** Set when the test ends the process itself, or it is meant to finish (the CLI). */
+    volatile boolean expectedToExit;
 
     private FlinkProcess(String name, Process process, Path log, Path out) {
         this.name = name;
@@ -81,12 +83,14 @@ final class FlinkProcess implements AutoCloseable {
 
     /** SIGKILL (what {@link Process#destroyForcibly()} sends on Linux): no shutdown hook, no goodbye. */
     void kill() throws InterruptedException {
+        expectedToExit = true;
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Waits for the process to exit; fails naming its output when it does not in {@code timeout}. */
     int waitFor(Duration timeout) throws InterruptedException {
+        expectedToExit = true;
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not finish within " + timeout + "\n" + tail());
         }
@@ -120,6 +124,7 @@ final class FlinkProcess implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        expectedToExit = true;
         if (process.isAlive()) {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -50,8 +50,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     final int prometheusPort;
     private final String classPath;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final List<FlinkProcess> processes = new ArrayList<>();
+    private final List<FlinkProcess> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private int taskManagers;
+    /** Ends the Flink JVMs even when the test JVM is stopped (e.g. by a surefire timeout). */
+    private final Thread reaper = new Thread(() -> processes.forEach(p -> p.process.destroyForcibly()), "flink-cluster-reaper");
 
     private StandaloneFlinkCluster(Path folder, Path confDir, int restPort, int prometheusPort, String classPath) {
         this.folder = folder;
@@ -59,6 +61,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         this.restPort = restPort;
         this.prometheusPort = prometheusPort;
         this.classPath = classPath;
+        Runtime.getRuntime().addShutdownHook(reaper);
     }
 
     /** The repository root (tests run in the tests/ module folder). */
@@ -270,6 +273,12 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     void await(BooleanSupplier condition, Duration timeout, Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
+            for (FlinkProcess p : processes) {
+                if (!p.expectedToExit && !p.process.isAlive()) {
+                    throw new AssertionError(p.name + " exited with code " + p.process.exitValue() + " while waiting for "
+                            + what.get() + "\n" + p.tail());
+                }
+            }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Gave up waiting for " + what.get() + " after " + timeout + "\n" + logs());
             }
@@ -295,5 +304,6 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }
+        Runtime.getRuntime().removeShutdownHook(reaper);
     }
 }

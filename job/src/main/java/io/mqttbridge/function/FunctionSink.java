@@ -1,5 +1,6 @@
 package io.mqttbridge.function;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -35,6 +36,12 @@ public final class FunctionSink<InputT> extends AsyncSinkBase<InputT, FunctionRe
                 config.maxWait().toMillis(),
                 Long.MAX_VALUE);
         this.config = config;
+    }
+
+    /** For the table factory, which has checked the config already. */
+    @Internal
+    public static <InputT> FunctionSink<InputT> create(ElementConverter<InputT, FunctionRecord> converter, FunctionSinkConfig config) {
+        return new FunctionSink<>(converter, config);
     }
 
     public static <InputT> FunctionSinkBuilder<InputT> builder() {

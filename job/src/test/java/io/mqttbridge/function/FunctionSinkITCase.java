@@ -151,8 +151,10 @@ class FunctionSinkITCase {
         run(sink().setOption(FunctionOptions.REQUEST_TIMEOUT, Duration.ofMillis(300))
                 .setOption(FunctionOptions.RETRY_BACKOFF, Duration.ofMillis(5)), 10, 1);
 
-        assertThat(server.requests().stream().filter(r -> seq(r.records().get(0)) == 3).map(r -> r.attempt()))
-                .contains(1, 2);
+        // The first attempt is still sleeping in the server when the job ends; the second attempt
+        // exists only because the first one timed out.
+        assertThat(server.delivered().stream().filter(r -> seq(r.records().get(0)) == 3).map(r -> r.attempt()))
+                .containsExactly(2);
         assertThat(counts(server.deliveredRecords()).keySet()).hasSize(10);
     }
 
@@ -180,17 +182,17 @@ class FunctionSinkITCase {
     @Test
     void failPolicyRestartsFromTheLastCheckpointAndLosesNothing() throws Exception {
         AtomicBoolean failedOnce = new AtomicBoolean();
-        server.behave(r -> r.records().stream().anyMatch(x -> seq(x) == 300) && failedOnce.compareAndSet(false, true)
+        server.behave(r -> r.records().stream().anyMatch(x -> seq(x) == 1500) && failedOnce.compareAndSet(false, true)
                 ? Answer.status(400) : Answer.ok());
         StreamExecutionEnvironment env = env(2);
         env.enableCheckpointing(100);
         env.configure(restarts());
-        source(env, 600, 1000).sinkTo(sink().setOption(FunctionOptions.RETRIES, 0).build());
+        source(env, 2000, 1000).sinkTo(sink().setOption(FunctionOptions.RETRIES, 0).build());
         env.execute("fail-and-restart");
 
         assertThat(failedOnce).isTrue();
         Map<Long, Integer> counts = counts(server.deliveredRecords());
-        assertThat(counts.keySet()).containsExactlyElementsOf(LongStream.range(0, 600).boxed().toList());
+        assertThat(counts.keySet()).containsExactlyElementsOf(LongStream.range(0, 2000).boxed().toList());
         System.out.println("failPolicyRestarts: duplicates after the restart: "
                 + counts.values().stream().mapToInt(n -> n - 1).sum());
     }

@@ -71,6 +71,8 @@ final class TestFunctionServer implements AutoCloseable {
     private volatile Behaviour behaviour = r -> Answer.ok();
 
     TestFunctionServer() throws IOException {
+        // No Nagle delay between the JDK server's header and body writes (read at first use).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         server.setExecutor(threads);
         server.createContext("/", this::handle);

@@ -6,7 +6,6 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -70,13 +69,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
                         .setConfiguration(sourceOptions)
                         .setDeserializer(createDeserializer(context))
                         .build();
-        return SourceProvider.of(asFlinkSource(source), parallelism);
-    }
-
-    // TODO(table): drop once MqttSource implements Source (the stub in main does not yet).
-    @SuppressWarnings("unchecked")
-    private static Source<RowData, ?, ?> asFlinkSource(MqttSource<RowData> source) {
-        return (Source<RowData, ?, ?>) (Object) source;
+        return SourceProvider.of(source, parallelism);
     }
 
     @VisibleForTesting

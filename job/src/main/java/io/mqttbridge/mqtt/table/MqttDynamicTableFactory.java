@@ -1,7 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.MqttOptions;
-import io.mqttbridge.mqtt.MqttTopicFilter;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -19,13 +19,13 @@ import org.apache.flink.table.factories.FactoryUtil;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Factory of the {@code 'mqtt'} table (source side): {@code CREATE TABLE t (...) WITH ('connector' =
@@ -33,7 +33,8 @@ import java.util.Set;
  *
  * <p>The table accepts exactly the options of {@link MqttOptions} (the DataStream builder's config
  * model), {@code format} with its format options, and {@code scan.parallelism}. Values are checked
- * here so that a bad route fails when it is planned, naming the option and what it accepts.
+ * here, by the source's own configuration checks, so that a bad route fails when it is planned,
+ * naming the option and what it accepts.
  */
 @Internal
 public final class MqttDynamicTableFactory implements DynamicTableSourceFactory {
@@ -67,17 +68,70 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
-        DecodingFormat<DeserializationSchema<RowData>> format =
-                helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
-        helper.validate();
+        DecodingFormat<DeserializationSchema<RowData>> format;
+        try {
+            format = helper.discoverDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+            helper.validate();
+        } catch (ValidationException e) {
+            throw summarize(context.getCatalogTable().getOptions(), e);
+        }
         ReadableConfig options = helper.getOptions();
-        validateValues(options);
+        Configuration sourceOptions = sourceOptions(options, context.getObjectIdentifier().getObjectName());
+        try {
+            // the source's own checks, so that the table and the DataStream builder accept the same values
+            MqttSourceConfig.fromConfiguration(sourceOptions);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage(), e);
+        }
         return new MqttDynamicSource(
                 context.getPhysicalRowDataType(),
                 format,
                 options.get(FactoryUtil.FORMAT),
-                sourceOptions(options, context.getObjectIdentifier().getObjectName()),
+                sourceOptions,
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+    }
+
+    /**
+     * Flink's own message for missing or unknown options spans many lines (a routes runner shows
+     * the first few); this one names every missing and unknown key and the supported ones in one.
+     */
+    private ValidationException summarize(Map<String, String> tableOptions, ValidationException e) {
+        Set<String> supported = new TreeSet<>();
+        requiredOptions().forEach(o -> supported.add(o.key()));
+        optionalOptions().forEach(o -> supported.add(o.key()));
+        String formatPrefix = tableOptions.get(FactoryUtil.FORMAT.key()) + ".";
+        List<String> missing = new ArrayList<>();
+        for (ConfigOption<?> option : REQUIRED) {
+            if (!tableOptions.containsKey(option.key())) {
+                missing.add("'" + option.key() + "'");
+            }
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String key : new TreeSet<>(tableOptions.keySet())) {
+            if (!supported.contains(key)
+                    && !key.startsWith(formatPrefix)
+                    && !key.equals(FactoryUtil.CONNECTOR.key())
+                    && !key.equals(FactoryUtil.PROPERTY_VERSION.key())) {
+                unknown.add("'" + key + "'");
+            }
+        }
+        if (missing.isEmpty() && unknown.isEmpty()) {
+            return e; // e.g. a value of the wrong type, or an unknown option of the format
+        }
+        StringBuilder message = new StringBuilder("Invalid options of the 'mqtt' table:");
+        if (!missing.isEmpty()) {
+            message.append(" missing required option(s) ").append(String.join(", ", missing)).append(';');
+        }
+        if (!unknown.isEmpty()) {
+            message.append(" unsupported option(s) ").append(String.join(", ", unknown)).append(';');
+        }
+        message.setLength(message.length() - 1);
+        message.append(". Supported options: ")
+                .append(String.join(", ", supported))
+                .append(", and the options of the format, prefixed '")
+                .append(formatPrefix)
+                .append("'.");
+        return new ValidationException(message.toString(), e);
     }
 
     /** The MqttOptions of the table, for MqttSource.builder(), with the default client id prefix. */
@@ -104,90 +158,6 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
     static String defaultClientIdPrefix(String sharedGroup, String tableName) {
         String name = sharedGroup != null ? sharedGroup : tableName;
         return "mqtt-bridge-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
-    }
-
-    private static void validateValues(ReadableConfig options) {
-        validateServerUri(options.get(MqttOptions.SERVER_URI));
-        try {
-            MqttTopicFilter.parseList(options.get(MqttOptions.TOPIC_FILTER));
-        } catch (IllegalArgumentException e) {
-            throw new ValidationException(
-                    "Invalid value for option '" + MqttOptions.TOPIC_FILTER.key() + "': " + e.getMessage());
-        }
-        checkRange(options, MqttOptions.QOS, 0, 2);
-        checkRange(options, MqttOptions.RECEIVE_MAXIMUM, 1, 65_535);
-        options.getOptional(MqttOptions.SHARED_GROUP)
-                .ifPresent(
-                        group -> {
-                            // MQTT 5.0, 4.8.2: a ShareName is not empty and has no '/', '+' or '#'
-                            if (group.isEmpty() || group.matches(".*[/+#].*")) {
-                                throw new ValidationException(
-                                        "Invalid value for option '" + MqttOptions.SHARED_GROUP.key()
-                                                + "': '" + group + "'. A shared group name must be "
-                                                + "non-empty and must not contain '/', '+' or '#'.");
-                            }
-                        });
-        options.getOptional(MqttOptions.SUBSCRIBERS)
-                .ifPresent(
-                        subscribers -> {
-                            if (subscribers < 1) {
-                                throw outOfRange(MqttOptions.SUBSCRIBERS, subscribers, "1 or more");
-                            }
-                            if (subscribers > 1
-                                    && !options.getOptional(MqttOptions.SHARED_GROUP).isPresent()) {
-                                throw new ValidationException(
-                                        "Option '" + MqttOptions.SUBSCRIBERS.key() + "' = " + subscribers
-                                                + " requires '" + MqttOptions.SHARED_GROUP.key()
-                                                + "': without a shared subscription every subscriber "
-                                                + "would receive every message.");
-                            }
-                        });
-        checkDuration(options, MqttOptions.SESSION_EXPIRY, Duration.ZERO, Duration.ofSeconds(0xFFFFFFFFL));
-        checkDuration(options, MqttOptions.KEEP_ALIVE, Duration.ZERO, Duration.ofSeconds(65_535));
-        checkDuration(options, MqttOptions.CONNECT_TIMEOUT, Duration.ofMillis(1), null);
-        checkDuration(options, MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(1), null);
-        checkDuration(options, MqttOptions.RECONNECT_BACKOFF_MAX, options.get(MqttOptions.RECONNECT_BACKOFF_INITIAL), null);
-    }
-
-    private static void validateServerUri(String serverUri) {
-        String accepted = "Accepted: tcp://host:port (plain) or ssl://host:port (TLS).";
-        URI uri;
-        try {
-            uri = new URI(serverUri);
-        } catch (URISyntaxException e) {
-            throw new ValidationException(
-                    "Invalid value for option '" + MqttOptions.SERVER_URI.key() + "': '" + serverUri
-                            + "' is not a URI (" + e.getReason() + "). " + accepted);
-        }
-        if (uri.getScheme() == null
-                || !(uri.getScheme().equals("tcp") || uri.getScheme().equals("ssl"))
-                || uri.getHost() == null) {
-            throw new ValidationException(
-                    "Invalid value for option '" + MqttOptions.SERVER_URI.key() + "': '" + serverUri + "'. "
-                            + accepted);
-        }
-    }
-
-    private static void checkRange(ReadableConfig options, ConfigOption<Integer> option, int min, int max) {
-        int value = options.get(option);
-        if (value < min || value > max) {
-            throw outOfRange(option, value, min + ".." + max);
-        }
-    }
-
-    private static void checkDuration(
-            ReadableConfig options, ConfigOption<Duration> option, Duration min, Duration max) {
-        Duration value = options.get(option);
-        if (value.compareTo(min) < 0 || (max != null && value.compareTo(max) > 0)) {
-            String accepted =
-                    max == null ? "at least " + min.toMillis() + " ms" : min.toMillis() + " ms .. " + max.toSeconds() + " s";
-            throw outOfRange(option, value.toMillis() + " ms", accepted);
-        }
-    }
-
-    private static ValidationException outOfRange(ConfigOption<?> option, Object value, String accepted) {
-        return new ValidationException(
-                "Invalid value for option '" + option.key() + "': " + value + ". Accepted values: " + accepted + ".");
     }
 
     private static Set<ConfigOption<?>> mqttOptions() {

@@ -2,6 +2,7 @@ package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.MqttOptions;
 
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.lang.reflect.Field;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,6 +67,7 @@ class MqttDynamicTableFactoryTest {
     @Test
     void everyOptionOfMqttOptionsIsAccepted() {
         Map<String, String> options = MqttTables.validOptions();
+        options.put("server-uri", "ssl://broker.example:8883"); // the tls.* options need TLS
         options.put("shared-group", "g");
         options.put("subscribers", "4");
         options.put("client-id-prefix", "p");
@@ -94,22 +97,56 @@ class MqttDynamicTableFactoryTest {
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
         // every MqttOptions key reached the source (all but 'connector' and 'format' were set above)
+        assertThat(source.sourceOptions().toMap()).containsEntry("password", "secret");
         assertThat(source.sourceOptions().toMap()).hasSize(options.size() - 2);
     }
 
     @Test
     void unknownOptionIsNamedWithTheSupportedOnes() {
         Map<String, String> options = MqttTables.validOptions();
+        options.put("qos", "1");
         options.put("topic.filter", "a/b");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .isInstanceOf(ValidationException.class)
                 .cause()
+                .hasMessageStartingWith(
+                        "Invalid options of the 'mqtt' table: unsupported option(s) 'topic.filter'. "
+                                + "Supported options: ack-mode, client-host.property, client-id-prefix, ")
+                .hasMessageContaining(", scan.parallelism, server-uri, ")
+                .hasMessageEndingWith("and the options of the format, prefixed 'json.'.")
+                .hasMessageNotContaining("\n")
+                .satisfies(
+                        e -> {
+                            for (Field field : MqttOptions.class.getFields()) {
+                                if (field.get(null) instanceof ConfigOption) {
+                                    String key = ((ConfigOption<?>) field.get(null)).key();
+                                    assertThat(e.getMessage()).contains(" " + key + ",");
+                                }
+                            }
+                        });
+    }
+
+    @Test
+    void typoInARequiredOptionIsNamedAsMissingAndAsUnsupportedInOneLine() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.remove("topic-filter");
+        options.put("topic-filtre", "a/b");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageStartingWith(
+                        "Invalid options of the 'mqtt' table: missing required option(s) 'topic-filter'; "
+                                + "unsupported option(s) 'topic-filtre'. Supported options: ")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void unknownOptionOfTheFormatIsNamedByFlink() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("json.ignore-parse-error", "true");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
                 .hasMessageContaining("Unsupported options found for 'mqtt'")
-                .hasMessageContaining("topic.filter")
-                .hasMessageContaining("Supported options")
-                .hasMessageContaining("topic-filter")
-                .hasMessageContaining("shared-group")
-                .hasMessageContaining("scan.parallelism")
+                .hasMessageContaining("json.ignore-parse-error\n")
                 .hasMessageContaining("json.ignore-parse-errors");
     }
 
@@ -120,8 +157,25 @@ class MqttDynamicTableFactoryTest {
         options.remove(key);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .isInstanceOf(ValidationException.class)
-                .rootCause()
-                .hasMessageContaining(key);
+                .hasStackTraceContaining(key);
+    }
+
+    @Test
+    void missingFormatIsReportedAsMissing() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.remove("format");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageStartingWith("Invalid options of the 'mqtt' table: missing required option(s) 'format'. ");
+    }
+
+    @Test
+    void unknownFormatIsNamedByFlinkWithTheAvailableOnes() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("format", "jsn");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .hasStackTraceContaining("Could not find any factory for identifier 'jsn'")
+                .hasStackTraceContaining("json");
     }
 
     @Test
@@ -130,7 +184,7 @@ class MqttDynamicTableFactoryTest {
         options.remove("server-uri");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessageContaining("Missing required options are:\n\nserver-uri");
+                .hasMessageStartingWith("Invalid options of the 'mqtt' table: missing required option(s) 'server-uri'. ");
     }
 
     @ParameterizedTest
@@ -141,8 +195,8 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("Invalid value for option 'topic-filter': Invalid topic filter '")
-                .hasMessageContaining(filter.contains(",") ? "sensors/#/x" : filter);
+                .hasMessageStartingWith("Option 'topic-filter': Invalid topic filter '")
+                .hasMessageContaining(filter.contains(",") ? "'sensors/#/x'" : "'" + filter + "'");
     }
 
     @Test
@@ -151,7 +205,7 @@ class MqttDynamicTableFactoryTest {
         options.put("topic-filter", "ok/+, a/#/b");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+                .hasMessage("Option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
     }
 
     @Test
@@ -161,7 +215,7 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("Invalid value for option 'qos': 3. Accepted values: 0..2.");
+                .hasMessage("Invalid value '3' for option 'qos': expected 0, 1 or 2");
     }
 
     @ParameterizedTest
@@ -171,7 +225,18 @@ class MqttDynamicTableFactoryTest {
         options.put("receive-maximum", value);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'receive-maximum': " + value + ". Accepted values: 1..65535.");
+                .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected 1..65535");
+    }
+
+    @Test
+    void trustStoreWithoutTlsIsRejected() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("tls.truststore", "/etc/ca.p12");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("'tls.truststore'")
+                .hasMessageContaining("ssl://");
     }
 
     @Test
@@ -193,14 +258,14 @@ class MqttDynamicTableFactoryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"http://broker:1883", "127.0.0.1:1883", "tcp://", "mqtt://broker:1883"})
+    @ValueSource(strings = {"http://broker:1883", "127.0.0.1:1883", "tcp://", "ws://broker:8000"})
     void serverUriWithoutTcpOrSslSchemeIsRejected(String uri) {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", uri);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("Invalid value for option 'server-uri'")
+                .hasMessageContaining("for option 'server-uri'")
                 .hasMessageContaining("tcp://host:port")
                 .hasMessageContaining("ssl://host:port");
     }
@@ -211,9 +276,9 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "2");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage(
-                        "Option 'subscribers' = 2 requires 'shared-group': without a shared subscription "
-                                + "every subscriber would receive every message.");
+                .hasMessageStartingWith(
+                        "Option 'subscribers' = 2 requires option 'shared-group': without a shared "
+                                + "subscription every subscriber would receive every message");
     }
 
     @Test
@@ -223,18 +288,19 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "0");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'subscribers': 0. Accepted values: 1 or more.");
+                .hasMessage("Invalid value '0' for option 'subscribers': expected a number >= 1");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"a/b", "g+", "#", ""})
+    @ValueSource(strings = {"a/b", "g+", "#"})
     void sharedGroupWithTopicCharactersIsRejected(String group) {
         Map<String, String> options = MqttTables.validOptions();
         options.put("shared-group", group);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessageContaining("Invalid value for option 'shared-group': '" + group + "'")
-                .hasMessageContaining("must not contain '/', '+' or '#'");
+                .hasMessage(
+                        "Invalid value '" + group + "' for option 'shared-group': expected a non-empty name "
+                                + "without '/', '+' or '#'");
     }
 
     @Test
@@ -244,7 +310,9 @@ class MqttDynamicTableFactoryTest {
         options.put("reconnect.max-backoff", "1 s");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value for option 'reconnect.max-backoff': 1000 ms. Accepted values: at least 5000 ms.");
+                .hasMessage(
+                        "Option 'reconnect.max-backoff' (1000 ms) must not be smaller than "
+                                + "'reconnect.initial-backoff' (5000 ms)");
     }
 
     @Test

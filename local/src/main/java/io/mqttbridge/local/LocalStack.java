@@ -63,6 +63,7 @@ public final class LocalStack {
 
     private EmbeddedHiveMq hiveMq;
     private EmbeddedKafka kafka;
+    private FunctionEndpoint functions;
     private JobClient job;
     private DeviceSimulator simulator;
     private ScheduledExecutorService summaries;
@@ -143,9 +144,13 @@ public final class LocalStack {
         log.info("Starting Kafka on 127.0.0.1:{}", options.kafkaPort);
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
+        log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
+        functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
+
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);
         env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("FUNCTIONS_URL", functions.url());
         RoutesFile routes = RoutesFile.load(options.routes, env);
         sinks = RouteSinks.of(routes.statements());
         // Topics the routes write to exist before the job starts (no "unknown topic" warnings).
@@ -178,7 +183,8 @@ public final class LocalStack {
         if (options.simulator) {
             simulator = DeviceSimulator.start(java.net.URI.create(mqttUri), options.vehicles, options.rate);
         }
-        out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl);
+        out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl
+                + " functions=" + functions.url());
         out.flush();
 
         summaries =
@@ -284,6 +290,11 @@ public final class LocalStack {
         } catch (RuntimeException e) {
             line.append(" kafka=? (").append(rootMessage(e)).append(')');
         }
+        line.append(" functions.invocations=").append(functions.invocations())
+                .append(" functions.records=").append(functions.recordCount());
+        if (functions.failed() > 0) {
+            line.append(" functions.failed=").append(functions.failed());
+        }
         out.println(line);
         out.flush();
     }
@@ -319,6 +330,9 @@ public final class LocalStack {
             } catch (Exception expected) {
                 // A cancelled job ends exceptionally.
             }
+        }
+        if (functions != null) {
+            functions.close();
         }
         if (kafka != null) {
             kafka.close();

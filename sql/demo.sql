@@ -80,12 +80,16 @@ CREATE TABLE low_battery_function (
   mqtt_topic STRING METADATA FROM 'topic',
   message_id STRING METADATA FROM 'message-id'
 ) WITH (
-  'connector'    = 'http-function',
-  'url'          = '${env:FUNCTIONS_URL:-http://127.0.0.1:8090}/low-battery',
-  'max-messages' = '10',
-  'max-wait'     = '500 ms',
-  'ordering'     = 'sequential',
-  'ordering-key' = 'vehicle'
+  'connector'         = 'http-function',
+  'url'               = '${env:FUNCTIONS_URL:-http://127.0.0.1:8090}/low-battery',
+  'max-messages'      = '10',
+  'max-wait'          = '500 ms',
+  'ordering'          = 'sequential',
+  'ordering-key'      = 'vehicle',
+  -- generous, so that ./run-local --function-fail-share 0.3 shows retries rather than restarts
+  'retries'           = '10',
+  'retry-backoff'     = '100 ms',
+  'retry-backoff-max' = '2 s'
 );
 
 INSERT INTO vehicle_battery

@@ -33,6 +33,7 @@ public final class BatchDelivery {
     private final ScheduledExecutorService scheduler;
     private final FunctionSinkMetrics metrics;
     private final DeadLetterWriter deadLetters;
+    private final InFlightLimiter limiter;
 
     public BatchDelivery(
             FunctionSinkConfig config,
@@ -45,6 +46,7 @@ public final class BatchDelivery {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
+        this.limiter = new InFlightLimiter(config.maxInFlight());
     }
 
     public CompletableFuture<Void> deliver(List<FunctionRecord> records) {
@@ -55,15 +57,18 @@ public final class BatchDelivery {
     }
 
     private void attempt(List<FunctionRecord> records, byte[] body, int attempt, CompletableFuture<Void> done) {
-        long start = System.nanoTime();
-        invoker.invoke(body, attempt)
+        long[] start = new long[1];
+        limiter.submit(() -> {
+                    start[0] = System.nanoTime();
+                    return invoker.invoke(body, attempt);
+                })
                 .whenComplete(
                         (result, unexpected) -> {
                             if (unexpected != null) {
                                 done.completeExceptionally(unexpected);
                                 return;
                             }
-                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered());
+                            metrics.attempt(records.size(), (System.nanoTime() - start[0]) / 1_000_000, result.isDelivered());
                             if (result.isDelivered()) {
                                 done.complete(null);
                             } else if (result.isRetryable() && attempt <= config.retries()) {

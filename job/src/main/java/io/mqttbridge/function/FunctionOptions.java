@@ -93,7 +93,8 @@ public final class FunctionOptions {
                     .intType()
                     .defaultValue(8)
                     .withDescription(
-                            "Invocations in flight at once per sink subtask (batches, retries included).");
+                            "HTTP requests open at once per sink subtask (with ordering 'sequential' "
+                                    + "also at most one per key). Waiting for a retry holds no slot.");
 
     public static final ConfigOption<Integer> RETRIES =
             ConfigOptions.key("retries")

@@ -1,6 +1,5 @@
 package io.mqttbridge;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
@@ -53,7 +52,9 @@ final class StandaloneLauncher {
         } catch (IOException | RuntimeException e) {
             urls.clear();
         }
-        if (urls.size() < 2) {
+        // The platform loader as parent: the job's classes must come from the new loader, next to Flink.
+        URLClassLoader loader = new URLClassLoader("mqtt-bridge", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
+        if (urls.size() < 2 || !loads(loader, FLINK_CLASS)) {
             System.err.println("mqtt-bridge: Flink is not on the class path and " + lib.toAbsolutePath()
                     + " holds no Flink jars. Build the job with `mvn -pl job -am package` (it copies Flink to"
                     + " job/target/flink-lib), point -D" + FLINK_LIB_PROPERTY + "=DIR at a Flink lib/ folder, or run"
@@ -64,8 +65,6 @@ final class StandaloneLauncher {
             System.setProperty("log4j.configurationFile", LOG_CONFIG);
         }
         System.setProperty(io.mqttbridge.routes.RoutesCommand.JOB_JAR_PROPERTY, jar.toAbsolutePath().toString());
-        // The platform loader as parent: the job's classes must come from the new loader, next to Flink.
-        URLClassLoader loader = new URLClassLoader("mqtt-bridge", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         try {
             Class<?> main = Class.forName(RoutesJob.class.getName(), true, loader);
@@ -79,6 +78,15 @@ final class StandaloneLauncher {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    private static boolean loads(ClassLoader loader, String className) {
+        try {
+            Class.forName(className, false, loader);
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static Path ownLocation() {

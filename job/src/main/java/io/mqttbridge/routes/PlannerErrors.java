@@ -3,9 +3,11 @@ package io.mqttbridge.routes;
 import org.apache.flink.annotation.Internal;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Turns an exception of the SQL parser or planner into a {@link RoutesException} located in the
@@ -17,15 +19,14 @@ import java.util.regex.Pattern;
 final class PlannerErrors {
 
     private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
-    /** Calcite lists every token it would have accepted; the first few say enough. */
-    private static final int MAX_LINES = 12;
+    /** Calcite lists every token it would have accepted, factories every option: the first lines say enough. */
+    private static final int MAX_PART_LINES = 12;
+    private static final int MAX_PARTS = 5;
 
     private PlannerErrors() {}
 
     static RoutesException locate(RoutesStatement statement, Throwable error) {
-        // Flink prefixes the cause's message with the same sentence again ("SQL validation failed. SQL validation failed.").
-        String message = describe(error).replaceAll("([^.\\n]{4,}\\.\\s)\\1+", "$1");
-        Matcher m = POSITION.matcher(message);
+        Matcher m = POSITION.matcher(describe(error));
         int[] location = null;
         StringBuilder rewritten = new StringBuilder();
         while (m.find()) {
@@ -40,37 +41,63 @@ final class PlannerErrors {
             location = new int[] {statement.line(), statement.column()};
         }
         // No cause attached: the planner's own messages may quote substituted values.
-        return new RoutesException(
-                statement.file(), location[0], location[1], statement.mask(truncate(rewritten.toString())));
+        return new RoutesException(statement.file(), location[0], location[1], statement.mask(rewritten.toString()));
     }
 
-    /** The messages of the cause chain, each once. */
+    /**
+     * The messages of the cause chain, each once, most specific first: the root cause (what is wrong),
+     * then the exceptions that wrapped it (where it happened), each introduced by "from:".
+     */
     static String describe(Throwable error) {
+        List<Throwable> chain = new ArrayList<>();
+        for (Throwable t = error; t != null && !chain.contains(t) && chain.size() < 32; t = t.getCause()) {
+            chain.add(t);
+        }
         List<String> parts = new ArrayList<>();
         StringBuilder all = new StringBuilder();
-        for (Throwable t = error; t != null && parts.size() < 6; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (message == null || message.isBlank()) {
+        for (int i = 0; i < chain.size(); i++) {
+            Throwable t = chain.get(i);
+            boolean root = i == chain.size() - 1;
+            String message = t.getMessage() == null || t.getMessage().isBlank() ? null : t.getMessage().strip();
+            if (message == null) {
+                // An exception without a message says something by its type only when it is the cause of it all.
+                if (root) {
+                    parts.add(t.getClass().getName());
+                }
                 continue;
             }
-            message = message.strip();
+            // Flink repeats the cause's message in the wrapper, and its first sentence twice
+            // ("SQL validation failed. SQL validation failed. From line ...").
+            message = message.replaceAll("([^.\\n]{4,}\\.\\s)\\1+", "$1");
             if (all.indexOf(message) >= 0) {
                 continue;
             }
-            parts.add(message);
+            parts.add(compact(message));
             all.append(message).append('\n');
         }
         if (parts.isEmpty()) {
             return error.getClass().getName();
         }
-        return String.join("\n  caused by: ", parts);
+        if (parts.size() > MAX_PARTS) {
+            parts = new ArrayList<>(parts.subList(0, MAX_PARTS - 1));
+            parts.add(compact(chain.get(chain.size() - 1).toString()));
+        }
+        StringBuilder result = new StringBuilder(parts.get(parts.size() - 1));
+        for (int i = parts.size() - 2; i >= 0; i--) {
+            result.append("\n  from: ").append(parts.get(i).replace("\n", "\n  "));
+        }
+        return result.toString();
     }
 
-    private static String truncate(String message) {
-        String[] lines = message.split("\n", -1);
-        if (lines.length <= MAX_LINES) {
-            return message;
+    /** Without blank lines, at most {@link #MAX_PART_LINES} lines. */
+    private static String compact(String message) {
+        List<String> lines = Arrays.stream(message.split("\n"))
+                .filter(line -> !line.isBlank())
+                .collect(Collectors.toList());
+        if (lines.size() > MAX_PART_LINES) {
+            lines = new ArrayList<>(lines.subList(0, MAX_PART_LINES));
+            lines.add("...");
         }
-        return String.join("\n", java.util.Arrays.copyOf(lines, MAX_LINES)) + "\n    ...";
+        return String.join("\n", lines);
     }
 }

@@ -49,8 +49,9 @@ public final class RoutesCommand {
             out.println(RoutesArguments.USAGE);
             return 0;
         }
+        RoutesFile routes = null;
         try {
-            RoutesFile routes = RoutesFile.load(arguments.routes(), env);
+            routes = RoutesFile.load(arguments.routes(), env);
             boolean local = !runningInFlinkClient();
             Configuration configuration = configuration(arguments, local, err);
             StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
@@ -60,30 +61,34 @@ public final class RoutesCommand {
                 return 0;
             }
             TableResult result = RoutesRunner.execute(flink, routes);
+            String name = flink.getConfiguration().getOptional(PipelineOptions.NAME).orElse(routes.jobName());
             String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
-            out.println(routes.path() + ": submitted '" + routes.jobName() + "'" + job);
-            if (local || configuration.get(DeploymentOptions.ATTACHED)) {
+            out.println(routes.path() + ": submitted '" + name + "'" + job);
+            // `flink run` is attached unless -d: then wait as `java -jar` does; a detached job runs on without us.
+            if (local || flink.getConfiguration().get(DeploymentOptions.ATTACHED)) {
                 result.await();
-                out.println(routes.path() + ": job '" + routes.jobName() + "' finished");
+                out.println(routes.path() + ": job '" + name + "' finished");
             }
             return 0;
         } catch (RoutesException e) {
             err.println(e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
-            err.println("mqtt-bridge: " + e.getMessage());
-            return 1;
         } catch (ExecutionException e) {
-            err.println("mqtt-bridge: the job failed: " + PlannerErrors.describe(e.getCause() != null ? e.getCause() : e));
+            err.println("mqtt-bridge: the job failed: "
+                    + masked(routes, PlannerErrors.describe(e.getCause() != null ? e.getCause() : e)));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("mqtt-bridge: interrupted while waiting for the job");
             return 1;
         } catch (RuntimeException e) {
-            err.println("mqtt-bridge: " + PlannerErrors.describe(e));
+            err.println("mqtt-bridge: " + masked(routes, PlannerErrors.describe(e)));
             return 1;
         }
+    }
+
+    private static String masked(RoutesFile routes, String message) {
+        return routes == null ? message : routes.mask(message);
     }
 
     /**

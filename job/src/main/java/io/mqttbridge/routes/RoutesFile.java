@@ -43,7 +43,8 @@ public final class RoutesFile {
         } catch (IOException e) {
             throw new RoutesException(file.toString(), 1, 1, "cannot read the routes file: " + e, e);
         }
-        return parse(file, text, env);
+        // A byte order mark (editors on Windows) is not part of the first statement.
+        return parse(file, text.startsWith("\uFEFF") ? text.substring(1) : text, env);
     }
 
     /** Same as {@link #load} for text already in memory; {@code file} names it in messages. */
@@ -70,6 +71,15 @@ public final class RoutesFile {
     /** The statements to execute, values substituted: never log or print them, use {@link #routesStatements()}. */
     public List<String> statements() {
         return statements.stream().map(RoutesStatement::sql).collect(Collectors.toList());
+    }
+
+    /** Masks every substituted value of the file that occurs in {@code message} (see {@link RoutesStatement#mask}). */
+    public String mask(String message) {
+        String result = message;
+        for (RoutesStatement statement : statements) {
+            result = statement.mask(result);
+        }
+        return result;
     }
 
     /** The statements with their positions and masked forms. */

@@ -8,6 +8,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.operations.ModifyOperation;
+import org.apache.flink.table.operations.Operation;
+import org.apache.flink.table.operations.QueryOperation;
+import org.apache.flink.table.operations.ddl.CreateTableOperation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +38,6 @@ public final class RoutesRunner {
     /** Statements that would run a query nobody reads, or nest statement sets the runner builds itself. */
     private static final Set<String> REJECTED = Set.of("SELECT", "WITH", "VALUES", "TABLE", "EXECUTE", "BEGIN", "END");
 
-    private static final Pattern CREATE_TABLE = Pattern.compile(
-            "(?is)^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\"]?)([^\\s(`\"]+)\\1");
     private static final Pattern FACTORY_FAILURE =
             Pattern.compile("Unable to create a (?:source for reading|sink for writing) table '(?:[^']*\\.)?([^'.]+)'");
 
@@ -58,8 +61,9 @@ public final class RoutesRunner {
             for (RoutesStatement insert : inserts) {
                 session.explainAlone(insert);
             }
-            throw new RoutesException(routes.path().toString(), inserts.get(0).line(), inserts.get(0).column(),
-                    "submitting the job failed: " + inserts.get(0).mask(PlannerErrors.describe(e)));
+            String message = routes.mask(PlannerErrors.describe(e));
+            // Not a statement's fault: every INSERT plans on its own.
+            throw new IllegalStateException(routes.path() + ": submitting job '" + session.jobName() + "' failed: " + message);
         }
     }
 
@@ -90,26 +94,29 @@ public final class RoutesRunner {
             return tEnv.getConfig().get(PipelineOptions.NAME);
         }
 
-        /** Executes every non-INSERT statement in order and hands each INSERT to {@code onInsert}. */
+        /**
+         * Executes every other statement in file order first (DDL, SET), then hands each INSERT to {@code
+         * onInsert} in file order: a route may name a table declared further down.
+         */
         List<RoutesStatement> run(InsertHandler onInsert) {
             List<RoutesStatement> inserts = new ArrayList<>();
             for (RoutesStatement statement : routes.routesStatements()) {
                 String keyword = statement.keyword();
-                LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
                 if (REJECTED.contains(keyword)) {
                     throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
                             + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
                             + " together as one job", null);
                 }
+                if (keyword.equals("INSERT")) {
+                    inserts.add(statement);
+                    continue;
+                }
+                log(statement);
                 try {
                     if (keyword.equals("SET") || keyword.equals("RESET")) {
                         configure(statement);
-                    } else if (keyword.equals("INSERT")) {
-                        onInsert.accept(statement);
-                        inserts.add(statement);
                     } else {
-                        tEnv.executeSql(statement.sql());
-                        rememberTable(statement);
+                        executeDdl(statement);
                     }
                 } catch (RoutesException e) {
                     throw e;
@@ -121,7 +128,22 @@ public final class RoutesRunner {
                 throw new RoutesException(routes.path().toString(), 1, 1,
                         "no INSERT statement: a routes file needs at least one INSERT INTO ... SELECT ... to run");
             }
+            for (RoutesStatement insert : inserts) {
+                log(insert);
+                try {
+                    onInsert.accept(insert);
+                } catch (RoutesException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw locate(insert, e);
+                }
+            }
             return inserts;
+        }
+
+        /** The executed SQL, with substituted values masked. */
+        private void log(RoutesStatement statement) {
+            LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
         }
 
         /** Plans one INSERT on its own, sources and sinks included. */
@@ -152,24 +174,37 @@ public final class RoutesRunner {
             return quoted != null ? quoted.replace("''", "'") : plain;
         }
 
-        private void rememberTable(RoutesStatement statement) {
-            Matcher m = CREATE_TABLE.matcher(statement.sql());
-            if (m.find()) {
-                tableDefinitions.put(m.group(2), statement);
+        /**
+         * Runs a statement that is neither INSERT nor SET. It is parsed first, so that nothing that starts a
+         * job of its own (CREATE TABLE ... AS SELECT, a query) runs - not even under --validate.
+         */
+        private void executeDdl(RoutesStatement statement) {
+            List<Operation> operations = ((TableEnvironmentInternal) tEnv).getParser().parse(statement.sql());
+            for (Operation operation : operations) {
+                if (operation instanceof ModifyOperation || operation instanceof QueryOperation) {
+                    throw statement.error("this statement would run a job of its own; a routes file holds DDL and"
+                            + " INSERT statements: declare the table with CREATE TABLE, then INSERT INTO it - all"
+                            + " INSERTs of a file run together as one job", null);
+                }
+                if (operation instanceof CreateTableOperation) {
+                    tableDefinitions.put(((CreateTableOperation) operation).getTableIdentifier().getObjectName(), statement);
+                }
             }
+            tEnv.executeSql(statement.sql());
         }
 
         /** A connector's option error belongs to the CREATE TABLE that set the options. */
         private RoutesException locate(RoutesStatement statement, RuntimeException e) {
             RoutesException located = PlannerErrors.locate(statement, e);
+            // A message may quote the options of any table, e.g. a server URI with a substituted user name.
+            String problem = routes.mask(located.problem());
             Matcher m = FACTORY_FAILURE.matcher(PlannerErrors.describe(e));
             RoutesStatement definition = m.find() ? tableDefinitions.get(m.group(1)) : null;
             if (definition == null || definition == statement) {
-                return located;
+                return new RoutesException(located.file(), located.line(), located.column(), problem);
             }
             return new RoutesException(definition.file(), definition.line(), definition.column(),
-                    definition.mask(statement.mask(located.problem()))
-                            + "\n  (found while planning the INSERT at " + statement.file() + ":" + statement.line()
+                    problem + "\n  (found while planning the INSERT at " + statement.file() + ":" + statement.line()
                             + ":" + statement.column() + ")");
         }
     }

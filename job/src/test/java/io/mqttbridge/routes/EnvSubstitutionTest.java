@@ -83,6 +83,16 @@ class EnvSubstitutionTest {
     }
 
     @Test
+    void loadReadsUtf8AndIgnoresAByteOrderMark(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bom.sql");
+        java.nio.file.Files.writeString(file, "\uFEFFSELECT 'größe';\r\nSELECT 2", java.nio.charset.StandardCharsets.UTF_8);
+        RoutesFile routes = RoutesFile.load(file, Map.of());
+        assertThat(routes.statements()).containsExactly("SELECT 'größe'", "SELECT 2");
+        assertThat(routes.routesStatements().get(0).column()).isEqualTo(1);
+        assertThat(routes.routesStatements().get(1).line()).isEqualTo(2);
+    }
+
+    @Test
     void jobNameIsFileNameWithoutExtension() {
         assertThat(RoutesFile.parse(Path.of("dir/mqtt-to-kafka.sql"), "SELECT 1", Map.of()).jobName())
                 .isEqualTo("mqtt-to-kafka");

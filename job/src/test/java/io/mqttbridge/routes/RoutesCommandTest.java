@@ -122,6 +122,13 @@ class RoutesCommandTest {
     }
 
     @Test
+    void jobFailureAtRunTimeIsReportedWithItsCause() {
+        assertThat(run(Map.of(), "--routes", RESOURCES + "failing-filter.sql", "--set", "parallelism.default=1")).isEqualTo(1);
+        assertThat(err()).contains("mqtt-bridge: the job failed")
+                .containsPattern("MQTT_TOPIC_MATCHES: Invalid topic filter '[123]/#/x': '#' must be the last level");
+    }
+
+    @Test
     void helpPrintsUsage() {
         assertThat(run(Map.of(), "--help")).isEqualTo(0);
         assertThat(out()).contains("--checkpoint-config FILE");

@@ -45,6 +45,11 @@ class RoutesRunnerTest {
     }
 
     @Test
+    void insertMayComeBeforeTheDdlOfItsTables() {
+        validate("INSERT INTO out_t SELECT id, topic, TRUE FROM src;\n" + TABLES);
+    }
+
+    @Test
     void unknownColumnIsLocatedOnItsLine() {
         RoutesException e = error(TABLES + "INSERT INTO out_t\nSELECT id,\n     no_such_column, TRUE\nFROM src;");
         assertThat(e.file()).isEqualTo("r.sql");
@@ -77,7 +82,21 @@ class RoutesRunnerTest {
                 + "INSERT INTO out_t SELECT id FROM src;");
         assertThat(e.line()).isEqualTo(1);
         assertThat(e.column()).isEqualTo(1);
-        assertThat(e.problem()).contains("no-such-option").contains("found while planning the INSERT at r.sql:4:1");
+        // What is wrong comes first, where it happened after it.
+        assertThat(e.problem()).startsWith("Unsupported options found for 'datagen'")
+                .contains("no-such-option")
+                .contains("\n  from: Unable to create a source for reading table 'default_catalog.default_database.src'")
+                .endsWith("(found while planning the INSERT at r.sql:4:1)");
+    }
+
+    @Test
+    void substitutedValuesQuotedByAConnectorErrorAreMasked() {
+        RoutesException e = catchThrowableOfType(RoutesException.class, () -> validate(
+                "CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${env:ROWS}');\n"
+                        + "CREATE TABLE out_t (id BIGINT) WITH ('connector' = 'blackhole');\n"
+                        + "INSERT INTO out_t SELECT id FROM src;", Map.of("ROWS", "not-a-number-s3cret")));
+        assertThat(e.line()).isEqualTo(1);
+        assertThat(e.problem()).contains("number-of-rows").contains("***").doesNotContain("s3cret");
     }
 
     @Test
@@ -100,6 +119,28 @@ class RoutesRunnerTest {
     void bareSelectIsRejected() {
         RoutesException e = error(TABLES + "SELECT * FROM src;\nINSERT INTO out_t SELECT id, topic, TRUE FROM src;");
         assertThat(e.getMessage()).startsWith("r.sql:8:1: a routes file holds DDL and INSERT statements, not SELECT");
+    }
+
+    @Test
+    void createTableAsSelectIsRejectedWithoutRunningIt() {
+        RoutesException e = error(TABLES + "CREATE TABLE copy WITH ('connector' = 'blackhole') AS SELECT * FROM src;\n"
+                + "INSERT INTO out_t SELECT id, topic, TRUE FROM src;");
+        assertThat(e.getMessage()).startsWith("r.sql:8:1: this statement would run a job of its own");
+    }
+
+    @Test
+    void parenthesizedQueryIsRejected() {
+        RoutesException e = error(TABLES + "(SELECT * FROM src);\nINSERT INTO out_t SELECT id, topic, TRUE FROM src;");
+        assertThat(e.getMessage()).startsWith("r.sql:8:1: this statement would run a job of its own");
+    }
+
+    @Test
+    void optionErrorOfAQualifiedTableNamePointsAtItsCreateTable() {
+        RoutesException e = error("CREATE TABLE src (id BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n"
+                + "CREATE TABLE default_catalog.default_database.`out t` (id BIGINT) WITH ('connector' = 'blackhole', 'x' = 'y');\n"
+                + "INSERT INTO `out t` SELECT id FROM src;");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.problem()).contains("Unsupported options").contains("(found while planning the INSERT at r.sql:3:1)");
     }
 
     @Test

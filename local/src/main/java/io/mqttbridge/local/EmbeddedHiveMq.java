@@ -23,6 +23,8 @@ public final class EmbeddedHiveMq implements AutoCloseable {
     /** Messages queued per client beyond the window before the broker discards. */
     public static final int MAX_QUEUE_SIZE = 1_000_000;
 
+    private static final long STOP_TIMEOUT_SECONDS = 15;
+
     private final int port;
     private final Path folder;
     private final EmbeddedHiveMQ broker;
@@ -52,7 +54,10 @@ public final class EmbeddedHiveMq implements AutoCloseable {
             broker.start().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             closeQuietly(broker);
-            throw new IOException("HiveMQ CE did not start on 127.0.0.1:" + port + ": " + e, e);
+            throw new IOException(
+                    "HiveMQ CE did not start on 127.0.0.1:" + port
+                            + " (is the port already in use? see the log for the broker's reason): " + e,
+                    e);
         }
         return new EmbeddedHiveMq(port, folder, broker);
     }
@@ -86,7 +91,9 @@ public final class EmbeddedHiveMq implements AutoCloseable {
     @Override
     public void close() {
         try {
-            broker.stop().get(60, TimeUnit.SECONDS);
+            // Bounded: with a large backlog of shared-subscription messages HiveMQ CE can take minutes
+            // to drain its event loops; the JVM (or the test) ends next anyway.
+            broker.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             // Stopping is best effort: the JVM or the test ends next.
         } finally {

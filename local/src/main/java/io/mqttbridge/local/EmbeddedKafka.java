@@ -23,11 +23,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -43,7 +47,8 @@ import java.util.stream.Collectors;
 @PublicEvolving
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    /** Under Kafka's name: the formatter's report belongs in the log file, not on the console. */
+    private static final Logger FORMATTER_LOG = LoggerFactory.getLogger("org.apache.kafka.tools.StorageTool");
 
     /** Name of the listener clients use. */
     private static final String CLIENT_LISTENER = "LOCAL";
@@ -131,8 +136,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Formats the storage. Kafka's formatter prints to {@code System.out}, which the local stack
-     * keeps for its READY and SUMMARY lines: the text goes to the log instead. Nothing else runs
-     * while a broker starts, so swapping the stream for a moment is safe.
+     * keeps for its READY and SUMMARY lines: the text goes to the log instead. The stream is swapped
+     * for the few milliseconds of formatting; output of another thread in that moment lands in the
+     * log too (the local stack prints nothing while Kafka starts).
      */
     private static void format(KafkaClusterTestKit cluster) throws Exception {
         PrintStream stdout = System.out;
@@ -144,19 +150,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             System.setOut(stdout);
             String text = captured.toString(StandardCharsets.UTF_8).trim();
             if (!text.isEmpty()) {
-                LOG.info("{}", text);
+                FORMATTER_LOG.info("{}", text);
             }
         }
     }
 
     private static void waitForReadyBrokers(KafkaClusterTestKit cluster) throws Exception {
         var ready =
-                java.util.concurrent.CompletableFuture.runAsync(
+                CompletableFuture.runAsync(
                         () -> {
                             try {
                                 cluster.waitForReadyBrokers();
                             } catch (Exception e) {
-                                throw new java.util.concurrent.CompletionException(e);
+                                throw new CompletionException(e);
                             }
                         });
         ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -188,7 +194,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Names of the topics that exist, internal ones excluded. */
-    public java.util.Set<String> topics() {
+    public Set<String> topics() {
         try {
             return admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -248,7 +254,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     @Override
     public void close() {
         try {
-            admin.close(java.time.Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         } finally {
             closeQuietly(cluster);
         }

@@ -4,16 +4,15 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 
+import io.mqttbridge.routes.FlinkConfigFile;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
 import org.slf4j.Logger;
@@ -22,6 +21,9 @@ import sun.misc.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +31,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -57,6 +60,7 @@ public final class LocalStack {
     private final LocalStackOptions options;
     private final Path home;
     private final PrintStream out;
+    // Not static: logback must start after main() has set the log file location.
     private final Logger log = LoggerFactory.getLogger(LocalStack.class);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -70,6 +74,8 @@ public final class LocalStack {
     private FlinkJobMetrics metrics;
     private List<RouteSinks.Sink> sinks = List.of();
     private volatile Throwable jobFailure;
+    private volatile FlinkJobMetrics.Snapshot latestMetrics;
+    private volatile String metricsError = "no answer from the Flink REST API yet";
 
     private LocalStack(LocalStackOptions options, Path home, PrintStream out) {
         this.options = options;
@@ -95,6 +101,8 @@ public final class LocalStack {
         }
         // Before the first logger exists: logback reads both when it starts.
         System.setProperty("mqttbridge.local.log-file", logFile(options.dataDir).toString());
+        // Where the Flink web UI finds the JobManager log: the stack's log.
+        System.setProperty("log.file", logFile(options.dataDir).toString());
         if (System.getProperty("logback.configurationFile") == null) {
             System.setProperty("logback.configurationFile", "mqtt-bridge-local-logback.xml");
         }
@@ -131,6 +139,7 @@ public final class LocalStack {
     }
 
     private void start() throws Exception {
+        checkPortsFree();
         Path data = Files.createDirectories(options.dataDir);
         // Brokers and checkpoints start fresh each run; the log folder is kept.
         for (String dir : List.of("hivemq", "kafka", "checkpoints")) {
@@ -179,9 +188,12 @@ public final class LocalStack {
         String restUrl = "http://127.0.0.1:" + options.flinkUiPort;
         metrics = new FlinkJobMetrics(restUrl, job.getJobID().toString());
         awaitTasksRunning();
+        if (stopRequested.getCount() == 0) {
+            return; // Ctrl-C while starting: run() stops what has started
+        }
 
         if (options.simulator) {
-            simulator = DeviceSimulator.start(java.net.URI.create(mqttUri), options.vehicles, options.rate);
+            simulator = DeviceSimulator.start(URI.create(mqttUri), options.vehicles, options.rate);
         }
         out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl
                 + " functions=" + functions.url());
@@ -194,27 +206,46 @@ public final class LocalStack {
                             t.setDaemon(true);
                             return t;
                         });
+        // Flink's REST API answers metric queries from a cache that the query itself refreshes:
+        // polling every second keeps the counters of each summary at most a second or two old.
+        summaries.scheduleWithFixedDelay(this::refreshMetrics, 0, 1, TimeUnit.SECONDS);
         long every = options.summaryInterval.toMillis();
         summaries.scheduleWithFixedDelay(this::printSummary, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Fails before anything starts when a port is taken, naming the option that moves it. */
+    private void checkPortsFree() throws IOException {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (options.externalMqtt == null) {
+            ports.put("--mqtt-port", options.mqttPort);
+        }
+        ports.put("--kafka-port", options.kafkaPort);
+        ports.put("--flink-ui-port", options.flinkUiPort);
+        for (Map.Entry<String, Integer> port : ports.entrySet()) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true);
+                probe.bind(new InetSocketAddress("127.0.0.1", port.getValue()));
+            } catch (IOException e) {
+                throw new IOException(
+                        "port " + port.getValue() + " on 127.0.0.1 is in use (another ./run-local?); choose another with "
+                                + port.getKey() + " PORT");
+            }
+        }
+    }
+
     private Configuration flinkConfiguration(Path data) {
-        Path configDir = home.resolve("checkpoints-config");
-        Configuration conf =
-                Files.isRegularFile(configDir.resolve("config.yaml"))
-                        ? GlobalConfiguration.loadConfiguration(configDir.toString())
-                        : new Configuration();
+        Path configFile = home.resolve("checkpoints-config").resolve("config.yaml");
+        Configuration conf = Files.isRegularFile(configFile) ? FlinkConfigFile.load(configFile) : new Configuration();
         if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
         // Checkpoints of the local stack stay in its data folder, whatever a cluster config says.
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, data.resolve("checkpoints").toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, data.resolve("savepoints").toUri().toString());
         if (!"hashmap".equals(conf.get(StateBackendOptions.STATE_BACKEND)) && !rocksDbAvailable()) {
             log.info("RocksDB is not on the local stack's classpath: using the hashmap state backend");
             conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         }
-        // The web UI shows the stack's log as the JobManager log.
-        conf.set(WebOptions.LOG_PATH, logFile(data).toString());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.PORT, options.flinkUiPort);
@@ -243,6 +274,9 @@ public final class LocalStack {
             if (jobFailure != null) {
                 throw new IllegalStateException("the routes job failed while starting", jobFailure);
             }
+            if (stopRequested.getCount() == 0) {
+                return;
+            }
             try {
                 FlinkJobMetrics.Snapshot s = metrics.poll();
                 if ("RUNNING".equals(s.state()) && s.allTasksRunning()) {
@@ -257,6 +291,17 @@ public final class LocalStack {
         throw new IllegalStateException("the routes job did not reach RUNNING within " + READY_TIMEOUT + " (" + last + ")");
     }
 
+    private void refreshMetrics() {
+        try {
+            latestMetrics = metrics.poll();
+        } catch (IOException e) {
+            latestMetrics = null;
+            metricsError = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void printSummary() {
         StringBuilder line = new StringBuilder("SUMMARY ");
         line.append(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")));
@@ -264,17 +309,14 @@ public final class LocalStack {
         if (simulator != null && simulator.failed() > 0) {
             line.append(" publish-failed=").append(simulator.failed());
         }
-        try {
-            FlinkJobMetrics.Snapshot s = metrics.poll();
+        FlinkJobMetrics.Snapshot s = latestMetrics;
+        if (s != null) {
             line.append(" job=").append(s.state()).append(" received=").append(s.received());
             for (RouteSinks.Sink sink : sinks) {
                 line.append(" sink.").append(sink.table()).append('=').append(s.sent().getOrDefault(sink.table(), 0L));
             }
-        } catch (IOException e) {
-            line.append(" job=? (").append(e.getMessage()).append(')');
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+        } else {
+            line.append(" job=? (").append(metricsError).append(')');
         }
         try {
             List<String> topics =

@@ -1,0 +1,80 @@
+package io.mqttbridge.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeviceSimulatorTest {
+
+    @Test
+    void publishesBatteryReportsWithUserPropertiesOverEmbeddedHiveMq(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, dir)) {
+            Mqtt5BlockingClient subscriber =
+                    MqttClient.builder().useMqttVersion5().identifier("sim-test").serverHost("127.0.0.1")
+                            .serverPort(port).buildBlocking();
+            subscriber.connect();
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+                subscriber.subscribeWith().topicFilter("vehicles/+/battery").qos(MqttQos.AT_LEAST_ONCE).send();
+
+                ObjectMapper json = new ObjectMapper();
+                Set<String> messageIds = new HashSet<>();
+                Map<String, Long> lastSeq = new HashMap<>();
+                int received = 0;
+                try (DeviceSimulator simulator = DeviceSimulator.start(URI.create(broker.serverUri()), 3, 100)) {
+                    while (received < 30) {
+                        Optional<Mqtt5Publish> next = publishes.receive(60, TimeUnit.SECONDS);
+                        assertThat(next).as("message %d within 60 s", received + 1).isPresent();
+                        Mqtt5Publish p = next.get();
+                        received++;
+
+                        assertThat(p.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
+                        JsonNode value = json.readTree(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8));
+                        String vehicle = value.path("vehicle").asText();
+                        assertThat(vehicle).isIn("v-001", "v-002", "v-003");
+                        assertThat(p.getTopic().toString()).isEqualTo("vehicles/" + vehicle + "/battery");
+                        assertThat(value.path("soc").asDouble()).isBetween(0.0, 100.0);
+                        assertThat(p.getContentType()).map(Object::toString).contains("application/json");
+
+                        Map<String, String> props = new HashMap<>();
+                        p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
+                        assertThat(props).containsEntry("client-id", "sim-" + vehicle);
+                        assertThat(props).containsEntry("timestamp", value.path("ts").asText());
+                        assertThat(props.get("vehicle-type")).isIn("car", "van", "scooter");
+                        assertThat(messageIds.add(props.get("message-id"))).as("message-id unique").isTrue();
+                        long seq = Long.parseLong(props.get("seq"));
+                        // One connection, QoS 1, no shared group: each vehicle's reports arrive in order.
+                        assertThat(seq).isEqualTo(lastSeq.getOrDefault(vehicle, 0L) + 1);
+                        lastSeq.put(vehicle, seq);
+                    }
+                    assertThat(simulator.published()).isGreaterThanOrEqualTo(1);
+                    assertThat(simulator.failed()).isZero();
+                }
+                assertThat(lastSeq).containsOnlyKeys("v-001", "v-002", "v-003");
+            } finally {
+                subscriber.disconnect();
+            }
+        }
+    }
+}

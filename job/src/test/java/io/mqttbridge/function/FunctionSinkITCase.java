@@ -241,6 +241,30 @@ class FunctionSinkITCase {
         assertThat(counts(server.deliveredRecords())).hasSize(15);
     }
 
+    @Test
+    void connectionErrorsAreRetriedThenDeadLettered(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            closedPort = free.getLocalPort();
+        }
+        run(sink().setUrl("http://127.0.0.1:" + closedPort + "/fn")
+                .setOption(FunctionOptions.MAX_MESSAGES, 3).setOption(FunctionOptions.MAX_WAIT, Duration.ofHours(1))
+                .setOption(FunctionOptions.RETRIES, 2).setOption(FunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))
+                .setOption(FunctionOptions.FAILURE_HANDLING, FunctionOptions.FailureHandling.DEAD_LETTER)
+                .setOption(FunctionOptions.DEAD_LETTER_PATH, dir.toString()), 3, 1);
+
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.toList();
+        }
+        assertThat(files).hasSize(1);
+        JsonNode letter = new ObjectMapper().readTree(Files.readString(files.get(0)));
+        assertThat(letter.path("attempts").asInt()).isEqualTo(3);
+        assertThat(letter.path("status").asInt()).isEqualTo(-1);
+        assertThat(letter.path("error").asText()).contains("connection refused or unreachable");
+        assertThat(letter.path("records")).hasSize(3);
+    }
+
     // ---- ordering ------------------------------------------------------------------------------
 
     @Test

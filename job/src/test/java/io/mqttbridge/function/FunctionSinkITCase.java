@@ -32,7 +32,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -344,7 +344,7 @@ class FunctionSinkITCase {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    static final java.util.concurrent.atomic.AtomicInteger WRITERS_OPENED = new java.util.concurrent.atomic.AtomicInteger();
+    static final AtomicInteger WRITERS_OPENED = new AtomicInteger();
 
     /** Counts writer starts (open is called once per writer), in the test JVM's MiniCluster. */
     private static final class CountingConverter implements org.apache.flink.connector.base.sink.writer.ElementConverter<Long, FunctionRecord> {
@@ -407,10 +407,5 @@ class FunctionSinkITCase {
             }
             Thread.sleep(20);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static String keysOf(List<JsonNode> records) {
-        return records.stream().map(r -> r.path("key").asText()).collect(Collectors.joining(","));
     }
 }

@@ -3,7 +3,6 @@ package io.mqttbridge.function;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +101,4 @@ class HttpFunctionTableITCase {
             tables.executeSql("DROP TEMPORARY TABLE bad");
         }
     }
-
-    @SuppressWarnings("unused")
-    private static final Class<?> VALIDATION = ValidationException.class;
 }

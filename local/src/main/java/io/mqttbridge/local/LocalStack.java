@@ -154,7 +154,12 @@ public final class LocalStack {
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
         log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
-        functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
+        try {
+            functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
+        } catch (java.net.BindException e) {
+            throw new IOException("port " + options.functionPort + " of the function endpoint is in use; "
+                    + "choose another with --function-port", e);
+        }
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);

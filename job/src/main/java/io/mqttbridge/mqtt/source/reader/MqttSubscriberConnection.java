@@ -169,6 +169,17 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause)),
                     delay);
         }
+        if (String.valueOf(cause.getMessage()).contains("than allowed by receive maximum")) {
+            // Seen with Mosquitto 2.0.11: a session with a backlog reconnects and the broker overshoots the
+            // window. The client must drop such a connection; retrying alone may loop.
+            LOG.warn(
+                    "The broker at {} sent client {} more unacknowledged messages than its Receive Maximum ({}). "
+                            + "Known with Mosquitto 2.0.x after a reconnect with a backlog: upgrade the broker, or "
+                            + "use protocol-version 'V3_1_1', or raise 'receive-maximum' above the backlog.",
+                    config.connection().serverUri(),
+                    split.clientId(),
+                    config.connection().receiveMaximum());
+        }
         if (lostClient != null) {
             scheduler.execute(lostClient::disconnect);
         }

@@ -192,6 +192,46 @@ class MqttSourceITCase {
 
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
+    void receiptModeAcknowledgesOnArrivalSoNothingIsRedelivered(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String firstRun = newRun(kind);
+        String secondRun = firstRun + "-again";
+        String base = "it/" + firstRun;
+        String prefix = "receipt-" + firstRun;
+        int count = 200;
+        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#",
+                MqttOptions.RECEIVE_MAXIMUM.defaultValue());
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
+            publisher.publishNumbered(base + "/data", count, 50, 0);
+        }
+
+        // No checkpointing: with ack-mode RECEIPT the messages are acknowledged all the same.
+        JobSpec first = new JobSpec();
+        first.run = firstRun;
+        first.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
+        JobClient job = SourceTestSupport.start(first);
+        try {
+            SourceTestSupport.await(count + " messages in the first job", Duration.ofSeconds(60),
+                    () -> distinctData(firstRun).size() >= count);
+        } finally {
+            cancel(job);
+        }
+
+        JobSpec second = new JobSpec();
+        second.run = secondRun;
+        second.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
+        JobClient again = SourceTestSupport.start(second);
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
+            // A redelivery would come right after CONNACK, before anything published now.
+            awaitSubscribed(publisher, secondRun, base, 1);
+        } finally {
+            cancel(again);
+        }
+        assertThat(data(secondRun)).as("messages redelivered although acknowledged on receipt").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
     void jobRestoredAfterAFailureLosesNoMessage(TestBroker.Kind kind) throws Exception {
         TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);

@@ -45,6 +45,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
 
     private final Object lock = new Object();
     private volatile int attempt;
+    /** The attempt whose connection is not known to be lost (-1: none); its messages may be acknowledged. */
+    private volatile int liveAttempt = -1;
     private volatile boolean connected;
     private int failedAttempt = -1;
     private boolean everConnected;
@@ -90,6 +92,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             current = ++attempt;
+            // Session messages may arrive between CONNACK and SUBACK: they are acknowledgeable at once.
+            liveAttempt = current;
             try {
                 newClient =
                         SubscriberClient.create(
@@ -152,6 +156,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             failedAttempt = current;
+            liveAttempt = -1;
             if (connected) {
                 connected = false;
                 metrics.connectionDown();
@@ -200,7 +205,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
     }
 
     private boolean acknowledge(int messageAttempt, Runnable acknowledge) {
-        if (messageAttempt != attempt || !connected) {
+        if (messageAttempt != liveAttempt) {
             // Arrived on an earlier connection: that PUBACK cannot be sent any more, the broker redelivers.
             metrics.ackIgnored();
             return false;
@@ -224,6 +229,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             closed = true;
+            liveAttempt = -1;
             if (connected) {
                 connected = false;
                 metrics.connectionDown();

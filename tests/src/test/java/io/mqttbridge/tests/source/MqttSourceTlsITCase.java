@@ -136,12 +136,20 @@ class MqttSourceTlsITCase {
 
     @Test
     void receivesOverTlsWithTrustStoreAndPassword() throws Exception {
-        String run = "tls-" + UUID.randomUUID().toString().substring(0, 8);
-        String base = "tls/" + run;
+        receives(source("localhost", "tls/tls-a", "tls-a"), "tls-a", "tls/tls-a");
+    }
+
+    @Test
+    void hostnameCheckCanBeSwitchedOff() throws Exception {
+        receives(source("127.0.0.1", "tls/tls-b", "tls-b").setOption(MqttOptions.TLS_VERIFY_HOSTNAME, false),
+                "tls-b", "tls/tls-b");
+    }
+
+    private void receives(MqttSourceBuilder<String> source, String run, String base) throws Exception {
         JobSpec spec = new JobSpec();
         spec.run = run;
         spec.checkpointIntervalMs = 200;
-        spec.source = source("localhost", base, run).build();
+        spec.source = source.build();
         JobClient job = SourceTestSupport.start(spec);
         Mqtt5BlockingClient publisher = publisher(run);
         try {

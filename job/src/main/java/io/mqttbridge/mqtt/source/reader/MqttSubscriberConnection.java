@@ -80,10 +80,6 @@ final class MqttSubscriberConnection implements AutoCloseable {
         scheduler.execute(this::connect);
     }
 
-    String clientId() {
-        return split.clientId();
-    }
-
     private void connect() {
         final int current;
         final SubscriberClient newClient;

@@ -171,12 +171,13 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     delay);
         }
         if (String.valueOf(cause.getMessage()).contains("than allowed by receive maximum")) {
-            // Seen with Mosquitto 2.0.11: a session with a backlog reconnects and the broker overshoots the
-            // window. The client must drop such a connection; retrying alone may loop.
+            // Seen with Mosquitto 2.0.11 when the window is full or a session with a backlog reconnects;
+            // the client must drop such a connection, and retrying alone may loop. Tell the operator why.
             LOG.warn(
                     "The broker at {} sent client {} more unacknowledged messages than its Receive Maximum ({}). "
-                            + "Known with Mosquitto 2.0.x after a reconnect with a backlog: upgrade the broker, or "
-                            + "use protocol-version 'V3_1_1', or raise 'receive-maximum' above the backlog.",
+                            + "Seen with Mosquitto 2.0.11 when the window fills or a session with a backlog reconnects: "
+                            + "use protocol-version 'V3_1_1', or 'receive-maximum' 65535 with more 'subscribers', "
+                            + "or another broker version.",
                     config.connection().serverUri(),
                     split.clientId(),
                     config.connection().receiveMaximum());

@@ -176,7 +176,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
             LOG.warn(
                     "The broker at {} sent client {} more unacknowledged messages than its Receive Maximum ({}). "
                             + "Seen with Mosquitto 2.0.11 when the window fills or a session with a backlog reconnects: "
-                            + "use protocol-version 'V3_1_1', or 'receive-maximum' 65535 with more 'subscribers', "
+                            + "use protocol-version '3.1.1', or 'receive-maximum' 65535 with more 'subscribers', "
                             + "or another broker version.",
                     config.connection().serverUri(),
                     split.clientId(),

@@ -47,6 +47,7 @@ final class Mqtt3SubscriberClient implements SubscriberClient {
                     try {
                         listener.onPublish(toMessage(publish), publish::acknowledge);
                     } catch (InterruptedException e) {
+                        // Only when the reader closes: the message was not acknowledged, the broker redelivers it.
                         Thread.currentThread().interrupt();
                     }
                 },

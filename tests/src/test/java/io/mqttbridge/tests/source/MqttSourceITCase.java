@@ -1,0 +1,340 @@
+package io.mqttbridge.tests.source;
+
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSource;
+import io.mqttbridge.mqtt.source.MqttSourceBuilder;
+import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
+import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
+import io.mqttbridge.tests.source.SourceTestSupport.Received;
+
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.mqttbridge.tests.source.SourceTestSupport.awaitSubscribed;
+import static io.mqttbridge.tests.source.SourceTestSupport.cancel;
+import static io.mqttbridge.tests.source.SourceTestSupport.counts;
+import static io.mqttbridge.tests.source.SourceTestSupport.data;
+import static io.mqttbridge.tests.source.SourceTestSupport.distinctData;
+import static io.mqttbridge.tests.source.SourceTestSupport.numbers;
+import static io.mqttbridge.tests.source.SourceTestSupport.status;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The MQTT source on a MiniCluster against embedded HiveMQ CE and a Mosquitto process. */
+class MqttSourceITCase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttSourceITCase.class);
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    @TempDir static Path folder;
+
+    private static final Map<TestBroker.Kind, TestBroker> BROKERS = new EnumMap<>(TestBroker.Kind.class);
+
+    @BeforeAll
+    static void startBrokers() throws Exception {
+        for (TestBroker.Kind kind : TestBroker.Kind.values()) {
+            BROKERS.put(kind, TestBroker.start(kind, io.mqttbridge.local.MosquittoBroker.freePort(), folder));
+        }
+    }
+
+    @AfterAll
+    static void stopBrokers() throws Exception {
+        for (TestBroker broker : BROKERS.values()) {
+            broker.close();
+        }
+    }
+
+    private static String newRun(TestBroker.Kind kind) {
+        return kind.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static MqttSourceBuilder<String> source(TestBroker broker, String base) {
+        return MqttSource.<String>builder()
+                .setServerUri(broker.serverUri())
+                .setTopicFilters(base + "/#")
+                .setQos(1)
+                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
+                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofSeconds(1))
+                .setDeserializer(new SourceTestSupport.LineDeserializer());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void sharedGroupWithParallelismTwoDeliversEveryMessageAndSplitsTheLoad(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String run = newRun(kind);
+        String base = "it/" + run;
+        String group = "g-" + run;
+        JobSpec spec = new JobSpec();
+        spec.run = run;
+        spec.parallelism = 2;
+        spec.checkpointIntervalMs = 200;
+        // HiveMQ CE gives a shared group's messages to the first member with room in its window, so a
+        // small window makes it spread them. Mosquitto 2.0.11 overshoots a full window (the client then
+        // drops the connection, see the docs), so it keeps the default window, which never fills here.
+        int receiveMaximum = kind == TestBroker.Kind.HIVEMQ ? 100 : MqttOptions.RECEIVE_MAXIMUM.defaultValue();
+        spec.source = source(broker, base).setSharedGroup(group)
+                .setOption(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum).build();
+        int queued = 2000;
+        int live = 500;
+        int count = queued + live;
+
+        JobClient job;
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+            if (kind == TestBroker.Kind.HIVEMQ) {
+                // HiveMQ CE hands a shared message to one member at a time, so warm-ups would not reach
+                // both: create both sessions first and queue the first phase at the broker.
+                SourceTestSupport.createSessions(
+                        broker.serverUri(), "mqtt-bridge-" + group, 2, "$share/" + group + "/" + base + "/#", 100);
+                publisher.publishNumbered(base + "/data", queued, 100, 0);
+                job = SourceTestSupport.start(spec);
+            } else {
+                // Mosquitto 2.0.11 exceeds the Receive Maximum when a session with a backlog reconnects
+                // (see the docs), so publish only once both members are subscribed (round robin).
+                job = SourceTestSupport.start(spec);
+                awaitSubscribed(publisher, run, base, 2);
+                publisher.publishNumbered(base + "/data", queued, 100, 0);
+            }
+            try {
+                SourceTestSupport.await(queued + " messages of phase 1", Duration.ofSeconds(120),
+                        () -> distinctData(run).size() >= queued);
+                // Phase 2: published while the job runs.
+                for (int i = queued; i < count; i++) {
+                    publisher.publish(base + "/data", Integer.toString(i)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                SourceTestSupport.await(count + " distinct messages", Duration.ofSeconds(120),
+                        () -> distinctData(run).size() >= count);
+            } finally {
+                cancel(job);
+            }
+        }
+
+        assertThat(distinctData(run)).isEqualTo(numbers(count));
+        Map<Integer, Integer> perSubtask = new HashMap<>();
+        for (Received r : data(run)) {
+            perSubtask.merge(r.subtask, 1, Integer::sum);
+        }
+        LOG.info("{}: per subtask {}, duplicates {}", kind, perSubtask, data(run).size() - count);
+        assertThat(perSubtask.keySet()).containsExactlyInAnyOrder(0, 1);
+        assertThat(perSubtask.values()).allSatisfy(n -> assertThat(n).isGreaterThan(0));
+        assertThat(data(run)).allSatisfy(r -> assertThat(r.packetId).isNotNull().isPositive());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void messagesEmittedAfterTheLastCompletedCheckpointAreNotAcknowledged(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String firstRun = newRun(kind);
+        String secondRun = firstRun + "-again";
+        String base = "it/" + firstRun;
+        String prefix = "unacked-" + firstRun;
+        int count = 200;
+
+        // The session exists before the job, so every message below waits for it at the broker.
+        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#",
+                MqttOptions.RECEIVE_MAXIMUM.defaultValue());
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
+            publisher.publishNumbered(base + "/data", count, 50, 0);
+        }
+
+        // Checkpointing off: no checkpoint ever completes, so nothing may be acknowledged.
+        JobSpec first = new JobSpec();
+        first.run = firstRun;
+        first.source = source(broker, base).setClientIdPrefix(prefix).build();
+        JobClient job = SourceTestSupport.start(first);
+        try {
+            SourceTestSupport.await(count + " messages in the first job", Duration.ofSeconds(60),
+                    () -> distinctData(firstRun).size() >= count);
+        } finally {
+            cancel(job);
+        }
+        assertThat(distinctData(firstRun)).isEqualTo(numbers(count));
+        assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup).isFalse());
+
+        // Same client id again: the broker resends every unacknowledged message, DUP set.
+        JobSpec second = new JobSpec();
+        second.run = secondRun;
+        second.source = source(broker, base).setClientIdPrefix(prefix).build();
+        JobClient again = SourceTestSupport.start(second);
+        try {
+            SourceTestSupport.await(count + " redelivered messages", Duration.ofSeconds(60),
+                    () -> distinctData(secondRun).size() >= count);
+        } finally {
+            cancel(again);
+        }
+        assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
+        assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup).as("DUP of redelivered %s", r.payload).isTrue());
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void receiptModeAcknowledgesOnArrivalSoNothingIsRedelivered(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String firstRun = newRun(kind);
+        String secondRun = firstRun + "-again";
+        String base = "it/" + firstRun;
+        String prefix = "receipt-" + firstRun;
+        int count = 200;
+        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#",
+                MqttOptions.RECEIVE_MAXIMUM.defaultValue());
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
+            publisher.publishNumbered(base + "/data", count, 50, 0);
+        }
+
+        // No checkpointing: with ack-mode RECEIPT the messages are acknowledged all the same.
+        JobSpec first = new JobSpec();
+        first.run = firstRun;
+        first.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
+        JobClient job = SourceTestSupport.start(first);
+        try {
+            SourceTestSupport.await(count + " messages in the first job", Duration.ofSeconds(60),
+                    () -> distinctData(firstRun).size() >= count);
+        } finally {
+            cancel(job);
+        }
+
+        JobSpec second = new JobSpec();
+        second.run = secondRun;
+        second.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
+        JobClient again = SourceTestSupport.start(second);
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
+            // A redelivery would come right after CONNACK, before anything published now.
+            awaitSubscribed(publisher, secondRun, base, 1);
+        } finally {
+            cancel(again);
+        }
+        assertThat(data(secondRun)).as("messages redelivered although acknowledged on receipt").isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void jobRestoredAfterAFailureLosesNoMessage(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String run = newRun(kind);
+        String base = "it/" + run;
+        JobSpec spec = new JobSpec();
+        spec.run = run;
+        spec.parallelism = 2;
+        spec.checkpointIntervalMs = 200;
+        spec.failAfterRecords = 300;
+        spec.source = source(broker, base).setSharedGroup("g-" + run).build();
+        int count = 2000;
+
+        JobClient job = SourceTestSupport.start(spec);
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+            awaitSubscribed(publisher, run, base, 1);
+            // Paced, so that checkpoints complete while the sequence flows and the failure hits mid-stream.
+            publisher.publishNumbered(base + "/data", count, 50, 25);
+            SourceTestSupport.await(count + " distinct messages after the failure", Duration.ofSeconds(180),
+                    () -> distinctData(run).size() >= count);
+            assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
+        } finally {
+            cancel(job);
+        }
+
+        assertThat(SourceTestSupport.FAILED_ONCE.get(run)).as("the injected failure happened").isNotNull();
+        assertThat(SourceTestSupport.FAILED_ONCE.get(run).get()).isTrue();
+        Set<String> distinct = distinctData(run);
+        assertThat(distinct).isEqualTo(numbers(count));
+        long duplicates = counts(run).values().stream().mapToInt(n -> n - 1).sum();
+        LOG.info("{}: {} messages, {} duplicates after one injected failure", kind, count, duplicates);
+        System.out.println("RESULT restore-after-failure " + kind + ": " + count + " messages, 0 lost, " + duplicates + " duplicates");
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void mqtt311BacklogQueuedWhileTheJobWasDownArrivesAfterRestart(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String firstRun = newRun(kind);
+        String secondRun = firstRun + "-again";
+        String base = "it/" + firstRun;
+        String prefix = "backlog-" + firstRun;
+        // Larger than the default receive-maximum: over MQTT 5 this backlog trips Mosquitto 2.0.11 (see the docs).
+        int count = 12_000;
+
+        // The first job creates the persistent session and goes away.
+        JobSpec first = new JobSpec();
+        first.run = firstRun;
+        first.checkpointIntervalMs = 200;
+        first.source = source(broker, base).setClientIdPrefix(prefix)
+                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1).build();
+        JobClient job = SourceTestSupport.start(first);
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
+            awaitSubscribed(publisher, firstRun, base, 1);
+        } finally {
+            cancel(job);
+        }
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
+            publisher.publishNumbered(base + "/data", count, 1000, 0);
+        }
+
+        JobSpec second = new JobSpec();
+        second.run = secondRun;
+        second.checkpointIntervalMs = 200;
+        second.source = source(broker, base).setClientIdPrefix(prefix)
+                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1).build();
+        JobClient again = SourceTestSupport.start(second);
+        try {
+            SourceTestSupport.await(count + " queued messages", Duration.ofSeconds(120),
+                    () -> distinctData(secondRun).size() >= count);
+        } finally {
+            cancel(again);
+        }
+        assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestBroker.Kind.class)
+    void mqtt311ModeReceivesMessages(TestBroker.Kind kind) throws Exception {
+        TestBroker broker = BROKERS.get(kind);
+        String run = newRun(kind);
+        String base = "it/" + run;
+        JobSpec spec = new JobSpec();
+        spec.run = run;
+        spec.checkpointIntervalMs = 200;
+        spec.source = source(broker, base)
+                .setClientIdPrefix("v311-" + run)
+                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1)
+                .build();
+        int count = 500;
+
+        JobClient job = SourceTestSupport.start(spec);
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+            awaitSubscribed(publisher, run, base, 1);
+            publisher.publishNumbered(base + "/data", count, 100, 0);
+            SourceTestSupport.await(count + " messages over MQTT 3.1.1", Duration.ofSeconds(60),
+                    () -> distinctData(run).size() >= count);
+        } finally {
+            cancel(job);
+        }
+        assertThat(distinctData(run)).isEqualTo(numbers(count));
+        assertThat(data(run)).allSatisfy(r -> {
+            assertThat(r.topic).isEqualTo(base + "/data");
+            assertThat(r.packetId).isNotNull().isPositive();
+        });
+    }
+}

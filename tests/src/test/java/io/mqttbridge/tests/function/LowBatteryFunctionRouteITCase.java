@@ -10,7 +10,8 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,14 +40,19 @@ class LowBatteryFunctionRouteITCase {
 
     @RegisterExtension static final MiniClusterExtension FLINK = new MiniClusterExtension();
 
-    @Test
-    void lowBatteryRouteInvokesTheFunctionWithExactlyTheMatchingVehicles(@TempDir Path tmp) throws Exception {
+    /**
+     * {@code failShare} of the requests are answered 503 by the endpoint: the route's retries (5)
+     * must still deliver every matching report once and in order per vehicle.
+     */
+    @ParameterizedTest(name = "endpoint fails {0} of the requests")
+    @ValueSource(doubles = {0.0, 0.2})
+    void lowBatteryRouteInvokesTheFunctionWithExactlyTheMatchingVehicles(double failShare, @TempDir Path tmp) throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, tmp.resolve("hivemq"));
-                FunctionEndpoint functions = FunctionEndpoint.start(0, 0.0, Duration.ZERO)) {
+                FunctionEndpoint functions = FunctionEndpoint.start(0, failShare, Duration.ZERO)) {
             String mqttUri = "tcp://127.0.0.1:" + port;
             Map<String, String> env = Map.of("MQTT_URI", mqttUri, "FUNCTIONS_URL", functions.url(), "FUNCTION_TOKEN", "e2e-secret");
             try (FunctionRouteJob job = FunctionRouteJob.submit(FunctionRouteJob.repositorySql("low-battery-function.sql"), env, new Configuration());
@@ -107,6 +113,9 @@ class LowBatteryFunctionRouteITCase {
                 // Exactly the matching reports, each vehicle's in publish order, none twice.
                 assertThat(perVehicle).isEqualTo(expected);
                 assertThat(expected.values().stream().mapToInt(List::size).sum() - vehicles.size()).isBetween(10, 40);
+                if (failShare > 0) {
+                    assertThat(functions.failed()).as("injected failures").isPositive();
+                }
             }
         }
     }

@@ -198,6 +198,24 @@ class FunctionSinkITCase {
     }
 
     @Test
+    void skippedRecordsAreLoggedWithTopicAndMessageIdAndNoSecretIsEverLogged() throws Exception {
+        server.behave(r -> seq(r.records().get(0)) == 2 ? Answer.status(400) : Answer.ok());
+        try (LogCapture logs = new LogCapture()) {
+            run(sink().setUrl(server.url() + "?code=QUERY-SECRET")
+                    .setHeader("Authorization", "Bearer HEADER-SECRET")
+                    .setOption(FunctionOptions.FAILURE_HANDLING, FunctionOptions.FailureHandling.SKIP), 5, 1);
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("skipped record topic=vehicles/k2/battery message-id=m-2 key=k2")
+                    .contains("answered HTTP 400"));
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("Started http-function").contains("[Authorization]"));
+            assertThat(logs.lines()).hasSizeGreaterThan(20); // Flink's own INFO lines are in the capture too
+            assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).containsAnyOf("QUERY-SECRET", "HEADER-SECRET"));
+        }
+        assertThat(server.requests().get(0).headers().get("Authorization")).containsExactly("Bearer HEADER-SECRET");
+    }
+
+    @Test
     void skipPolicyDropsOnlyTheFailedBatch() throws Exception {
         server.behave(r -> "k1".equals(r.key()) ? Answer.status(503) : Answer.ok());
         run(sink().setOption(FunctionOptions.RETRIES, 1).setOption(FunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))

@@ -43,8 +43,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./run-local}: HiveMQ CE, Kafka (KRaft) and a Flink MiniCluster with its web UI in this
- * JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
+ * {@code ./run-local}: HiveMQ CE, Kafka (KRaft), an HTTP function endpoint and a Flink MiniCluster
+ * with its web UI in this JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
  * job. Prints one {@code READY} line with the addresses when all of it runs, then a {@code SUMMARY}
  * line every few seconds. Ctrl-C or SIGTERM cancels the job and stops everything (exit 0).
  */

@@ -1,6 +1,5 @@
 package io.mqttbridge.tests.source;
 
-import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -18,7 +17,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -37,20 +35,16 @@ class HiveMqPublishDetailsITCase {
 
     @TempDir static Path folder;
 
-    private static final Map<TestBroker.Kind, TestBroker> BROKERS = new EnumMap<>(TestBroker.Kind.class);
+    private static Map<TestBroker.Kind, TestBroker> brokers;
 
     @BeforeAll
     static void startBrokers() throws Exception {
-        for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            BROKERS.put(kind, TestBroker.start(kind, MosquittoBroker.freePort(), folder));
-        }
+        brokers = TestBroker.startAll(folder);
     }
 
     @AfterAll
     static void stopBrokers() throws Exception {
-        for (TestBroker broker : BROKERS.values()) {
-            broker.close();
-        }
+        TestBroker.closeAll(brokers);
     }
 
     static Stream<Arguments> brokersAndVersions() {
@@ -101,7 +95,7 @@ class HiveMqPublishDetailsITCase {
     @ParameterizedTest(name = "{0} MQTT {1}")
     @MethodSource("brokersAndVersions")
     void readsPacketIdAndDupIncludingTheRedelivery(TestBroker.Kind kind, int version) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String clientId = "details-" + version + "-" + run;
         String filter = "pd/" + run + "/#";

@@ -1,6 +1,5 @@
 package io.mqttbridge.tests.source;
 
-import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
@@ -22,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,20 +45,16 @@ class MqttSourceITCase {
 
     @TempDir static Path folder;
 
-    private static final Map<TestBroker.Kind, TestBroker> BROKERS = new EnumMap<>(TestBroker.Kind.class);
+    private static Map<TestBroker.Kind, TestBroker> brokers;
 
     @BeforeAll
     static void startBrokers() throws Exception {
-        for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            BROKERS.put(kind, TestBroker.start(kind, MosquittoBroker.freePort(), folder));
-        }
+        brokers = TestBroker.startAll(folder);
     }
 
     @AfterAll
     static void stopBrokers() throws Exception {
-        for (TestBroker broker : BROKERS.values()) {
-            broker.close();
-        }
+        TestBroker.closeAll(brokers);
     }
 
     private static String newRun(TestBroker.Kind kind) {
@@ -85,7 +79,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void sharedGroupWithParallelismTwoDeliversEveryMessageAndSplitsTheLoad(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         String group = "g-" + run;
@@ -145,7 +139,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void messagesEmittedAfterTheLastCompletedCheckpointAreNotAcknowledged(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -171,7 +165,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void receiptModeAcknowledgesOnArrivalSoNothingIsRedelivered(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -200,7 +194,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void jobRestoredAfterAFailureLosesNoMessage(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup("g-" + run).build())
@@ -233,7 +227,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void mqtt311BacklogQueuedWhileTheJobWasDownArrivesAfterRestart(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -260,7 +254,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void mqtt311ModeReceivesMessages(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = BROKERS.get(kind);
+        TestBroker broker = brokers.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         int count = 500;

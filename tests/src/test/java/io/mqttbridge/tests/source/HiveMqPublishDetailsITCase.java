@@ -7,18 +7,14 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,19 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HiveMqPublishDetailsITCase {
 
-    @TempDir static Path folder;
-
-    private static Map<TestBroker.Kind, TestBroker> brokers;
-
-    @BeforeAll
-    static void startBrokers() throws Exception {
-        brokers = TestBroker.startAll(folder);
-    }
-
-    @AfterAll
-    static void stopBrokers() throws Exception {
-        TestBroker.closeAll(brokers);
-    }
+    @RegisterExtension static final TestBrokers BROKERS = new TestBrokers();
 
     static Stream<Arguments> brokersAndVersions() {
         List<Arguments> result = new ArrayList<>();
@@ -95,7 +79,7 @@ class HiveMqPublishDetailsITCase {
     @ParameterizedTest(name = "{0} MQTT {1}")
     @MethodSource("brokersAndVersions")
     void readsPacketIdAndDupIncludingTheRedelivery(TestBroker.Kind kind, int version) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String run = UUID.randomUUID().toString().substring(0, 8);
         String clientId = "details-" + version + "-" + run;
         String filter = "pd/" + run + "/#";

@@ -10,16 +10,12 @@ import io.mqttbridge.tests.source.SourceTestSupport.Received;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,19 +39,7 @@ class MqttSourceITCase {
 
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster(4);
 
-    @TempDir static Path folder;
-
-    private static Map<TestBroker.Kind, TestBroker> brokers;
-
-    @BeforeAll
-    static void startBrokers() throws Exception {
-        brokers = TestBroker.startAll(folder);
-    }
-
-    @AfterAll
-    static void stopBrokers() throws Exception {
-        TestBroker.closeAll(brokers);
-    }
+    @RegisterExtension static final TestBrokers BROKERS = new TestBrokers();
 
     private static String newRun(TestBroker.Kind kind) {
         return SourceTestSupport.newRun(kind.name().toLowerCase());
@@ -79,7 +63,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void sharedGroupWithParallelismTwoDeliversEveryMessageAndSplitsTheLoad(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         String group = "g-" + run;
@@ -139,7 +123,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void messagesEmittedAfterTheLastCompletedCheckpointAreNotAcknowledged(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -165,7 +149,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void receiptModeAcknowledgesOnArrivalSoNothingIsRedelivered(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -194,7 +178,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void jobRestoredAfterAFailureLosesNoMessage(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup("g-" + run).build())
@@ -227,7 +211,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void mqtt311BacklogQueuedWhileTheJobWasDownArrivesAfterRestart(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String firstRun = newRun(kind);
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
@@ -254,7 +238,7 @@ class MqttSourceITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void mqtt311ModeReceivesMessages(TestBroker.Kind kind) throws Exception {
-        TestBroker broker = brokers.get(kind);
+        TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
         int count = 500;

@@ -2,6 +2,7 @@ package io.mqttbridge.tests.function;
 
 import io.mqttbridge.local.EmbeddedHiveMq;
 import io.mqttbridge.local.FunctionEndpoint;
+import io.mqttbridge.tests.support.RouteJob;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.MqttClient;
@@ -55,7 +56,7 @@ class LowBatteryFunctionRouteITCase {
                 FunctionEndpoint functions = FunctionEndpoint.start(0, failShare, Duration.ZERO)) {
             String mqttUri = "tcp://127.0.0.1:" + port;
             Map<String, String> env = Map.of("MQTT_URI", mqttUri, "FUNCTIONS_URL", functions.url(), "FUNCTION_TOKEN", "e2e-secret");
-            try (FunctionRouteJob job = FunctionRouteJob.submit(FunctionRouteJob.repositorySql("low-battery-function.sql"), env, new Configuration());
+            try (RouteJob job = RouteJob.submit(RouteJob.repositorySql("low-battery-function.sql"), env, new Configuration());
                     Publisher publisher = new Publisher(port)) {
                 // Probe until the route is subscribed: a probe below the threshold reaches the function.
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

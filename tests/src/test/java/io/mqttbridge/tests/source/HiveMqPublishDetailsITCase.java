@@ -1,6 +1,5 @@
 package io.mqttbridge.tests.source;
 
-import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -8,19 +7,14 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,23 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HiveMqPublishDetailsITCase {
 
-    @TempDir static Path folder;
-
-    private static final Map<TestBroker.Kind, TestBroker> BROKERS = new EnumMap<>(TestBroker.Kind.class);
-
-    @BeforeAll
-    static void startBrokers() throws Exception {
-        for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            BROKERS.put(kind, TestBroker.start(kind, MosquittoBroker.freePort(), folder));
-        }
-    }
-
-    @AfterAll
-    static void stopBrokers() throws Exception {
-        for (TestBroker broker : BROKERS.values()) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final TestBrokers BROKERS = new TestBrokers();
 
     static Stream<Arguments> brokersAndVersions() {
         List<Arguments> result = new ArrayList<>();

@@ -9,24 +9,18 @@ import io.mqttbridge.tests.source.SourceTestSupport.Received;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import static io.mqttbridge.tests.source.SourceTestSupport.awaitSubscribed;
 import static io.mqttbridge.tests.source.SourceTestSupport.cancel;
@@ -34,6 +28,7 @@ import static io.mqttbridge.tests.source.SourceTestSupport.counts;
 import static io.mqttbridge.tests.source.SourceTestSupport.data;
 import static io.mqttbridge.tests.source.SourceTestSupport.distinctData;
 import static io.mqttbridge.tests.source.SourceTestSupport.numbers;
+import static io.mqttbridge.tests.source.SourceTestSupport.runUntilReceived;
 import static io.mqttbridge.tests.source.SourceTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,44 +37,27 @@ class MqttSourceITCase {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceITCase.class);
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(4)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster(4);
 
-    @TempDir static Path folder;
-
-    private static final Map<TestBroker.Kind, TestBroker> BROKERS = new EnumMap<>(TestBroker.Kind.class);
-
-    @BeforeAll
-    static void startBrokers() throws Exception {
-        for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            BROKERS.put(kind, TestBroker.start(kind, io.mqttbridge.local.MosquittoBroker.freePort(), folder));
-        }
-    }
-
-    @AfterAll
-    static void stopBrokers() throws Exception {
-        for (TestBroker broker : BROKERS.values()) {
-            broker.close();
-        }
-    }
+    @RegisterExtension static final TestBrokers BROKERS = new TestBrokers();
 
     private static String newRun(TestBroker.Kind kind) {
-        return kind.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return SourceTestSupport.newRun(kind.name().toLowerCase());
     }
 
     private static MqttSourceBuilder<String> source(TestBroker broker, String base) {
-        return MqttSource.<String>builder()
-                .setServerUri(broker.serverUri())
-                .setTopicFilters(base + "/#")
-                .setQos(1)
-                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
-                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofSeconds(1))
-                .setDeserializer(new SourceTestSupport.LineDeserializer());
+        return SourceTestSupport.lineSource(broker.serverUri(), base, Duration.ofSeconds(1)).setQos(1);
+    }
+
+    /**
+     * Creates the session {@code <prefix>-0} for {@code <base>/#} and publishes "0".."count-1" to
+     * {@code <base>/data}: every message waits at the broker for a source with that client id prefix.
+     */
+    private static void queueForSession(TestBroker broker, String prefix, String base, int count) throws Exception {
+        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#", MqttOptions.RECEIVE_MAXIMUM.defaultValue());
+        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + prefix)) {
+            publisher.publishNumbered(base + "/data", count, 50, 0);
+        }
     }
 
     @ParameterizedTest
@@ -89,16 +67,14 @@ class MqttSourceITCase {
         String run = newRun(kind);
         String base = "it/" + run;
         String group = "g-" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.parallelism = 2;
-        spec.checkpointIntervalMs = 200;
         // HiveMQ CE gives a shared group's messages to the first member with room in its window, so a
         // small window makes it spread them. Mosquitto 2.0.11 overshoots a full window (the client then
         // drops the connection, see the docs), so it keeps the default window, which never fills here.
         int receiveMaximum = kind == TestBroker.Kind.HIVEMQ ? 100 : MqttOptions.RECEIVE_MAXIMUM.defaultValue();
-        spec.source = source(broker, base).setSharedGroup(group)
-                .setOption(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum).build();
+        JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup(group)
+                .setOption(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum).build())
+                .parallelism(2)
+                .checkpointEvery(200);
         int queued = 2000;
         int live = 500;
         int count = queued + live;
@@ -124,7 +100,7 @@ class MqttSourceITCase {
                         () -> distinctData(run).size() >= queued);
                 // Phase 2: published while the job runs.
                 for (int i = queued; i < count; i++) {
-                    publisher.publish(base + "/data", Integer.toString(i)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    publisher.publish(base + "/data", Integer.toString(i)).get(30, TimeUnit.SECONDS);
                 }
                 SourceTestSupport.await(count + " distinct messages", Duration.ofSeconds(120),
                         () -> distinctData(run).size() >= count);
@@ -154,38 +130,18 @@ class MqttSourceITCase {
         String prefix = "unacked-" + firstRun;
         int count = 200;
 
-        // The session exists before the job, so every message below waits for it at the broker.
-        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#",
-                MqttOptions.RECEIVE_MAXIMUM.defaultValue());
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
-            publisher.publishNumbered(base + "/data", count, 50, 0);
-        }
+        // The session exists before the job, so every message waits for it at the broker.
+        queueForSession(broker, prefix, base, count);
 
         // Checkpointing off: no checkpoint ever completes, so nothing may be acknowledged.
-        JobSpec first = new JobSpec();
-        first.run = firstRun;
-        first.source = source(broker, base).setClientIdPrefix(prefix).build();
-        JobClient job = SourceTestSupport.start(first);
-        try {
-            SourceTestSupport.await(count + " messages in the first job", Duration.ofSeconds(60),
-                    () -> distinctData(firstRun).size() >= count);
-        } finally {
-            cancel(job);
-        }
+        runUntilReceived(new JobSpec(firstRun, source(broker, base).setClientIdPrefix(prefix).build()),
+                count, "messages in the first job", Duration.ofSeconds(60));
         assertThat(distinctData(firstRun)).isEqualTo(numbers(count));
         assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup).isFalse());
 
         // Same client id again: the broker resends every unacknowledged message, DUP set.
-        JobSpec second = new JobSpec();
-        second.run = secondRun;
-        second.source = source(broker, base).setClientIdPrefix(prefix).build();
-        JobClient again = SourceTestSupport.start(second);
-        try {
-            SourceTestSupport.await(count + " redelivered messages", Duration.ofSeconds(60),
-                    () -> distinctData(secondRun).size() >= count);
-        } finally {
-            cancel(again);
-        }
+        runUntilReceived(new JobSpec(secondRun, source(broker, base).setClientIdPrefix(prefix).build()),
+                count, "redelivered messages", Duration.ofSeconds(60));
         assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
         assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup).as("DUP of redelivered %s", r.payload).isTrue());
     }
@@ -199,28 +155,13 @@ class MqttSourceITCase {
         String base = "it/" + firstRun;
         String prefix = "receipt-" + firstRun;
         int count = 200;
-        SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#",
-                MqttOptions.RECEIVE_MAXIMUM.defaultValue());
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
-            publisher.publishNumbered(base + "/data", count, 50, 0);
-        }
+        queueForSession(broker, prefix, base, count);
 
         // No checkpointing: with ack-mode RECEIPT the messages are acknowledged all the same.
-        JobSpec first = new JobSpec();
-        first.run = firstRun;
-        first.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
-        JobClient job = SourceTestSupport.start(first);
-        try {
-            SourceTestSupport.await(count + " messages in the first job", Duration.ofSeconds(60),
-                    () -> distinctData(firstRun).size() >= count);
-        } finally {
-            cancel(job);
-        }
+        runUntilReceived(new JobSpec(firstRun, receiptSource(broker, base, prefix)),
+                count, "messages in the first job", Duration.ofSeconds(60));
 
-        JobSpec second = new JobSpec();
-        second.run = secondRun;
-        second.source = source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
-        JobClient again = SourceTestSupport.start(second);
+        JobClient again = SourceTestSupport.start(new JobSpec(secondRun, receiptSource(broker, base, prefix)));
         try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
             // A redelivery would come right after CONNACK, before anything published now.
             awaitSubscribed(publisher, secondRun, base, 1);
@@ -230,18 +171,20 @@ class MqttSourceITCase {
         assertThat(data(secondRun)).as("messages redelivered although acknowledged on receipt").isEmpty();
     }
 
+    private static MqttSource<String> receiptSource(TestBroker broker, String base, String prefix) {
+        return source(broker, base).setClientIdPrefix(prefix).setAckMode(MqttOptions.AckMode.RECEIPT).build();
+    }
+
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void jobRestoredAfterAFailureLosesNoMessage(TestBroker.Kind kind) throws Exception {
         TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.parallelism = 2;
-        spec.checkpointIntervalMs = 200;
-        spec.failAfterRecords = 300;
-        spec.source = source(broker, base).setSharedGroup("g-" + run).build();
+        JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup("g-" + run).build())
+                .parallelism(2)
+                .checkpointEvery(200)
+                .failAfter(300);
         int count = 2000;
 
         JobClient job = SourceTestSupport.start(spec);
@@ -277,12 +220,7 @@ class MqttSourceITCase {
         int count = 12_000;
 
         // The first job creates the persistent session and goes away.
-        JobSpec first = new JobSpec();
-        first.run = firstRun;
-        first.checkpointIntervalMs = 200;
-        first.source = source(broker, base).setClientIdPrefix(prefix)
-                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1).build();
-        JobClient job = SourceTestSupport.start(first);
+        JobClient job = SourceTestSupport.start(new JobSpec(firstRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200));
         try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
             awaitSubscribed(publisher, firstRun, base, 1);
         } finally {
@@ -292,18 +230,8 @@ class MqttSourceITCase {
             publisher.publishNumbered(base + "/data", count, 1000, 0);
         }
 
-        JobSpec second = new JobSpec();
-        second.run = secondRun;
-        second.checkpointIntervalMs = 200;
-        second.source = source(broker, base).setClientIdPrefix(prefix)
-                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1).build();
-        JobClient again = SourceTestSupport.start(second);
-        try {
-            SourceTestSupport.await(count + " queued messages", Duration.ofSeconds(120),
-                    () -> distinctData(secondRun).size() >= count);
-        } finally {
-            cancel(again);
-        }
+        runUntilReceived(new JobSpec(secondRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200),
+                count, "queued messages", Duration.ofSeconds(120));
         assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
     }
 
@@ -313,16 +241,9 @@ class MqttSourceITCase {
         TestBroker broker = BROKERS.get(kind);
         String run = newRun(kind);
         String base = "it/" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.checkpointIntervalMs = 200;
-        spec.source = source(broker, base)
-                .setClientIdPrefix("v311-" + run)
-                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1)
-                .build();
         int count = 500;
 
-        JobClient job = SourceTestSupport.start(spec);
+        JobClient job = SourceTestSupport.start(new JobSpec(run, mqtt311Source(broker, base, "v311-" + run)).checkpointEvery(200));
         try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
             awaitSubscribed(publisher, run, base, 1);
             publisher.publishNumbered(base + "/data", count, 100, 0);
@@ -336,5 +257,12 @@ class MqttSourceITCase {
             assertThat(r.topic).isEqualTo(base + "/data");
             assertThat(r.packetId).isNotNull().isPositive();
         });
+    }
+
+    private static MqttSource<String> mqtt311Source(TestBroker broker, String base, String prefix) {
+        return source(broker, base)
+                .setClientIdPrefix(prefix)
+                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1)
+                .build();
     }
 }

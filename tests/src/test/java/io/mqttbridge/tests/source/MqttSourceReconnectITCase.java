@@ -1,33 +1,24 @@
 package io.mqttbridge.tests.source;
 
 import io.mqttbridge.local.MosquittoBroker;
-import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.source.SourceTestSupport.Received;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.mqttbridge.tests.source.SourceTestSupport.awaitSubscribed;
@@ -41,39 +32,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A broker that is not there at start, appears later, and (Mosquitto) restarts under a running job. */
 class MqttSourceReconnectITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster(2);
 
     @TempDir Path folder;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
-    private Logger connectionLogger;
+    private LogCapture logs;
 
     @BeforeEach
     void captureConnectionLogs() {
-        connectionLogger = (Logger) LoggerFactory.getLogger("io.mqttbridge.mqtt.source.reader.MqttSubscriberConnection");
-        logs.start();
-        connectionLogger.addAppender(logs);
+        logs = new LogCapture("io.mqttbridge.mqtt.source.reader.MqttSubscriberConnection");
     }
 
     @AfterEach
     void stopCapturing() {
-        connectionLogger.detachAppender(logs);
+        logs.close();
     }
 
-    private List<String> warnings(String containing) {
-        List<String> result = new ArrayList<>();
-        for (ILoggingEvent event : new ArrayList<>(logs.list)) {
-            if (event.getLevel() == Level.WARN && event.getFormattedMessage().contains(containing)) {
-                result.add(event.getFormattedMessage());
-            }
-        }
-        return result;
+    /** A source whose reconnect backoff starts at 100 ms and stops growing at 800 ms. */
+    private static MqttSource<String> source(String serverUri, String base, String run) {
+        return SourceTestSupport.lineSource(serverUri, base, Duration.ofMillis(800)).setClientIdPrefix("rc-" + run).build();
     }
 
     @ParameterizedTest
@@ -81,27 +58,16 @@ class MqttSourceReconnectITCase {
     void unreachableBrokerAtStartIsRetriedWithBackoffUntilItAppears(TestBroker.Kind kind) throws Exception {
         int port = MosquittoBroker.freePort();
         String address = "tcp://127.0.0.1:" + port;
-        String run = kind.name().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = SourceTestSupport.newRun(kind.name().toLowerCase());
         String base = "rc/" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.checkpointIntervalMs = 200;
-        spec.source = MqttSource.<String>builder()
-                .setServerUri(address)
-                .setTopicFilters(base + "/#")
-                .setClientIdPrefix("rc-" + run)
-                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
-                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofMillis(800))
-                .setDeserializer(new SourceTestSupport.LineDeserializer())
-                .build();
 
-        JobClient job = SourceTestSupport.start(spec);
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source(address, base, run)).checkpointEvery(200));
         try {
             String expected = "MQTT connection rc-" + run + "-0 to " + address + " failed";
             SourceTestSupport.await("5 logged connection retries", Duration.ofSeconds(60),
-                    () -> warnings(expected).size() >= 5);
-            assertThat(warnings(expected)).allSatisfy(w -> assertThat(w).containsPattern("; reconnecting in \\d+ ms$"));
-            assertThat(warnings(expected)).anySatisfy(w -> assertThat(w).endsWith("reconnecting in 800 ms"));
+                    () -> logs.warnings(expected).size() >= 5);
+            assertThat(logs.warnings(expected)).allSatisfy(w -> assertThat(w).containsPattern("; reconnecting in \\d+ ms$"));
+            assertThat(logs.warnings(expected)).anySatisfy(w -> assertThat(w).endsWith("reconnecting in 800 ms"));
             assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
 
             try (TestBroker broker = TestBroker.start(kind, port, folder)) {
@@ -118,25 +84,14 @@ class MqttSourceReconnectITCase {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void reconnectsAfterTheBrokerRestarts() throws Exception {
         int port = MosquittoBroker.freePort();
-        String run = "restart-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = SourceTestSupport.newRun("restart");
         String base = "rc/" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.checkpointIntervalMs = 200;
-        spec.source = MqttSource.<String>builder()
-                .setServerUri("tcp://127.0.0.1:" + port)
-                .setTopicFilters(base + "/#")
-                .setClientIdPrefix("rc-" + run)
-                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
-                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofMillis(800))
-                .setDeserializer(new SourceTestSupport.LineDeserializer())
-                .build();
 
         MosquittoBroker broker = MosquittoBroker.start(port, folder);
-        JobClient job = SourceTestSupport.start(spec);
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source("tcp://127.0.0.1:" + port, base, run)).checkpointEvery(200));
         try {
             try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
                 awaitSubscribed(publisher, run, base, 1);
@@ -145,7 +100,7 @@ class MqttSourceReconnectITCase {
             }
             broker.close();
             SourceTestSupport.await("the loss logged", Duration.ofSeconds(60),
-                    () -> !warnings("MQTT connection rc-" + run + "-0 to tcp://127.0.0.1:" + port + " lost").isEmpty());
+                    () -> !logs.warnings("MQTT connection rc-" + run + "-0 to tcp://127.0.0.1:" + port + " lost").isEmpty());
 
             // Persistence is off: the restarted broker has no session; the source subscribes again.
             broker = MosquittoBroker.start(port, folder);

@@ -2,28 +2,20 @@ package io.mqttbridge.tests.source;
 
 import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttOptions;
-import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
+import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.TrustManagerFactory;
 
@@ -34,11 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
+import static io.mqttbridge.tests.source.SourceTestSupport.awaitSubscribed;
 import static io.mqttbridge.tests.source.SourceTestSupport.cancel;
 import static io.mqttbridge.tests.source.SourceTestSupport.distinctData;
 import static io.mqttbridge.tests.source.SourceTestSupport.numbers;
@@ -51,13 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MqttSourceTlsITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension MINI_CLUSTER =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster(2);
 
     @TempDir static Path folder;
 
@@ -104,34 +87,26 @@ class MqttSourceTlsITCase {
     }
 
     private static MqttSourceBuilder<String> source(String host, String base, String run) {
-        return MqttSource.<String>builder()
-                .setServerUri("ssl://" + host + ":" + broker.port())
-                .setTopicFilters(base + "/#")
+        return SourceTestSupport.lineSource("ssl://" + host + ":" + broker.port(), base, Duration.ofMillis(500))
                 .setClientIdPrefix("tls-" + run)
                 .setOption(MqttOptions.USERNAME, USER)
                 .setOption(MqttOptions.PASSWORD, PASSWORD)
                 .setOption(MqttOptions.TLS_TRUSTSTORE, trustStore.toString())
-                .setOption(MqttOptions.TLS_TRUSTSTORE_PASSWORD, TRUST_PASSWORD)
-                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
-                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofMillis(500))
-                .setDeserializer(new SourceTestSupport.LineDeserializer());
+                .setOption(MqttOptions.TLS_TRUSTSTORE_PASSWORD, TRUST_PASSWORD);
     }
 
     /** A TLS publisher that logs in. */
-    private static Mqtt5BlockingClient publisher(String run) throws Exception {
+    private static Publisher publisher(String run) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(trustStore)) {
             store.load(in, TRUST_PASSWORD.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("pub-" + run)
+        return new Publisher(MqttClient.builder().useMqttVersion5().identifier("pub-" + run)
                 .serverHost("localhost").serverPort(broker.port())
                 .sslConfig(MqttClientSslConfig.builder().trustManagerFactory(tmf).build())
-                .simpleAuth().username(USER).password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth()
-                .buildBlocking();
-        client.connect();
-        return client;
+                .simpleAuth().username(USER).password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
     }
 
     @Test
@@ -146,26 +121,12 @@ class MqttSourceTlsITCase {
     }
 
     private void receives(MqttSourceBuilder<String> source, String run, String base) throws Exception {
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.checkpointIntervalMs = 200;
-        spec.source = source.build();
-        JobClient job = SourceTestSupport.start(spec);
-        Mqtt5BlockingClient publisher = publisher(run);
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (SourceTestSupport.received(run).isEmpty()) {
-                publisher.publishWith().topic(base + "/warm").qos(MqttQos.AT_LEAST_ONCE).send();
-                Thread.sleep(100);
-                assertThat(System.nanoTime()).as("subscribed within 60 s").isLessThan(deadline);
-            }
-            for (int i = 0; i < 100; i++) {
-                publisher.publishWith().topic(base + "/data").qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(Integer.toString(i).getBytes(StandardCharsets.UTF_8)).send();
-            }
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source.build()).checkpointEvery(200));
+        try (Publisher publisher = publisher(run)) {
+            awaitSubscribed(publisher, run, base, 1);
+            publisher.publishNumbered(base + "/data", 100, 100, 0);
             SourceTestSupport.await("100 messages over TLS", Duration.ofSeconds(60), () -> distinctData(run).size() >= 100);
         } finally {
-            publisher.disconnect();
             cancel(job);
         }
         assertThat(distinctData(run)).isEqualTo(numbers(100));
@@ -173,57 +134,36 @@ class MqttSourceTlsITCase {
 
     @Test
     void wrongPasswordIsRetriedAndLoggedWithoutThePassword() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger("io.mqttbridge");
-        logs.start();
-        logger.addAppender(logs);
-        String run = "badpw-" + UUID.randomUUID().toString().substring(0, 8);
+        String run = SourceTestSupport.newRun("badpw");
         String wrong = "wrong-pw-" + run;
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.source = source("localhost", "tls/" + run, run).setOption(MqttOptions.PASSWORD, wrong).build();
-        JobClient job = SourceTestSupport.start(spec);
+        LogCapture logs = new LogCapture("io.mqttbridge");
+        JobClient job = SourceTestSupport.start(
+                new JobSpec(run, source("localhost", "tls/" + run, run).setOption(MqttOptions.PASSWORD, wrong).build()));
         try {
             SourceTestSupport.await("3 failed attempts logged", Duration.ofSeconds(60),
-                    () -> failures(logs, "MQTT connection tls-" + run + "-0 to ssl://localhost:" + broker.port() + " failed").size() >= 3);
+                    () -> logs.warnings("MQTT connection tls-" + run + "-0 to ssl://localhost:" + broker.port() + " failed").size() >= 3);
             assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
         } finally {
             cancel(job);
-            logger.detachAppender(logs);
+            logs.close();
         }
-        assertThat(failures(logs, "")).noneSatisfy(line -> assertThat(line).contains(wrong));
-        assertThat(failures(logs, "failed")).anySatisfy(line -> assertThat(line).containsIgnoringCase("NOT_AUTHORIZED"));
+        assertThat(logs.warnings("")).noneSatisfy(line -> assertThat(line).contains(wrong));
+        assertThat(logs.warnings("failed")).anySatisfy(line -> assertThat(line).containsIgnoringCase("NOT_AUTHORIZED"));
     }
 
     @Test
     void hostnameNotInTheCertificateIsRefused() throws Exception {
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger("io.mqttbridge");
-        logs.start();
-        logger.addAppender(logs);
         // 127.0.0.1 reaches the same listener, but the certificate names localhost only.
-        String run = "host-" + UUID.randomUUID().toString().substring(0, 8);
-        JobSpec spec = new JobSpec();
-        spec.run = run;
-        spec.source = source("127.0.0.1", "tls/" + run, run).build();
-        JobClient job = SourceTestSupport.start(spec);
+        String run = SourceTestSupport.newRun("host");
+        LogCapture logs = new LogCapture("io.mqttbridge");
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source("127.0.0.1", "tls/" + run, run).build()));
         try {
             SourceTestSupport.await("2 failed handshakes logged", Duration.ofSeconds(60),
-                    () -> failures(logs, "MQTT connection tls-" + run + "-0 to ssl://127.0.0.1:" + broker.port() + " failed").size() >= 2);
+                    () -> logs.warnings("MQTT connection tls-" + run + "-0 to ssl://127.0.0.1:" + broker.port() + " failed").size() >= 2);
             assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
         } finally {
             cancel(job);
-            logger.detachAppender(logs);
+            logs.close();
         }
-    }
-
-    private static List<String> failures(ListAppender<ILoggingEvent> logs, String containing) {
-        List<String> result = new ArrayList<>();
-        for (ILoggingEvent event : new ArrayList<>(logs.list)) {
-            if (event.getLevel().isGreaterOrEqual(Level.WARN) && event.getFormattedMessage().contains(containing)) {
-                result.add(event.getFormattedMessage());
-            }
-        }
-        return result;
     }
 }

@@ -1,12 +1,15 @@
 package io.mqttbridge.tests.source;
 
 import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
+import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -17,9 +20,11 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 
 import java.net.URI;
@@ -32,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -42,7 +48,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Shared pieces of the source ITs: a job MQTT source -> (optional failing map) -> recording map ->
  * discarding sink, where the recording map puts every record into a static per-run queue (the
- * MiniCluster runs in the test JVM), a QoS 1 publisher using the HiveMQ client, and waiting helpers.
+ * MiniCluster runs in the test JVM), the MiniCluster and source they use, a QoS 1 publisher using
+ * the HiveMQ client, and waiting helpers.
  */
 final class SourceTestSupport {
 
@@ -158,13 +165,60 @@ final class SourceTestSupport {
         }
     }
 
-    /** Job settings of one test. */
+    /** Job settings of one test: parallelism 1, no checkpointing, no injected failure unless set. */
     static final class JobSpec {
-        String run;
-        MqttSource<String> source;
+        final String run;
+        final MqttSource<String> source;
         int parallelism = 1;
         long checkpointIntervalMs; // 0 = no checkpointing
         int failAfterRecords = -1; // -1 = no injected failure
+
+        JobSpec(String run, MqttSource<String> source) {
+            this.run = run;
+            this.source = source;
+        }
+
+        JobSpec parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        JobSpec checkpointEvery(long intervalMs) {
+            this.checkpointIntervalMs = intervalMs;
+            return this;
+        }
+
+        JobSpec failAfter(int records) {
+            this.failAfterRecords = records;
+            return this;
+        }
+    }
+
+    /** A MiniCluster of one task manager with {@code slots} slots. */
+    static MiniClusterExtension miniCluster(int slots) {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(slots)
+                        .build());
+    }
+
+    /** A run id, unique per test: {@code <prefix>-<8 random hex digits>}. */
+    static String newRun(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * A source of {@link LineDeserializer} lines from {@code <base>/#}, reconnecting after 100 ms at
+     * first and at most after {@code maxBackoff}.
+     */
+    static MqttSourceBuilder<String> lineSource(String serverUri, String base, Duration maxBackoff) {
+        return MqttSource.<String>builder()
+                .setServerUri(serverUri)
+                .setTopicFilters(base + "/#")
+                .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(100))
+                .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, maxBackoff)
+                .setDeserializer(new LineDeserializer());
     }
 
     static JobClient start(JobSpec spec) throws Exception {
@@ -186,6 +240,16 @@ final class SourceTestSupport {
         }
         stream.map(new Recorder(spec.run)).name("record").sinkTo(new DiscardingSink<>());
         return env.executeAsync("source-it-" + spec.run);
+    }
+
+    /** Starts the job, waits until {@code count} distinct data payloads arrived, and cancels it. */
+    static void runUntilReceived(JobSpec spec, int count, String what, Duration timeout) throws Exception {
+        JobClient job = start(spec);
+        try {
+            await(count + " " + what, timeout, () -> distinctData(spec.run).size() >= count);
+        } finally {
+            cancel(job);
+        }
     }
 
     static void cancel(JobClient job) throws Exception {
@@ -216,9 +280,12 @@ final class SourceTestSupport {
         private final Mqtt5AsyncClient client;
 
         Publisher(String serverUri, String clientId) throws Exception {
-            URI uri = URI.create(serverUri);
-            client = MqttClient.builder().useMqttVersion5().identifier(clientId)
-                    .serverHost(uri.getHost()).serverPort(uri.getPort()).buildAsync();
+            this(clientBuilder(serverUri, clientId));
+        }
+
+        /** For a client that needs more than an address, e.g. TLS and a login. */
+        Publisher(Mqtt5ClientBuilder builder) throws Exception {
+            client = builder.buildAsync();
             client.connectWith().cleanStart(true).send().get(30, TimeUnit.SECONDS);
         }
 
@@ -282,15 +349,18 @@ final class SourceTestSupport {
      * the client rejects as a protocol error if its new Receive Maximum is smaller.
      */
     static void createSessions(String serverUri, String prefix, int n, String filter, int receiveMaximum) throws Exception {
-        URI uri = URI.create(serverUri);
         for (int i = 0; i < n; i++) {
-            Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier(prefix + "-" + i)
-                    .serverHost(uri.getHost()).serverPort(uri.getPort()).buildAsync();
+            Mqtt5AsyncClient client = clientBuilder(serverUri, prefix + "-" + i).buildAsync();
             client.connectWith().cleanStart(true).sessionExpiryInterval(3600)
                     .restrictions().receiveMaximum(receiveMaximum).applyRestrictions().send().get(30, TimeUnit.SECONDS);
             client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
             client.disconnect().get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static Mqtt5ClientBuilder clientBuilder(String serverUri, String clientId) {
+        URI uri = URI.create(serverUri);
+        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost(uri.getHost()).serverPort(uri.getPort());
     }
 
     /** Count of each data payload (duplicates > 1). */

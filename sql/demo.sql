@@ -6,10 +6,12 @@
 --          field carried in the Kafka headers.
 -- Route 2: reports with less than 20 % charge into vehicle-low-battery, with the vehicle type and
 --          the MQTT topic added to the value.
+-- Route 3: reports with less than 15 % charge invoke the "low battery" HTTP function (the local
+--          stack's endpoint at FUNCTIONS_URL/low-battery), up to 10 per call, each vehicle's in order.
 --
--- Both routes read one MQTT table, so they share one subscription: two subscriber connections in
--- the shared group 'demo'. MQTT_URI and KAFKA_BOOTSTRAP are set by ./run-local (they follow its
--- port options); the defaults after :- fit a stack started without options.
+-- All routes read one MQTT table, so they share one subscription: two subscriber connections in
+-- the shared group 'demo'. MQTT_URI, KAFKA_BOOTSTRAP and FUNCTIONS_URL are set by ./run-local
+-- (they follow its port options); the defaults after :- fit a stack started without options.
 
 CREATE TABLE vehicle_battery_mqtt (
   vehicle         STRING,
@@ -69,6 +71,27 @@ CREATE TABLE vehicle_low_battery (
   'sink.delivery-guarantee'      = 'at-least-once'
 );
 
+CREATE TABLE low_battery_function (
+  vehicle    STRING,
+  soc        DOUBLE,
+  lat        DOUBLE,
+  lon        DOUBLE,
+  ts         BIGINT,
+  mqtt_topic STRING METADATA FROM 'topic',
+  message_id STRING METADATA FROM 'message-id'
+) WITH (
+  'connector'         = 'http-function',
+  'url'               = '${env:FUNCTIONS_URL:-http://127.0.0.1:8090}/low-battery',
+  'max-messages'      = '10',
+  'max-wait'          = '500 ms',
+  'ordering'          = 'sequential',
+  'ordering-key'      = 'vehicle',
+  -- generous, so that ./run-local --function-fail-share 0.3 shows retries rather than restarts
+  'retries'           = '10',
+  'retry-backoff'     = '100 ms',
+  'retry-backoff-max' = '2 s'
+);
+
 INSERT INTO vehicle_battery
 SELECT vehicle, soc, lat, lon, ts, headers
 FROM vehicle_battery_mqtt;
@@ -77,3 +100,8 @@ INSERT INTO vehicle_low_battery
 SELECT vehicle, user_properties['vehicle-type'], soc, lat, lon, ts, mqtt_topic, headers
 FROM vehicle_battery_mqtt
 WHERE soc < 20;
+
+INSERT INTO low_battery_function
+SELECT vehicle, soc, lat, lon, ts, mqtt_topic, user_properties['message-id']
+FROM vehicle_battery_mqtt
+WHERE soc < 15;

@@ -126,9 +126,4 @@ public final class HiveMqPublishDetails {
         }
         return null;
     }
-
-    /** True once a lookup failed; for tests. */
-    static boolean isBroken() {
-        return broken;
-    }
 }

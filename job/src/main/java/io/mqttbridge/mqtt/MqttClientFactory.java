@@ -2,6 +2,8 @@ package io.mqttbridge.mqtt;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3ClientBuilder;
@@ -58,19 +60,19 @@ public final class MqttClientFactory {
     private static MqttClientBuilder base(
             MqttConnectionConfig config, String clientId, MqttClientDisconnectedListener onDisconnected) {
         long timeoutMs = config.connectTimeout().toMillis();
-        MqttClientBuilder builder =
-                MqttClient.builder()
-                        .identifier(clientId)
+        // One transport config with everything: address, TLS and timeouts together.
+        MqttClientTransportConfigBuilder transport =
+                MqttClientTransportConfig.builder()
                         .serverHost(config.host())
                         .serverPort(config.port())
-                        .transportConfig()
                         .socketConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                        .mqttConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
-                        .applyTransportConfig()
-                        .addDisconnectedListener(onDisconnected);
+                        .mqttConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         if (config.tls()) {
-            builder = builder.sslConfig(MqttTls.sslConfig(config));
+            transport = transport.sslConfig(MqttTls.sslConfig(config));
         }
-        return builder;
+        return MqttClient.builder()
+                .identifier(clientId)
+                .transportConfig(transport.build())
+                .addDisconnectedListener(onDisconnected);
     }
 }

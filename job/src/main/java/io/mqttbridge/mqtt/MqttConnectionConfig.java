@@ -65,7 +65,7 @@ public final class MqttConnectionConfig implements Serializable {
         this.password = config.getOptional(MqttOptions.PASSWORD).orElse(null);
         if (password != null && username == null && config.get(MqttOptions.PROTOCOL_VERSION) == MqttOptions.ProtocolVersion.V3_1_1) {
             throw new IllegalArgumentException(
-                    "Option 'password' requires option 'username' with protocol-version V3_1_1 (MQTT 3.1.1 has no password without a user name)");
+                    "Option 'password' requires option 'username' with protocol-version '3.1.1' (MQTT 3.1.1 has no password without a user name)");
         }
         this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
         Duration expiry = config.get(MqttOptions.SESSION_EXPIRY);

@@ -74,7 +74,7 @@ public final class MqttOptions {
             ConfigOptions.key("protocol-version")
                     .enumType(ProtocolVersion.class)
                     .defaultValue(ProtocolVersion.V5)
-                    .withDescription("MQTT protocol version: V5 (MQTT 5) or V3_1_1 (MQTT 3.1.1).");
+                    .withDescription("MQTT protocol version: '5' (MQTT 5) or '3.1.1' (MQTT 3.1.1).");
 
     public static final ConfigOption<Duration> SESSION_EXPIRY =
             ConfigOptions.key("session-expiry")

@@ -43,8 +43,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./run-local}: HiveMQ CE, Kafka (KRaft) and a Flink MiniCluster with its web UI in this
- * JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
+ * {@code ./run-local}: HiveMQ CE, Kafka (KRaft), an HTTP function endpoint and a Flink MiniCluster
+ * with its web UI in this JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
  * job. Prints one {@code READY} line with the addresses when all of it runs, then a {@code SUMMARY}
  * line every few seconds. Ctrl-C or SIGTERM cancels the job and stops everything (exit 0).
  */
@@ -67,6 +67,7 @@ public final class LocalStack {
 
     private EmbeddedHiveMq hiveMq;
     private EmbeddedKafka kafka;
+    private FunctionEndpoint functions;
     private JobClient job;
     private DeviceSimulator simulator;
     private ScheduledExecutorService summaries;
@@ -152,9 +153,18 @@ public final class LocalStack {
         log.info("Starting Kafka on 127.0.0.1:{}", options.kafkaPort);
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
+        log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
+        try {
+            functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
+        } catch (java.net.BindException e) {
+            throw new IOException("port " + options.functionPort + " of the function endpoint is in use; "
+                    + "choose another with --function-port", e);
+        }
+
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);
         env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("FUNCTIONS_URL", functions.url());
         RoutesFile routes = RoutesFile.load(options.routes, env);
         sinks = RouteSinks.of(routes.statements());
         // Topics the routes write to exist before the job starts (no "unknown topic" warnings).
@@ -190,7 +200,8 @@ public final class LocalStack {
         if (options.simulator) {
             simulator = DeviceSimulator.start(URI.create(mqttUri), options.vehicles, options.rate);
         }
-        out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl);
+        out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl
+                + " functions=" + functions.url());
         out.flush();
 
         summaries =
@@ -326,6 +337,11 @@ public final class LocalStack {
         } catch (RuntimeException e) {
             line.append(" kafka=? (").append(rootMessage(e)).append(')');
         }
+        line.append(" functions.invocations=").append(functions.invocations())
+                .append(" functions.records=").append(functions.recordCount());
+        if (functions.failed() > 0) {
+            line.append(" functions.failed=").append(functions.failed());
+        }
         out.println(line);
         out.flush();
     }
@@ -361,6 +377,9 @@ public final class LocalStack {
             } catch (Exception expected) {
                 // A cancelled job ends exceptionally.
             }
+        }
+        if (functions != null) {
+            functions.close();
         }
         if (kafka != null) {
             kafka.close();

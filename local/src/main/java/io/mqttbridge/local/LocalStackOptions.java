@@ -20,8 +20,9 @@ final class LocalStackOptions {
                     "\n",
                     "Usage: ./run-local [options]",
                     "",
-                    "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), a Flink",
-                    "MiniCluster with its web UI and a device simulator, then runs a routes file.",
+                    "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), an HTTP",
+                    "function endpoint, a Flink MiniCluster with its web UI and a device simulator, then runs",
+                    "a routes file.",
                     "",
                     "Options:",
                     "  --routes FILE            routes file to run (default: sql/demo.sql)",
@@ -33,12 +34,16 @@ final class LocalStackOptions {
                     "  --mqtt-port PORT         port of the embedded MQTT broker (default: 1883)",
                     "  --kafka-port PORT        port of the embedded Kafka broker (default: 9092)",
                     "  --flink-ui-port PORT     port of the Flink web UI and REST API (default: 8081)",
+                    "  --function-port PORT     port of the local HTTP function endpoint (default: 8090)",
+                    "  --function-fail-share X  share of function requests answered 503, 0 to 1 (default: 0),",
+                    "                           to watch the http-function sink retry",
+                    "  --function-latency MS    milliseconds the function endpoint waits before answering (default: 0)",
                     "  --parallelism N          default parallelism of the routes job (default: 2)",
                     "  --summary-interval SECS  seconds between two summary lines (default: 5)",
                     "  --data-dir DIR           broker data, checkpoints and the full log (default: .local-data)",
                     "  --help                   print this help and exit",
                     "",
-                    "The routes file sees MQTT_URI and KAFKA_BOOTSTRAP (the stack's addresses) through",
+                    "The routes file sees MQTT_URI, KAFKA_BOOTSTRAP and FUNCTIONS_URL (the stack's addresses) through",
                     "${env:...}. Stop with Ctrl-C or SIGTERM.");
 
     /** Thrown for a bad command line; the message names the option. */
@@ -56,6 +61,9 @@ final class LocalStackOptions {
     int mqttPort = 1883;
     int kafkaPort = 9092;
     int flinkUiPort = 8081;
+    int functionPort = 8090;
+    double functionFailShare = 0.0;
+    Duration functionLatency = Duration.ZERO;
     int parallelism = 2;
     Duration summaryInterval = Duration.ofSeconds(5);
     Path dataDir;
@@ -109,6 +117,15 @@ final class LocalStackOptions {
                 case "--flink-ui-port":
                     o.flinkUiPort = port(opt, value(opt, rest));
                     break;
+                case "--function-port":
+                    o.functionPort = port(opt, value(opt, rest));
+                    break;
+                case "--function-fail-share":
+                    o.functionFailShare = share(opt, value(opt, rest));
+                    break;
+                case "--function-latency":
+                    o.functionLatency = Duration.ofMillis(nonNegativeInt(opt, value(opt, rest), 600_000));
+                    break;
                 case "--parallelism":
                     o.parallelism = positiveInt(opt, value(opt, rest), 64);
                     break;
@@ -139,6 +156,11 @@ final class LocalStackOptions {
             distinct("--mqtt-port", o.mqttPort, "--flink-ui-port", o.flinkUiPort);
         }
         distinct("--kafka-port", o.kafkaPort, "--flink-ui-port", o.flinkUiPort);
+        if (o.externalMqtt == null) {
+            distinct("--mqtt-port", o.mqttPort, "--function-port", o.functionPort);
+        }
+        distinct("--kafka-port", o.kafkaPort, "--function-port", o.functionPort);
+        distinct("--flink-ui-port", o.flinkUiPort, "--function-port", o.functionPort);
         return o;
     }
 
@@ -165,6 +187,30 @@ final class LocalStackOptions {
             // reported below
         }
         throw new UsageException(opt + " must be a whole number from 1 to " + max + ", got '" + v + "'");
+    }
+
+    private static int nonNegativeInt(String opt, String v, int max) throws UsageException {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(opt + " must be a whole number from 0 to " + max + ", got '" + v + "'");
+    }
+
+    private static double share(String opt, String v) throws UsageException {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(opt + " must be a number from 0 to 1 (e.g. 0.2 for 20 %), got '" + v + "'");
     }
 
     private static int port(String opt, String v) throws UsageException {

@@ -42,6 +42,15 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Starts Mosquitto on 127.0.0.1:{@code port} and waits until the port accepts connections. */
     public static MosquittoBroker start(int port, Path folder) throws IOException {
+        return start(port, folder, "");
+    }
+
+    /**
+     * As {@link #start(int, Path)}, with {@code extraConfig} (mosquitto.conf lines) appended, e.g.
+     * {@code certfile}/{@code keyfile} for a TLS listener or {@code password_file} with
+     * {@code allow_anonymous false}; a later line overrides an earlier one.
+     */
+    public static MosquittoBroker start(int port, Path folder, String extraConfig) throws IOException {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IOException(
                     "Mosquitto is not installed (" + BINARY + " missing): run 'sudo apt-get install -y mosquitto'");
@@ -49,7 +58,7 @@ public final class MosquittoBroker implements AutoCloseable {
         Files.createDirectories(folder);
         Path config = folder.resolve("mosquitto-" + port + ".conf");
         Path log = folder.resolve("mosquitto-" + port + ".log");
-        Files.writeString(config, configText(port), StandardCharsets.UTF_8);
+        Files.writeString(config, configText(port) + extraConfig + "\n", StandardCharsets.UTF_8);
         Process process =
                 new ProcessBuilder(BINARY, "-c", config.toString())
                         .redirectErrorStream(true)

@@ -40,6 +40,7 @@ class RouteSinksTest {
         assertThat(sinks)
                 .containsExactly(
                         new RouteSinks.Sink("vehicle_battery", "kafka", "vehicle-battery", "127.0.0.1:9092"),
-                        new RouteSinks.Sink("vehicle_low_battery", "kafka", "vehicle-low-battery", "127.0.0.1:9092"));
+                        new RouteSinks.Sink("vehicle_low_battery", "kafka", "vehicle-low-battery", "127.0.0.1:9092"),
+                        new RouteSinks.Sink("low_battery_function", "http-function", null, null));
     }
 }

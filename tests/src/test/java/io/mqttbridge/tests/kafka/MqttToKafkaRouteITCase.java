@@ -1,6 +1,7 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.tests.support.RouteJob;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;

@@ -1,6 +1,7 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.tests.support.RouteJob;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;

@@ -1,6 +1,7 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.tests.support.RouteJob;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;

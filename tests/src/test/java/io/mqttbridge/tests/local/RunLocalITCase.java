@@ -70,7 +70,8 @@ class RunLocalITCase {
         int mqtt = freePort();
         int kafka = freePort();
         int ui = freePort();
-        start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui,
+        int functions = freePort();
+        start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui, "--function-port", functions,
                 "--data-dir", dataDir.resolve("stack"), "--summary-interval", 1, "--rate", 50, "--vehicles", 10);
 
         String ready = awaitLine("READY", READY_TIMEOUT);
@@ -80,6 +81,7 @@ class RunLocalITCase {
         // Later issues may append more key=value pairs; these three come first, exactly so.
         assertThat(ready).startsWith(expected);
         assertThat(ready.substring(expected.length())).matches("( [a-z][a-z0-9-]*=\\S+)*");
+        assertThat(ready).contains(" functions=http://127.0.0.1:" + functions);
 
         // The web UI's REST API answers and runs the demo job.
         String jobs = httpGet("http://127.0.0.1:" + ui + "/jobs/overview");
@@ -127,8 +129,9 @@ class RunLocalITCase {
         // routes wrote; by now every one of them has counted records.
         Pattern format =
                 Pattern.compile("SUMMARY \\d\\d:\\d\\d:\\d\\d published=(\\d+) job=RUNNING received=(\\d+) "
-                        + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) "
-                        + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+)");
+                        + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) sink.low_battery_function=(\\d+) "
+                        + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+) "
+                        + "functions.invocations=(\\d+) functions.records=(\\d+)( functions.failed=\\d+)?");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean counted = false;
         while (!counted && System.nanoTime() < deadline) {
@@ -137,7 +140,7 @@ class RunLocalITCase {
                 if (line.startsWith("SUMMARY") && !line.contains(" job=? ")) {
                     Matcher m = format.matcher(line);
                     assertThat(m.matches()).as("summary format: %s", line).isTrue();
-                    counted |= java.util.stream.IntStream.rangeClosed(1, 6).allMatch(i -> Long.parseLong(m.group(i)) > 0);
+                    counted |= java.util.stream.IntStream.rangeClosed(1, 9).allMatch(i -> Long.parseLong(m.group(i)) > 0);
                 }
             }
             Thread.sleep(500);

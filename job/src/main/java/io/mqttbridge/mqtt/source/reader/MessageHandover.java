@@ -92,13 +92,4 @@ public final class MessageHandover<E> {
             lock.unlock();
         }
     }
-
-    public int size() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
 }

@@ -19,17 +19,14 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * MQTT 3.1.1 subscriber: clean session false (the broker's own expiry applies), no Receive Maximum
  * (the broker's in-flight setting bounds unacknowledged messages), no user properties.
  */
 @Internal
-final class Mqtt3SubscriberClient implements SubscriberClient {
+final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
 
-    private final MqttSourceConfig config;
-    private final String clientId;
     private final Mqtt3AsyncClient client;
 
     Mqtt3SubscriberClient(
@@ -38,18 +35,11 @@ final class Mqtt3SubscriberClient implements SubscriberClient {
             Executor callbackExecutor,
             Listener listener,
             MqttClientDisconnectedListener onDisconnected) {
-        this.config = config;
-        this.clientId = clientId;
+        super(config, clientId);
         this.client = MqttClientFactory.mqtt3(config.connection(), clientId, onDisconnected);
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
-                publish -> {
-                    try {
-                        listener.onPublish(toMessage(publish), publish::acknowledge);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
+                publish -> deliver(listener, toMessage(publish), publish::acknowledge),
                 callbackExecutor,
                 true);
     }
@@ -69,23 +59,16 @@ final class Mqtt3SubscriberClient implements SubscriberClient {
                     List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
                     for (int i = 0; i < codes.size(); i++) {
                         if (codes.get(i).isError()) {
-                            throw new SubscriptionRejectedException(
-                                    "The broker at " + config.connection().serverUri() + " refused the subscription of client '"
-                                            + clientId + "' to '" + subscriptions.get(i).getTopicFilter()
-                                            + "' (MQTT 3.1.1 return code FAILURE). Check 'topic-filter', 'shared-group', "
-                                            + "'qos' and the broker's ACL.");
+                            throw rejected(
+                                    subscriptions.get(i).getTopicFilter().toString(), " (MQTT 3.1.1 return code FAILURE)");
                         }
                     }
                 });
     }
 
     @Override
-    public void disconnect() {
-        try {
-            client.disconnect().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
-        }
+    CompletableFuture<Void> sendDisconnect() {
+        return client.disconnect();
     }
 
     private static MqttMessage toMessage(Mqtt3Publish publish) {

@@ -22,14 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 
 /** MQTT 5 subscriber: session expiry and Receive Maximum from the options. */
 @Internal
-final class Mqtt5SubscriberClient implements SubscriberClient {
+final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
 
-    private final MqttSourceConfig config;
-    private final String clientId;
     private final Mqtt5AsyncClient client;
 
     Mqtt5SubscriberClient(
@@ -38,18 +35,11 @@ final class Mqtt5SubscriberClient implements SubscriberClient {
             Executor callbackExecutor,
             Listener listener,
             MqttClientDisconnectedListener onDisconnected) {
-        this.config = config;
-        this.clientId = clientId;
+        super(config, clientId);
         this.client = MqttClientFactory.mqtt5(config.connection(), clientId, onDisconnected);
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
-                publish -> {
-                    try {
-                        listener.onPublish(toMessage(publish), publish::acknowledge);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                },
+                publish -> deliver(listener, toMessage(publish), publish::acknowledge),
                 callbackExecutor,
                 true);
     }
@@ -74,23 +64,17 @@ final class Mqtt5SubscriberClient implements SubscriberClient {
                     List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
                     for (int i = 0; i < codes.size(); i++) {
                         if (codes.get(i).isError()) {
-                            throw new SubscriptionRejectedException(
-                                    "The broker at " + connection.serverUri() + " refused the subscription of client '"
-                                            + clientId + "' to '" + subscriptions.get(i).getTopicFilter() + "': "
-                                            + codes.get(i) + subAck.getReasonString().map(r -> " (" + r + ")").orElse("")
-                                            + ". Check 'topic-filter', 'shared-group', 'qos' and the broker's ACL.");
+                            throw rejected(
+                                    subscriptions.get(i).getTopicFilter().toString(),
+                                    ": " + codes.get(i) + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
                         }
                     }
                 });
     }
 
     @Override
-    public void disconnect() {
-        try {
-            client.disconnect().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Already disconnected, or the broker is gone: the session expiry keeps what is unacknowledged.
-        }
+    CompletableFuture<Void> sendDisconnect() {
+        return client.disconnect();
     }
 
     private static MqttMessage toMessage(Mqtt5Publish publish) {

@@ -55,8 +55,4 @@ public final class MqttSourceMetrics {
     public void ackIgnored() {
         acksIgnored.inc();
     }
-
-    public int connectionsUp() {
-        return connectionsUp.get();
-    }
 }

@@ -45,6 +45,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
 
     private final Object lock = new Object();
     private volatile int attempt;
+    /** The attempt whose connection is not known to be lost (-1: none); its messages may be acknowledged. */
+    private volatile int liveAttempt = -1;
     private volatile boolean connected;
     private int failedAttempt = -1;
     private boolean everConnected;
@@ -78,10 +80,6 @@ final class MqttSubscriberConnection implements AutoCloseable {
         scheduler.execute(this::connect);
     }
 
-    String clientId() {
-        return split.clientId();
-    }
-
     private void connect() {
         final int current;
         final SubscriberClient newClient;
@@ -90,6 +88,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             current = ++attempt;
+            // Session messages may arrive between CONNACK and SUBACK: they are acknowledgeable at once.
+            liveAttempt = current;
             try {
                 newClient =
                         SubscriberClient.create(
@@ -152,6 +152,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             failedAttempt = current;
+            liveAttempt = -1;
             if (connected) {
                 connected = false;
                 metrics.connectionDown();
@@ -168,6 +169,18 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     everConnected ? "lost" : "failed",
                     ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause)),
                     delay);
+        }
+        if (String.valueOf(cause.getMessage()).contains("than allowed by receive maximum")) {
+            // Seen with Mosquitto 2.0.11 when the window is full or a session with a backlog reconnects;
+            // the client must drop such a connection, and retrying alone may loop. Tell the operator why.
+            LOG.warn(
+                    "The broker at {} sent client {} more unacknowledged messages than its Receive Maximum ({}). "
+                            + "Seen with Mosquitto 2.0.11 when the window fills or a session with a backlog reconnects: "
+                            + "use protocol-version '3.1.1', or 'receive-maximum' 65535 with more 'subscribers', "
+                            + "or another broker version.",
+                    config.connection().serverUri(),
+                    split.clientId(),
+                    config.connection().receiveMaximum());
         }
         if (lostClient != null) {
             scheduler.execute(lostClient::disconnect);
@@ -189,7 +202,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
     }
 
     private boolean acknowledge(int messageAttempt, Runnable acknowledge) {
-        if (messageAttempt != attempt || !connected) {
+        if (messageAttempt != liveAttempt) {
             // Arrived on an earlier connection: that PUBACK cannot be sent any more, the broker redelivers.
             metrics.ackIgnored();
             return false;
@@ -213,6 +226,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 return;
             }
             closed = true;
+            liveAttempt = -1;
             if (connected) {
                 connected = false;
                 metrics.connectionDown();

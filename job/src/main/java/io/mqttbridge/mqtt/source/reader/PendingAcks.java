@@ -22,7 +22,7 @@ public final class PendingAcks<A> {
 
     private List<A> sinceLastSnapshot = new ArrayList<>();
     private final SortedMap<Long, List<A>> byCheckpoint = new TreeMap<>();
-    private int size;
+    private volatile int size; // written by the task thread only; read by the metrics gauge
 
     public void add(A ack) {
         sinceLastSnapshot.add(ack);

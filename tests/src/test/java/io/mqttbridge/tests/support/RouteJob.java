@@ -1,4 +1,4 @@
-package io.mqttbridge.tests.kafka;
+package io.mqttbridge.tests.support;
 
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
@@ -14,17 +14,20 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A routes file running on the test's MiniCluster, submitted the way RoutesJob submits it. */
-final class RouteJob implements AutoCloseable {
+/**
+ * A routes file running on the test's MiniCluster, submitted the way RoutesJob submits it; shared by
+ * the end-to-end suites of every sink.
+ */
+public final class RouteJob implements AutoCloseable {
 
-    final JobClient client;
+    public final JobClient client;
 
     private RouteJob(JobClient client) {
         this.client = client;
     }
 
     /** The repository's copy of {@code sql/<name>} (tests run in the tests/ module folder). */
-    static Path repositorySql(String name) {
+    public static Path repositorySql(String name) {
         Path file = Path.of("").toAbsolutePath().getParent().resolve("sql").resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("Routes file not found: " + file);
@@ -36,7 +39,7 @@ final class RouteJob implements AutoCloseable {
      * Submits {@code routes} with {@code env} for its ${env:...} variables, parallelism 1 and a
      * short checkpoint interval (MQTT acks wait for checkpoints).
      */
-    static RouteJob submit(Path routes, Map<String, String> env, Configuration extra) {
+    public static RouteJob submit(Path routes, Map<String, String> env, Configuration extra) {
         Configuration conf = new Configuration();
         conf.setString("execution.checkpointing.interval", "200 ms");
         conf.setString("restart-strategy.type", "none");
@@ -50,12 +53,12 @@ final class RouteJob implements AutoCloseable {
         return new RouteJob(client);
     }
 
-    static Path writeRoutes(Path folder, String name, String sql) throws Exception {
+    public static Path writeRoutes(Path folder, String name, String sql) throws Exception {
         Files.createDirectories(folder);
         return Files.writeString(folder.resolve(name), sql);
     }
 
-    JobStatus status() {
+    public JobStatus status() {
         try {
             return client.getJobStatus().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -64,7 +67,7 @@ final class RouteJob implements AutoCloseable {
     }
 
     /** For polling loops: fails the test at once, with the job's own error, if the job has ended. */
-    void assertRunning() {
+    public void assertRunning() {
         JobStatus status = status();
         if (status.isGloballyTerminalState()) {
             throw new AssertionError("The route job ended with status " + status, failure(Duration.ofSeconds(10)));
@@ -72,7 +75,7 @@ final class RouteJob implements AutoCloseable {
     }
 
     /** The exception the job failed with, waiting up to {@code timeout} for it to end. */
-    Throwable failure(Duration timeout) {
+    public Throwable failure(Duration timeout) {
         try {
             client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return null;

@@ -1,0 +1,274 @@
+package io.mqttbridge.function;
+
+import io.mqttbridge.function.FunctionOptions.FailureHandling;
+import io.mqttbridge.function.FunctionOptions.Ordering;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The checked settings of one {@code http-function} sink. Built once from {@link FunctionOptions}
+ * (by the builder or the table factory) so that every bad value is reported before the job runs,
+ * with the option's name and what it accepts. {@link #toString()} never shows header values or the
+ * URL's query: both may hold secrets.
+ */
+@Internal
+public final class FunctionSinkConfig implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final Set<String> METHODS = Set.of("POST", "PUT");
+
+    /** How each record's bytes travel in the envelope. */
+    public enum PayloadEncoding {
+        /** The bytes are JSON (format 'json') and are embedded as they are. */
+        JSON,
+        /** The bytes are UTF-8 text (format 'csv', 'raw' of text, ...) and become a JSON string. */
+        TEXT,
+        /** The bytes are sent as a base64 string ('base64-payload' = 'true'). */
+        BASE64;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final URI url;
+    private final String method;
+    private final Map<String, String> headers;
+    private final Duration requestTimeout;
+    private final Duration connectTimeout;
+    private final int maxMessages;
+    private final Duration maxWait;
+    private final int maxInFlight;
+    private final int retries;
+    private final Duration retryBackoff;
+    private final Duration retryBackoffMax;
+    private final Ordering ordering;
+    private final PayloadEncoding payloadEncoding;
+    private final FailureHandling failureHandling;
+    private final String deadLetterPath;
+    private final String name;
+
+    private FunctionSinkConfig(ReadableConfig options, Map<String, String> headers, PayloadEncoding encoding, String name) {
+        this.url = parseUrl(options.get(FunctionOptions.URL));
+        this.method = options.get(FunctionOptions.METHOD).toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            throw invalid(FunctionOptions.METHOD, options.get(FunctionOptions.METHOD), "POST or PUT");
+        }
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        for (String header : this.headers.keySet()) {
+            if (header.isEmpty() || !header.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+                throw new IllegalArgumentException(
+                        "Invalid option '" + FunctionOptions.HEADERS_PREFIX + header
+                                + "': '" + header + "' is not a valid HTTP header name.");
+            }
+        }
+        this.requestTimeout = positive(options, FunctionOptions.REQUEST_TIMEOUT);
+        this.connectTimeout = positive(options, FunctionOptions.CONNECT_TIMEOUT);
+        this.maxMessages = range(options, FunctionOptions.MAX_MESSAGES, 1, FunctionOptions.MAX_MESSAGES_LIMIT);
+        this.maxWait = positive(options, FunctionOptions.MAX_WAIT);
+        this.maxInFlight = range(options, FunctionOptions.MAX_IN_FLIGHT, 1, 1000);
+        this.retries = range(options, FunctionOptions.RETRIES, 0, 100);
+        this.retryBackoff = positive(options, FunctionOptions.RETRY_BACKOFF);
+        this.retryBackoffMax = positive(options, FunctionOptions.RETRY_BACKOFF_MAX);
+        if (retryBackoffMax.compareTo(retryBackoff) < 0) {
+            throw new IllegalArgumentException(
+                    "Invalid option '" + FunctionOptions.RETRY_BACKOFF_MAX.key() + "': " + retryBackoffMax
+                            + " is less than '" + FunctionOptions.RETRY_BACKOFF.key() + "' (" + retryBackoff + ").");
+        }
+        this.ordering = options.get(FunctionOptions.ORDERING);
+        this.payloadEncoding = encoding;
+        this.failureHandling = options.get(FunctionOptions.FAILURE_HANDLING);
+        this.deadLetterPath = options.getOptional(FunctionOptions.DEAD_LETTER_PATH).orElse(null);
+        if (failureHandling == FailureHandling.DEAD_LETTER && (deadLetterPath == null || deadLetterPath.isBlank())) {
+            throw new IllegalArgumentException(
+                    "Option '" + FunctionOptions.FAILURE_HANDLING.key() + "' = 'dead-letter' requires '"
+                            + FunctionOptions.DEAD_LETTER_PATH.key() + "' (a directory such as file:///var/dead-letters or s3://bucket/dead-letters).");
+        }
+        if (deadLetterPath != null) {
+            try {
+                new org.apache.flink.core.fs.Path(deadLetterPath);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Invalid option '" + FunctionOptions.DEAD_LETTER_PATH.key() + "': " + e.getMessage());
+            }
+        }
+        this.name = name;
+    }
+
+    /**
+     * Checks {@code options} (keys of {@link FunctionOptions}; {@code headers.<Name>} keys become
+     * request headers). {@code name} labels logs, metrics and the envelope (the table name).
+     *
+     * @throws IllegalArgumentException naming the option and what it accepts
+     */
+    public static FunctionSinkConfig of(Map<String, String> options, PayloadEncoding encoding, String name) {
+        Configuration config = Configuration.fromMap(options);
+        Map<String, String> headers = new LinkedHashMap<>();
+        options.forEach(
+                (key, value) -> {
+                    if (key.startsWith(FunctionOptions.HEADERS_PREFIX)) {
+                        headers.put(key.substring(FunctionOptions.HEADERS_PREFIX.length()), value);
+                    }
+                });
+        if (!config.getOptional(FunctionOptions.URL).isPresent()) {
+            throw new IllegalArgumentException(
+                    "Option '" + FunctionOptions.URL.key() + "' is required: the address of the function, e.g. 'http://127.0.0.1:8090/low-battery'.");
+        }
+        if (options.containsKey(FunctionOptions.BASE64_PAYLOAD.key()) && config.get(FunctionOptions.BASE64_PAYLOAD)) {
+            encoding = PayloadEncoding.BASE64;
+        }
+        return new FunctionSinkConfig(config, headers, encoding, name);
+    }
+
+    private static URI parseUrl(String value) {
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "Invalid option '" + FunctionOptions.URL.key() + "': not a URL (" + e.getReason() + ").");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "Invalid option '" + FunctionOptions.URL.key() + "': '" + redact(uri)
+                            + "' must be an absolute http:// or https:// URL with a host.");
+        }
+        return uri;
+    }
+
+    private static Duration positive(ReadableConfig options, ConfigOption<Duration> option) {
+        Duration d = options.get(option);
+        if (d.isZero() || d.isNegative()) {
+            throw invalid(option, d.toString(), "a positive duration such as '500 ms' or '10 s'");
+        }
+        return d;
+    }
+
+    private static int range(ReadableConfig options, ConfigOption<Integer> option, int min, int max) {
+        int v = options.get(option);
+        if (v < min || v > max) {
+            throw invalid(option, Integer.toString(v), "a whole number from " + min + " to " + max);
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException invalid(ConfigOption<?> option, String value, String accepted) {
+        return new IllegalArgumentException(
+                "Invalid value for option '" + option.key() + "': '" + value + "'. Accepted: " + accepted + ".");
+    }
+
+    /** The URL without user info and query, which may carry credentials (function keys). */
+    static String redact(URI uri) {
+        StringBuilder s = new StringBuilder();
+        if (uri.getScheme() != null) {
+            s.append(uri.getScheme()).append("://");
+        }
+        if (uri.getHost() != null) {
+            s.append(uri.getHost());
+        }
+        if (uri.getPort() >= 0) {
+            s.append(':').append(uri.getPort());
+        }
+        if (uri.getRawPath() != null) {
+            s.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            s.append("?…");
+        }
+        return s.toString();
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    /** The URL as it may appear in logs and error messages. */
+    public String safeUrl() {
+        return redact(url);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public int maxMessages() {
+        return maxMessages;
+    }
+
+    public Duration maxWait() {
+        return maxWait;
+    }
+
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    public Duration retryBackoffMax() {
+        return retryBackoffMax;
+    }
+
+    public Ordering ordering() {
+        return ordering;
+    }
+
+    public PayloadEncoding payloadEncoding() {
+        return payloadEncoding;
+    }
+
+    public FailureHandling failureHandling() {
+        return failureHandling;
+    }
+
+    public String deadLetterPath() {
+        return deadLetterPath;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "http-function '" + name + "' " + method + " " + safeUrl() + " (headers " + headers.keySet()
+                + ", max-messages " + maxMessages + ", max-wait " + maxWait + ", max-in-flight " + maxInFlight
+                + ", retries " + retries + ", retry-backoff " + retryBackoff + ".." + retryBackoffMax
+                + ", ordering " + ordering + ", encoding " + payloadEncoding + ", failure-handling "
+                + failureHandling + ")";
+    }
+}

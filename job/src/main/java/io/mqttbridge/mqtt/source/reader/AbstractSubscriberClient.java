@@ -1,0 +1,56 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+
+import org.apache.flink.annotation.Internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, name a refused
+ * subscription, and disconnect. The client, CONNECT, SUBSCRIBE and the message fields stay in the
+ * two subclasses: the HiveMQ client's 3 and 5 types share no interface for them.
+ */
+@Internal
+abstract class AbstractSubscriberClient implements SubscriberClient {
+
+    final MqttSourceConfig config;
+    final String clientId;
+
+    AbstractSubscriberClient(MqttSourceConfig config, String clientId) {
+        this.config = config;
+        this.clientId = clientId;
+    }
+
+    /** Runs on the client's callback executor, for every PUBLISH. */
+    static void deliver(Listener listener, MqttMessage message, Runnable acknowledge) {
+        try {
+            listener.onPublish(message, acknowledge);
+        } catch (InterruptedException e) {
+            // Only when the reader closes: the message was not acknowledged, the broker redelivers it.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code reason} follows the filter, e.g. {@code ": NOT_AUTHORIZED"}. */
+    SubscriptionRejectedException rejected(String filter, String reason) {
+        return new SubscriptionRejectedException(
+                "The broker at " + config.connection().serverUri() + " refused the subscription of client '"
+                        + clientId + "' to '" + filter + "'" + reason
+                        + ". Check 'topic-filter', 'shared-group', 'qos' and the broker's ACL.");
+    }
+
+    /** Sends DISCONNECT; returns its completion. */
+    abstract CompletableFuture<Void> sendDisconnect();
+
+    @Override
+    public final void disconnect() {
+        try {
+            sendDisconnect().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+        }
+    }
+}

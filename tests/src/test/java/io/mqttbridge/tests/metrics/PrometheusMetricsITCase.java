@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A running route job with Flink's Prometheus reporter enabled, as k8s/flink-deployment.yaml enables
  * it: the endpoint serves the MQTT source's metrics (connections, messages received, acks pending and
- * sent, reconnects) and the Kafka sink's, with values that match what flowed.
+ * sent, reconnects), the Kafka sink's and the HTTP function sink's, with values that match what
+ * flowed.
  */
 class PrometheusMetricsITCase {
 
@@ -43,6 +47,8 @@ class PrometheusMetricsITCase {
 
     /** Every metric of the source, by its Prometheus name (the scope of an operator, then the 'mqtt' group). */
     static final String MQTT = "flink_taskmanager_job_task_operator_mqtt_";
+    /** The HTTP function sink's metrics (writer scope, then the 'function' group). */
+    static final String FUNCTION = "flink_taskmanager_job_task_operator_function_";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -61,6 +67,13 @@ class PrometheusMetricsITCase {
 
     @Test
     void prometheusEndpointServesTheConnectorMetricsOfARunningJob(@TempDir Path tmp) throws Exception {
+        HttpServer function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        function.createContext("/fn", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        function.start();
         try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("readings", 1);
@@ -71,13 +84,16 @@ class PrometheusMetricsITCase {
                     "CREATE TABLE readings_out (v INT) WITH ('connector' = 'kafka', 'topic' = 'readings',",
                     "  'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP}', 'format' = 'json',",
                     "  'sink.delivery-guarantee' = 'at-least-once');",
-                    "INSERT INTO readings_out SELECT v FROM readings;"));
+                    "CREATE TABLE readings_fn (v INT) WITH ('connector' = 'http-function', 'url' = '${env:FUNCTION_URL}');",
+                    "INSERT INTO readings_out SELECT v FROM readings;",
+                    "INSERT INTO readings_fn SELECT v FROM readings;"));
             Configuration conf = new Configuration();
             conf.setString("execution.checkpointing.interval", "200 ms");
             conf.setString("parallelism.default", "2");
             JobClient job = RoutesRunner.execute(
                             StreamExecutionEnvironment.getExecutionEnvironment(conf),
-                            RoutesFile.load(routes, Map.of("MQTT_URI", mqtt.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers())))
+                            RoutesFile.load(routes, Map.of("MQTT_URI", mqtt.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
+                                    "FUNCTION_URL", "http://127.0.0.1:" + function.getAddress().getPort() + "/fn")))
                     .getJobClient().orElseThrow();
             try {
                 // connectionsUp counts a connection once its subscription is acknowledged: nothing published after is lost
@@ -95,7 +111,8 @@ class PrometheusMetricsITCase {
 
                 // acks go out when the checkpoint covering the messages completes
                 PrometheusScrape done = awaitScrape(
-                        s -> s.sum(MQTT + "acksSent") == MESSAGES && s.sum(MQTT + "acksPending") == 0, "all acks sent");
+                        s -> s.sum(MQTT + "acksSent") == MESSAGES && s.sum(MQTT + "acksPending") == 0
+                                && s.sum(FUNCTION + "recordsSent") == MESSAGES, "all acks sent and all records at the function");
                 Files.writeString(Path.of("target", "prometheus-scrape.txt"), done.text);
 
                 assertThat(done.sum(MQTT + "messagesReceived")).isEqualTo(MESSAGES);
@@ -104,14 +121,25 @@ class PrometheusMetricsITCase {
                 assertThat(done.sum(MQTT + "reconnects")).isZero();
                 assertThat(done.sum(MQTT + "acksIgnored")).isZero();
                 // the Kafka sink: records sent and failures (Flink's sink writer metrics)
-                assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend")).as(done.names("Send").toString()).isEqualTo(MESSAGES);
+                String kafkaWriter = "operator_name=\"readings_out";
+                assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend", kafkaWriter)).isEqualTo(MESSAGES);
                 assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSendErrors")).isZero();
-                assertThat(done.samples("flink_taskmanager_job_task_operator_currentSendTime")).isEqualTo(2);
+                assertThat(done.samples("flink_taskmanager_job_task_operator_currentSendTime")).isPositive();
                 assertThat(done.sum(MQTT.replace("mqtt_", "deserializer_numPayloadsSkipped"))).isZero();
                 assertThat(kafka.endOffset("readings")).isEqualTo(MESSAGES);
+                // the HTTP function sink
+                assertThat(done.sum(FUNCTION + "invocations")).isBetween(1.0, (double) MESSAGES);
+                assertThat(done.sum(FUNCTION + "invocationsFailed")).isZero();
+                assertThat(done.sum(FUNCTION + "retries")).isZero();
+                assertThat(done.sum(FUNCTION + "recordsSkipped")).isZero();
+                assertThat(done.sum(FUNCTION + "invocationLatencyMs_count")).isEqualTo(done.sum(FUNCTION + "invocations"));
+                assertThat(done.samples(FUNCTION + "batchSize")).isPositive();
+                assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend", "operator_name=\"readings_fn")).isEqualTo(MESSAGES);
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
+        } finally {
+            function.stop(0);
         }
     }
 

@@ -17,6 +17,8 @@ final class PrometheusScrape {
 
     final String text;
     private final Map<String, List<Double>> samples = new TreeMap<>();
+    /** name -> label text ({@code {k="v",...}}) of each sample, in the order of {@link #samples}. */
+    private final Map<String, List<String>> labels = new TreeMap<>();
 
     private PrometheusScrape(String text) {
         this.text = text;
@@ -28,6 +30,7 @@ final class PrometheusScrape {
             String name = line.substring(0, nameEnd);
             String value = line.substring(line.lastIndexOf(' ') + 1);
             samples.computeIfAbsent(name, k -> new ArrayList<>()).add(Double.parseDouble(value));
+            labels.computeIfAbsent(name, k -> new ArrayList<>()).add(line.substring(nameEnd, line.lastIndexOf(' ')));
         }
     }
 
@@ -45,6 +48,19 @@ final class PrometheusScrape {
     double sum(String name) {
         List<Double> values = samples.get(name);
         return values == null ? -1 : values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Sum over the samples of {@code name} whose labels contain {@code label} (e.g. {@code operator_name="x}). */
+    double sum(String name, String label) {
+        List<Double> values = samples.getOrDefault(name, List.of());
+        List<String> texts = labels.getOrDefault(name, List.of());
+        double sum = 0;
+        for (int i = 0; i < values.size(); i++) {
+            if (texts.get(i).contains(label)) {
+                sum += values.get(i);
+            }
+        }
+        return sum;
     }
 
     int samples(String name) {

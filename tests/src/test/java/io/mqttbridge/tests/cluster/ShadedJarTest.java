@@ -11,6 +11,7 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -52,12 +53,14 @@ class ShadedJarTest {
 
     @Test
     void serviceFilesListEveryFactory() throws IOException {
+        String service = "META-INF/services/org.apache.flink.table.factories.Factory";
+        List<String> own = Files.readAllLines(StandaloneFlinkCluster.repository().resolve("job/src/main/resources/" + service)).stream()
+                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+        assertThat(own).contains("io.mqttbridge.mqtt.table.MqttDynamicTableFactory");
         try (ZipFile jar = new ZipFile(StandaloneFlinkCluster.jobJar().toFile())) {
-            ZipEntry entry = jar.getEntry("META-INF/services/org.apache.flink.table.factories.Factory");
-            String factories = new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8);
+            String factories = new String(jar.getInputStream(jar.getEntry(service)).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(factories).contains(own);
             assertThat(factories).contains(
-                    "io.mqttbridge.mqtt.table.MqttDynamicTableFactory",
-                    "io.mqttbridge.functions.MqttModuleFactory",
                     "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
                     "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory");
         }

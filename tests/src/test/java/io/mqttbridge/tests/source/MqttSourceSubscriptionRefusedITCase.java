@@ -4,6 +4,7 @@ import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -63,7 +64,7 @@ class MqttSourceSubscriptionRefusedITCase {
         // Mosquitto started as root drops to the user 'mosquitto', which must be able to read the file.
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dynsec, PosixFilePermissions.fromString("rw-r--r--"));
-        broker = MosquittoBroker.start(MosquittoBroker.freePort(), folder,
+        broker = MosquittoBroker.start(TestBroker.freePort(), folder,
                 "plugin " + dynamicSecurityPlugin() + "\nplugin_opt_config_file " + dynsec);
     }
 

@@ -1,8 +1,8 @@
 package io.mqttbridge.tests.function;
 
-import io.mqttbridge.local.EmbeddedHiveMq;
 import io.mqttbridge.local.FunctionEndpoint;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.hivemq.client.mqtt.MqttClient;
@@ -16,7 +16,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,16 +47,11 @@ class LowBatteryFunctionRouteITCase {
     @ParameterizedTest(name = "endpoint fails {0} of the requests")
     @ValueSource(doubles = {0.0, 0.2})
     void lowBatteryRouteInvokesTheFunctionWithExactlyTheMatchingVehicles(double failShare, @TempDir Path tmp) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, tmp.resolve("hivemq"));
+        try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp);
                 FunctionEndpoint functions = FunctionEndpoint.start(0, failShare, Duration.ZERO)) {
-            String mqttUri = "tcp://127.0.0.1:" + port;
-            Map<String, String> env = Map.of("MQTT_URI", mqttUri, "FUNCTIONS_URL", functions.url(), "FUNCTION_TOKEN", "e2e-secret");
+            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "FUNCTIONS_URL", functions.url(), "FUNCTION_TOKEN", "e2e-secret");
             try (RouteJob job = RouteJob.submit(RouteJob.repositorySql("low-battery-function.sql"), env, new Configuration());
-                    Publisher publisher = new Publisher(port)) {
+                    Publisher publisher = new Publisher(broker.port())) {
                 // Probe until the route is subscribed: a probe below the threshold reaches the function.
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 int probes = 0;

@@ -2,6 +2,7 @@ package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import org.apache.flink.configuration.Configuration;
@@ -83,7 +84,7 @@ class ExactlyOnceRecipeITCase {
 
     @Test
     void everyMessageIdReachesKafkaExactlyOnceAcrossAFailure(@TempDir Path tmp) throws Exception {
-        try (TestBroker.Running broker = TestBroker.HIVEMQ_CE.start(tmp.resolve("mqtt"));
+        try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(TOPIC, 1);
             Configuration conf = new Configuration();
@@ -91,9 +92,9 @@ class ExactlyOnceRecipeITCase {
             conf.setString("restart-strategy.fixed-delay.attempts", "3");
             conf.setString("restart-strategy.fixed-delay.delay", "200 ms");
             Path routes = RouteJob.writeRoutes(tmp, "battery-once.sql", ROUTES);
-            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             try (RouteJob job = RouteJob.submit(routes, env, conf);
-                    TestPublisher publisher = new TestPublisher(broker.serverUri);
+                    TestPublisher publisher = new TestPublisher(broker.serverUri());
                     KafkaTopicReader committed = new KafkaTopicReader(kafka.bootstrapServers(), TOPIC, 1, true)) {
                 waitUntilSubscribed(publisher, committed, job);
 

@@ -2,6 +2,7 @@ package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
@@ -44,15 +45,15 @@ class MqttToKafkaRouteITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
-    @EnumSource(TestBroker.class)
-    void routesExactlyWhatTheWhereClauseAdmitsWithEveryMqttFieldAsHeaders(TestBroker brokerKind, @TempDir Path tmp)
+    @EnumSource(TestBroker.Kind.class)
+    void routesExactlyWhatTheWhereClauseAdmitsWithEveryMqttFieldAsHeaders(TestBroker.Kind brokerKind, @TempDir Path tmp)
             throws Exception {
-        try (TestBroker.Running broker = brokerKind.start(tmp.resolve("mqtt"));
+        try (TestBroker broker = TestBroker.start(brokerKind, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(KAFKA_TOPIC, 1);
-            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             try (RouteJob job = RouteJob.submit(RouteJob.repositorySql("mqtt-to-kafka.sql"), env, new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri);
+                    TestPublisher publisher = new TestPublisher(broker.serverUri());
                     KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), KAFKA_TOPIC, 1, false)) {
 
                 waitUntilSubscribed(publisher, reader, job);

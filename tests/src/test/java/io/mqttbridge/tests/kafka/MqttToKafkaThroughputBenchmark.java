@@ -2,6 +2,7 @@ package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -67,18 +68,18 @@ class MqttToKafkaThroughputBenchmark {
                     + "INSERT INTO readings_out SELECT sensor, seq, headers FROM readings;\n";
 
     @ParameterizedTest(name = "{0}, checkpoint interval {1}")
-    @CsvSource({"HIVEMQ_CE, 200 ms", "HIVEMQ_CE, 1 s", "MOSQUITTO, 200 ms", "MOSQUITTO, 1 s"})
-    void measure(TestBroker brokerKind, String checkpointInterval, @TempDir Path tmp) throws Exception {
-        try (TestBroker.Running broker = brokerKind.start(tmp.resolve("mqtt"));
+    @CsvSource({"HIVEMQ, 200 ms", "HIVEMQ, 1 s", "MOSQUITTO, 200 ms", "MOSQUITTO, 1 s"})
+    void measure(TestBroker.Kind brokerKind, String checkpointInterval, @TempDir Path tmp) throws Exception {
+        try (TestBroker broker = TestBroker.start(brokerKind, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("bench", 2);
             Configuration conf = new Configuration();
             conf.setString("execution.checkpointing.interval", checkpointInterval);
             conf.setString("parallelism.default", "2");
             Path routes = RouteJob.writeRoutes(tmp, "bench.sql", ROUTES);
-            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+            Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             try (RouteJob job = RouteJob.submit(routes, env, conf)) {
-                List<Mqtt5AsyncClient> publishers = connect(broker.serverUri);
+                List<Mqtt5AsyncClient> publishers = connect(broker.serverUri());
                 // probe until the route delivers: all subscribers are then very likely connected
                 long probes = 0;
                 while (kafka.endOffset("bench") == 0) {

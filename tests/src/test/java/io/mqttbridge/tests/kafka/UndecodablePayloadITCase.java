@@ -2,6 +2,7 @@ package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.local.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -48,12 +49,12 @@ class UndecodablePayloadITCase {
 
     @Test
     void undecodableJsonFailsTheJobNamingTopicPacketIdAndFormat(@TempDir Path tmp) throws Exception {
-        try (TestBroker.Running broker = TestBroker.HIVEMQ_CE.start(tmp.resolve("mqtt"));
+        try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("readings", 1);
             Path routes = RouteJob.writeRoutes(tmp, "readings.sql", String.format(ROUTES, ""));
             try (RouteJob job = RouteJob.submit(routes, env(broker, kafka), new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri);
+                    TestPublisher publisher = new TestPublisher(broker.serverUri());
                     KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), "readings", 1, false)) {
                 waitUntilSubscribed(publisher, reader, job);
 
@@ -72,14 +73,14 @@ class UndecodablePayloadITCase {
 
     @Test
     void ignoreParseErrorsSkipsTheUndecodableMessageAndKeepsTheOthers(@TempDir Path tmp) throws Exception {
-        try (TestBroker.Running broker = TestBroker.HIVEMQ_CE.start(tmp.resolve("mqtt"));
+        try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("readings", 1);
             Path routes =
                     RouteJob.writeRoutes(
                             tmp, "readings.sql", String.format(ROUTES, ",\n  'json.ignore-parse-errors' = 'true'"));
             try (RouteJob job = RouteJob.submit(routes, env(broker, kafka), new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri);
+                    TestPublisher publisher = new TestPublisher(broker.serverUri());
                     KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), "readings", 1, false)) {
                 waitUntilSubscribed(publisher, reader, job);
 
@@ -111,8 +112,8 @@ class UndecodablePayloadITCase {
         }
     }
 
-    private static Map<String, String> env(TestBroker.Running broker, EmbeddedKafka kafka) {
-        return Map.of("MQTT_URI", broker.serverUri, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+    private static Map<String, String> env(TestBroker broker, EmbeddedKafka kafka) {
+        return Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
     }
 
     /** Publishes probe readings until one reaches Kafka: the subscription is in place. */

@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.local;
 
+import io.mqttbridge.tests.support.TestBroker;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,10 +68,10 @@ class RunLocalITCase {
 
     @Test
     void demoRoutesDeliverSimulatorDataToKafkaAndSigtermStopsCleanly() throws Exception {
-        int mqtt = freePort();
-        int kafka = freePort();
-        int ui = freePort();
-        int functions = freePort();
+        int mqtt = TestBroker.freePort();
+        int kafka = TestBroker.freePort();
+        int ui = TestBroker.freePort();
+        int functions = TestBroker.freePort();
         start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui, "--function-port", functions,
                 "--data-dir", dataDir.resolve("stack"), "--summary-interval", 1, "--rate", 50, "--vehicles", 10);
 
@@ -256,12 +257,6 @@ class RunLocalITCase {
             return stderr != null && Files.exists(stderr) ? Files.readString(stderr) : "";
         } catch (IOException e) {
             return "(stderr unreadable: " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,6 +1,8 @@
 package io.mqttbridge.tests.source;
 
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
+import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.tests.support.TestBrokers;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;

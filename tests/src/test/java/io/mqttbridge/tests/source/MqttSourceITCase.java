@@ -6,6 +6,8 @@ import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.source.SourceTestSupport.Received;
+import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.tests.support.TestBrokers;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;

@@ -5,6 +5,7 @@ import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.source.SourceTestSupport.Received;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -56,7 +57,7 @@ class MqttSourceReconnectITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void unreachableBrokerAtStartIsRetriedWithBackoffUntilItAppears(TestBroker.Kind kind) throws Exception {
-        int port = MosquittoBroker.freePort();
+        int port = TestBroker.freePort();
         String address = "tcp://127.0.0.1:" + port;
         String run = SourceTestSupport.newRun(kind.name().toLowerCase());
         String base = "rc/" + run;
@@ -86,7 +87,7 @@ class MqttSourceReconnectITCase {
 
     @Test
     void reconnectsAfterTheBrokerRestarts() throws Exception {
-        int port = MosquittoBroker.freePort();
+        int port = TestBroker.freePort();
         String run = SourceTestSupport.newRun("restart");
         String base = "rc/" + run;
 

@@ -1,10 +1,10 @@
 package io.mqttbridge.tests.source;
 
-import io.mqttbridge.local.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -73,7 +73,7 @@ class MqttSourceThroughputBenchmark {
     void measure() throws Exception {
         List<String> results = new ArrayList<>();
         for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            try (TestBroker broker = TestBroker.start(kind, MosquittoBroker.freePort(), folder)) {
+            try (TestBroker broker = TestBroker.start(kind, TestBroker.freePort(), folder)) {
                 for (long interval : new long[] {200, 1000}) {
                     results.add(run(broker, interval));
                 }

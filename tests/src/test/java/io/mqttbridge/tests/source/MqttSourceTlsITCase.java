@@ -5,6 +5,7 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
+import io.mqttbridge.tests.support.TestBroker;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
@@ -66,7 +67,7 @@ class MqttSourceTlsITCase {
         for (Path file : new Path[] {cert, key, passwords}) {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
-        broker = MosquittoBroker.start(MosquittoBroker.freePort(), folder,
+        broker = MosquittoBroker.start(TestBroker.freePort(), folder,
                 "certfile " + cert + "\nkeyfile " + key + "\ncafile " + cert + "\n"
                         + "allow_anonymous false\npassword_file " + passwords);
     }

@@ -5,8 +5,11 @@ import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, name a refused
@@ -32,6 +35,21 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
             // Only when the reader closes: the message was not acknowledged, the broker redelivers it.
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The SUBACK of {@code sent}, also when the broker refused a filter: the client (1.4) then fails
+     * the future with its SubAck exception, which carries the SUBACK whose codes name the filter.
+     * Any other failure (a lost connection) is passed on, to be retried.
+     */
+    static <A> CompletableFuture<A> subAckEvenIfRefused(CompletableFuture<A> sent, Function<Throwable, Optional<A>> subAckIn) {
+        return sent.handle((subAck, error) -> {
+            if (error == null) {
+                return subAck;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return subAckIn.apply(cause).orElseThrow(() -> new CompletionException(cause));
+        });
     }
 
     /** {@code reason} follows the filter, e.g. {@code ": NOT_AUTHORIZED"}. */

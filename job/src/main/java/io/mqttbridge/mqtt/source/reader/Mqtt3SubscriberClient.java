@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
@@ -17,6 +18,7 @@ import org.apache.flink.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -54,7 +56,11 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                 .cleanSession(false)
                 .keepAlive((int) config.connection().keepAlive().getSeconds())
                 .send()
-                .thenCompose(connAck -> client.subscribeWith().addSubscriptions(subscriptions).send())
+                .thenCompose(connAck -> subAckEvenIfRefused(
+                        client.subscribeWith().addSubscriptions(subscriptions).send(),
+                        e -> e instanceof Mqtt3SubAckException
+                                ? Optional.of(((Mqtt3SubAckException) e).getMqttMessage())
+                                : Optional.empty()))
                 .thenAccept(subAck -> {
                     List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
                     for (int i = 0; i < codes.size(); i++) {

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -59,7 +61,11 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 .receiveMaximum(connection.receiveMaximum())
                 .applyRestrictions()
                 .send()
-                .thenCompose(connAck -> client.subscribeWith().addSubscriptions(subscriptions).send())
+                .thenCompose(connAck -> subAckEvenIfRefused(
+                        client.subscribeWith().addSubscriptions(subscriptions).send(),
+                        e -> e instanceof Mqtt5SubAckException
+                                ? Optional.of(((Mqtt5SubAckException) e).getMqttMessage())
+                                : Optional.empty()))
                 .thenAccept(subAck -> {
                     List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
                     for (int i = 0; i < codes.size(); i++) {

@@ -1,6 +1,4 @@
-package io.mqttbridge.tests.source;
-
-import io.mqttbridge.local.MosquittoBroker;
+package io.mqttbridge.tests.support;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -20,12 +18,12 @@ import java.util.stream.Stream;
  * of the class and stopped after the last: {@code @RegisterExtension static final TestBrokers
  * BROKERS = new TestBrokers();}.
  */
-final class TestBrokers implements BeforeAllCallback, AfterAllCallback {
+public final class TestBrokers implements BeforeAllCallback, AfterAllCallback {
 
     private final Map<TestBroker.Kind, TestBroker> brokers = new EnumMap<>(TestBroker.Kind.class);
     private Path folder;
 
-    TestBroker get(TestBroker.Kind kind) {
+    public TestBroker get(TestBroker.Kind kind) {
         TestBroker broker = brokers.get(kind);
         if (broker == null) {
             throw new IllegalStateException("No " + kind + " broker: register TestBrokers as a static extension");
@@ -37,7 +35,7 @@ final class TestBrokers implements BeforeAllCallback, AfterAllCallback {
     public void beforeAll(ExtensionContext context) throws IOException {
         folder = Files.createTempDirectory("test-brokers");
         for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            brokers.put(kind, TestBroker.start(kind, MosquittoBroker.freePort(), folder));
+            brokers.put(kind, TestBroker.start(kind, folder));
         }
     }
 

@@ -1,0 +1,74 @@
+package io.mqttbridge.tests.support;
+
+import io.mqttbridge.local.EmbeddedHiveMq;
+import io.mqttbridge.local.MosquittoBroker;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * An MQTT broker a test runs against, on loopback: embedded HiveMQ CE or a Mosquitto process. Also
+ * the one place tests take free ports from, for brokers and any other server they start.
+ */
+public final class TestBroker implements AutoCloseable {
+
+    /** Which broker; the name shows in parameterized test names. */
+    public enum Kind {
+        HIVEMQ,
+        MOSQUITTO
+    }
+
+    private final Kind kind;
+    private final AutoCloseable broker;
+    private final int port;
+
+    private TestBroker(Kind kind, AutoCloseable broker, int port) {
+        this.kind = kind;
+        this.broker = broker;
+        this.port = port;
+    }
+
+    /** Starts a broker of {@code kind} on a free port; its files go below {@code folder}. */
+    public static TestBroker start(Kind kind, Path folder) throws IOException {
+        return start(kind, freePort(), folder);
+    }
+
+    /**
+     * Starts a broker of {@code kind} on 127.0.0.1:{@code port} (e.g. the port a running job already
+     * tries to reach); its files go to a subfolder of {@code folder} named after the broker and port,
+     * so that several brokers can share {@code folder}.
+     */
+    public static TestBroker start(Kind kind, int port, Path folder) throws IOException {
+        if (kind == Kind.HIVEMQ) {
+            return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)), port);
+        }
+        return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)), port);
+    }
+
+    /** A port of 127.0.0.1 that was free a moment ago (another process may take it before the test binds it). */
+    public static int freePort() throws IOException {
+        return MosquittoBroker.freePort();
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String serverUri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        broker.close();
+    }
+
+    @Override
+    public String toString() {
+        return kind.name();
+    }
+}

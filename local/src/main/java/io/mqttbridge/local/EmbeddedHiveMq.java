@@ -17,8 +17,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class EmbeddedHiveMq implements AutoCloseable {
 
-    /** Unacknowledged QoS 1/2 messages per connection; the client's Receive Maximum still applies. */
-    public static final int INFLIGHT_WINDOW = 65_535;
+    /**
+     * Unacknowledged QoS 1/2 messages per connection (the client's Receive Maximum still applies).
+     * Not 65,535: HiveMQ CE takes a whole window of packet ids from the client's pool (65,535 ids)
+     * for each poll of its queue, so with a window as large as the pool a second concurrent poll
+     * finds no id ("No message id available for client"), is dropped, and delivery to that client
+     * can stall. 10,000 = the source's default receive-maximum, with room for six polls at once.
+     */
+    public static final int INFLIGHT_WINDOW = 10_000;
 
     /** Messages queued per client beyond the window before the broker discards. */
     public static final int MAX_QUEUE_SIZE = 1_000_000;

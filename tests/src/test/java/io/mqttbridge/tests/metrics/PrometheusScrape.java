@@ -44,10 +44,20 @@ final class PrometheusScrape {
         return new PrometheusScrape(response.body());
     }
 
-    /** Sum over every sample (subtask, label set) of {@code name}; -1 when there is none. */
+    /** Sum over every sample (subtask, label set) of {@code name}; a metric that is not exported fails. */
     double sum(String name) {
         List<Double> values = samples.get(name);
-        return values == null ? -1 : values.stream().mapToDouble(Double::doubleValue).sum();
+        if (values == null) {
+            throw new MetricMissing(name, names(name.substring(0, name.lastIndexOf('_') + 1)));
+        }
+        return values.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** A metric the scrape does not contain (yet: the reporter exports a metric once it is registered). */
+    static final class MetricMissing extends AssertionError {
+        MetricMissing(String name, List<String> similar) {
+            super("Metric " + name + " is not exported; metrics of that group: " + similar);
+        }
     }
 
     /** Sum over the samples of {@code name} whose labels contain {@code label} (e.g. {@code operator_name="x}). */

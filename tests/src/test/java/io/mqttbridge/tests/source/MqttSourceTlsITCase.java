@@ -58,7 +58,8 @@ class MqttSourceTlsITCase {
         run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                 "-addext", "subjectAltName=DNS:localhost", "-keyout", key.toString(), "-out", cert.toString());
         trustStore = folder.resolve("trust.p12");
-        run("keytool", "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-keystore",
+        // The keytool of the JDK running the tests: PATH may have none, or another JDK's.
+        run(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-keystore",
                 trustStore.toString(), "-storetype", "PKCS12", "-storepass", TRUST_PASSWORD);
         Path passwords = folder.resolve("passwords");
         run("mosquitto_passwd", "-b", "-c", passwords.toString(), USER, PASSWORD);

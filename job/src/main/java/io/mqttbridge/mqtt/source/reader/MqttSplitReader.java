@@ -4,15 +4,18 @@ import io.mqttbridge.mqtt.source.MqttSourceConfig;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
-import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
 
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +42,8 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     private final MqttSourceMetrics metrics;
     private final MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(HANDOVER_CAPACITY);
     private final ScheduledExecutorService scheduler;
-    private final List<MqttSubscriberConnection> connections = new ArrayList<>();
+    /** Connections by split id; only the fetcher thread touches this map. */
+    private final Map<String, MqttSubscriberConnection> connections = new LinkedHashMap<>();
     private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
 
     public MqttSplitReader(MqttSourceConfig config, MqttSourceMetrics metrics) {
@@ -80,15 +84,39 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
 
     @Override
     public void handleSplitsChanges(SplitsChange<MqttSubscriberSplit> splitsChanges) {
-        if (!(splitsChanges instanceof SplitsAddition)) {
-            throw new UnsupportedOperationException("Unsupported split change " + splitsChanges.getClass().getSimpleName());
+        // flink-connector-base has two kinds of change: additions and removals.
+        if (splitsChanges instanceof SplitsRemoval) {
+            removeSplits(splitsChanges.splits());
+        } else {
+            addSplits(splitsChanges.splits());
         }
-        for (MqttSubscriberSplit split : splitsChanges.splits()) {
+    }
+
+    private void addSplits(List<MqttSubscriberSplit> splits) {
+        for (MqttSubscriberSplit split : splits) {
             MqttSubscriberConnection connection =
                     new MqttSubscriberConnection(split, config, handover, scheduler, metrics, this::onFatalError);
-            connections.add(connection);
+            connections.put(split.splitId(), connection);
             connection.start();
         }
+    }
+
+    /**
+     * Disconnects the removed splits' subscribers. Their sessions stay at the broker, so what they
+     * had not acknowledged is redelivered to whichever reader connects with that client id next.
+     */
+    private void removeSplits(List<MqttSubscriberSplit> splits) {
+        for (MqttSubscriberSplit split : splits) {
+            MqttSubscriberConnection connection = connections.remove(split.splitId());
+            if (connection != null) {
+                connection.close();
+            }
+        }
+    }
+
+    @VisibleForTesting
+    Set<String> connectedSplitIds() {
+        return connections.keySet();
     }
 
     private void onFatalError(Throwable error) {
@@ -106,7 +134,7 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     public void close() throws Exception {
         // Unblock callbacks first, so that disconnecting does not wait behind a full queue.
         handover.close();
-        for (MqttSubscriberConnection connection : connections) {
+        for (MqttSubscriberConnection connection : connections.values()) {
             connection.close();
         }
         scheduler.shutdownNow();

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.IntConsumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -37,6 +38,26 @@ final class KafkaTopicReader implements AutoCloseable {
         }
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
+    }
+
+    /**
+     * Waits until the route is subscribed: calls {@code publishProbe} (with a running probe number)
+     * until a first record reaches the topic. Probes are published until then because a message
+     * published before the subscription exists is not delivered.
+     */
+    void awaitFirstRecord(IntConsumer publishProbe, String probeName, Runnable checkJobIsRunning) {
+        int[] probes = {0};
+        readUntil(
+                records -> {
+                    if (!records.isEmpty()) {
+                        return true;
+                    }
+                    publishProbe.accept(probes[0]++);
+                    return false;
+                },
+                Duration.ofSeconds(45),
+                "a first " + probeName + " (is the route subscribed?)",
+                checkJobIsRunning);
     }
 
     /**

@@ -131,19 +131,10 @@ class MqttToKafkaRouteITCase {
 
     /** Publishes admitted probe messages until one reaches Kafka: the subscription is in place. */
     static void waitUntilSubscribed(TestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
-        int[] probes = {0};
-        reader.readUntil(
-                records -> {
-                    if (!records.isEmpty()) {
-                        return true;
-                    }
-                    Battery probe = new Battery("probe-" + probes[0]++, "v-0", "truck", 1.0, 1, 1L);
-                    publisher.publish(probe.topic(), probe.json(), 1, probe::properties);
-                    return false;
-                },
-                Duration.ofSeconds(45),
-                "a first probe message (is the route subscribed?)",
-                job::assertRunning);
+        reader.awaitFirstRecord(n -> {
+            Battery probe = new Battery("probe-" + n, "v-0", "truck", 1.0, 1, 1L);
+            publisher.publish(probe.topic(), probe.json(), 1, probe::properties);
+        }, "probe message", job::assertRunning);
     }
 
     static Set<String> messageIds(List<ConsumerRecord<byte[], byte[]>> records) {

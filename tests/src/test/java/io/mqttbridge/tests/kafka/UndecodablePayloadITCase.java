@@ -116,18 +116,8 @@ class UndecodablePayloadITCase {
         return Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
     }
 
-    /** Publishes probe readings until one reaches Kafka: the subscription is in place. */
     private static void waitUntilSubscribed(TestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
-        reader.readUntil(
-                records -> {
-                    if (!records.isEmpty()) {
-                        return true;
-                    }
-                    publisher.publish("sensors/probe/temp", "{\"sensor\":\"probe\",\"temp\":1}", 1, p -> p);
-                    return false;
-                },
-                Duration.ofSeconds(45),
-                "a first probe reading (is the route subscribed?)",
-                job::assertRunning);
+        reader.awaitFirstRecord(n -> publisher.publish("sensors/probe/temp", "{\"sensor\":\"probe\",\"temp\":1}", 1, p -> p),
+                "probe reading", job::assertRunning);
     }
 }

@@ -125,7 +125,7 @@ class PrometheusMetricsITCase {
                 assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend", kafkaWriter)).isEqualTo(MESSAGES);
                 assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSendErrors")).isZero();
                 assertThat(done.samples("flink_taskmanager_job_task_operator_currentSendTime")).isPositive();
-                assertThat(done.sum(MQTT.replace("mqtt_", "deserializer_numPayloadsSkipped"))).isZero();
+                assertThat(done.sum("flink_taskmanager_job_task_operator_deserializer_numPayloadsSkipped")).isZero();
                 assertThat(kafka.endOffset("readings")).isEqualTo(MESSAGES);
                 // the HTTP function sink
                 assertThat(done.sum(FUNCTION + "invocations")).isBetween(1.0, (double) MESSAGES);

@@ -167,5 +167,7 @@ class MqttSourceTlsITCase {
             cancel(job);
             logs.close();
         }
+        // Refused for the certificate, not for anything else (port, login).
+        assertThat(logs.warnings("failed")).anySatisfy(line -> assertThat(line).containsIgnoringCase("SSLHandshake"));
     }
 }

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * Errors without a position (a connector factory rejecting an option) point at the statement.
  */
 @Internal
-final class PlannerErrors {
+public final class PlannerErrors {
 
     private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
     /** Calcite lists every token it would have accepted, factories every option: the first lines say enough. */
@@ -48,7 +48,7 @@ final class PlannerErrors {
      * The messages of the cause chain, each once, most specific first: the root cause (what is wrong),
      * then the exceptions that wrapped it (where it happened), each introduced by "from:".
      */
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         List<Throwable> chain = new ArrayList<>();
         for (Throwable t = error; t != null && !chain.contains(t) && chain.size() < 32; t = t.getCause()) {
             chain.add(t);

@@ -60,8 +60,9 @@ public final class RoutesCommand {
                 out.println(routes.path() + ": valid (" + routes.routesStatements().size() + " statements)");
                 return 0;
             }
-            TableResult result = RoutesRunner.execute(flink, routes);
-            String name = flink.getConfiguration().getOptional(PipelineOptions.NAME).orElse(routes.jobName());
+            RoutesRunner.Submission submission = RoutesRunner.submit(flink, routes);
+            TableResult result = submission.result();
+            String name = submission.jobName();
             String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
             out.println(routes.path() + ": submitted '" + name + "'" + job);
             // `flink run` is attached unless -d: then wait as `java -jar` does; a detached job runs on without us.

@@ -50,12 +50,20 @@ public final class RoutesRunner {
 
     /** Submits the job and returns without waiting for it to finish (TableResult#getJobClient). */
     public static TableResult execute(StreamExecutionEnvironment env, RoutesFile routes) {
+        return submit(env, routes).result();
+    }
+
+    /** A submitted job and the name it was submitted under (the file's name unless the file SETs 'pipeline.name'). */
+    public record Submission(TableResult result, String jobName) {}
+
+    /** As {@link #execute}, and also says which job name was used. */
+    public static Submission submit(StreamExecutionEnvironment env, RoutesFile routes) {
         Session session = new Session(env, routes);
         StatementSet set = session.tEnv.createStatementSet();
         List<RoutesStatement> inserts = session.run(insert -> set.addInsertSql(insert.sql()));
         LOG.info("Submitting job '{}' with {} route(s) from {}", session.jobName(), inserts.size(), routes.path());
         try {
-            return set.execute();
+            return new Submission(set.execute(), session.jobName());
         } catch (RuntimeException e) {
             // Planning all INSERTs together failed: find the route that fails on its own, if any.
             for (RoutesStatement insert : inserts) {

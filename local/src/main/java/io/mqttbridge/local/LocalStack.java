@@ -243,8 +243,7 @@ public final class LocalStack {
     }
 
     private Configuration flinkConfiguration(Path data) {
-        Path configFile = home.resolve("checkpoints-config").resolve("config.yaml");
-        Configuration conf = Files.isRegularFile(configFile) ? FlinkConfigFile.load(configFile) : new Configuration();
+        Configuration conf = FlinkConfigFile.defaultCheckpointConfig(home).map(FlinkConfigFile::load).orElseGet(Configuration::new);
         if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }

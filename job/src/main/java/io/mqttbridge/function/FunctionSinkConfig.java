@@ -231,6 +231,14 @@ public final class FunctionSinkConfig implements Serializable {
         return maxInFlight;
     }
 
+    /**
+     * Records the sink buffers before write() blocks: room to fill the next batches while
+     * max-in-flight are out; beyond it, back-pressure towards the source (which then holds MQTT acks).
+     */
+    public int maxBufferedRequests() {
+        return Math.max(1_000, maxMessages * (maxInFlight + 1)) + 1;
+    }
+
     public int retries() {
         return retries;
     }

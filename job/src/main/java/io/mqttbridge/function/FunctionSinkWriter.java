@@ -82,9 +82,7 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
                 // Invocations are limited by record count only; the function decides what is too big.
                 .setMaxBatchSizeInBytes(Long.MAX_VALUE)
                 .setMaxInFlightRequests(maxInFlight)
-                // Room to fill the next batches while max-in-flight are out; beyond it, write() blocks
-                // (back-pressure towards the source, which then holds MQTT acks).
-                .setMaxBufferedRequests(Math.max(1_000, maxBatch * (maxInFlight + 1)) + 1)
+                .setMaxBufferedRequests(config.maxBufferedRequests())
                 .setMaxTimeInBufferMS(config.maxWait().toMillis())
                 .setMaxRecordSizeInBytes(Long.MAX_VALUE)
                 // No AIMD: the base's default starts at one batch in flight and halves on failures;

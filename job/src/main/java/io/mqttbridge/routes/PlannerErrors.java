@@ -5,6 +5,7 @@ import org.apache.flink.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -25,8 +26,12 @@ public final class PlannerErrors {
 
     private PlannerErrors() {}
 
-    static RoutesException locate(RoutesStatement statement, Throwable error) {
-        Matcher m = POSITION.matcher(describe(error));
+    /**
+     * @param description the error's {@link #describe} text
+     * @param mask masks substituted values in the message (at least this statement's)
+     */
+    static RoutesException locate(RoutesStatement statement, String description, UnaryOperator<String> mask) {
+        Matcher m = POSITION.matcher(description);
         int[] location = null;
         StringBuilder rewritten = new StringBuilder();
         while (m.find()) {
@@ -41,7 +46,7 @@ public final class PlannerErrors {
             location = new int[] {statement.line(), statement.column()};
         }
         // No cause attached: the planner's own messages may quote substituted values.
-        return new RoutesException(statement.file(), location[0], location[1], statement.mask(rewritten.toString()));
+        return new RoutesException(statement.file(), location[0], location[1], mask.apply(rewritten.toString()));
     }
 
     /**

@@ -113,7 +113,7 @@ public final class RoutesRunner {
                 if (REJECTED.contains(keyword)) {
                     throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
                             + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
-                            + " together as one job", null);
+                            + " together as one job");
                 }
                 if (keyword.equals("INSERT")) {
                     inserts.add(statement);
@@ -174,7 +174,7 @@ public final class RoutesRunner {
             } else if (reset.matches()) {
                 tEnv.getConfig().getConfiguration().removeKey(unquote(reset.group(1), reset.group(2)));
             } else {
-                throw statement.error("expected SET 'key' = 'value' or RESET 'key'", null);
+                throw statement.error("expected SET 'key' = 'value' or RESET 'key'");
             }
         }
 
@@ -192,7 +192,7 @@ public final class RoutesRunner {
                 if (operation instanceof ModifyOperation || operation instanceof QueryOperation) {
                     throw statement.error("this statement would run a job of its own; a routes file holds DDL and"
                             + " INSERT statements: declare the table with CREATE TABLE, then INSERT INTO it - all"
-                            + " INSERTs of a file run together as one job", null);
+                            + " INSERTs of a file run together as one job");
                 }
                 if (operation instanceof CreateTableOperation) {
                     tableDefinitions.put(((CreateTableOperation) operation).getTableIdentifier().getObjectName(), statement);
@@ -203,10 +203,12 @@ public final class RoutesRunner {
 
         /** A connector's option error belongs to the CREATE TABLE that set the options. */
         private RoutesException locate(RoutesStatement statement, RuntimeException e) {
-            RoutesException located = PlannerErrors.locate(statement, e);
-            // A message may quote the options of any table, e.g. a server URI with a substituted user name.
-            String problem = routes.mask(located.problem());
-            Matcher m = FACTORY_FAILURE.matcher(PlannerErrors.describe(e));
+            String description = PlannerErrors.describe(e);
+            // Masked with the whole file: a message may quote the options of any table, e.g. a server URI
+            // with a substituted user name.
+            RoutesException located = PlannerErrors.locate(statement, description, routes::mask);
+            String problem = located.problem();
+            Matcher m = FACTORY_FAILURE.matcher(description);
             RoutesStatement definition = m.find() ? tableDefinitions.get(m.group(1)) : null;
             if (definition == null || definition == statement) {
                 return new RoutesException(located.file(), located.line(), located.column(), problem);

@@ -102,8 +102,8 @@ public final class RoutesStatement {
     }
 
     /** An error located at the start of this statement. */
-    public RoutesException error(String problem, Throwable cause) {
-        return new RoutesException(file, line, column, problem, cause);
+    public RoutesException error(String problem) {
+        return new RoutesException(file, line, column, problem);
     }
 
     /**

@@ -157,12 +157,7 @@ public final class LocalStack {
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
         log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
-        try {
-            functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
-        } catch (java.net.BindException e) {
-            throw new IOException("port " + options.functionPort + " of the function endpoint is in use; "
-                    + "choose another with --function-port", e);
-        }
+        functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);
@@ -182,10 +177,8 @@ public final class LocalStack {
         flink.setParallelism(options.parallelism);
         log.info("Running routes {}", options.routes);
         TableResult result = RoutesRunner.execute(flink, routes);
-        job =
-                result.getJobClient()
-                        .orElseThrow(() -> new IllegalStateException(
-                                options.routes + " submitted no job: it needs at least one INSERT"));
+        // The runner throws for a file without INSERT, so a job was submitted.
+        job = result.getJobClient().orElseThrow();
         job.getJobExecutionResult()
                 .whenComplete(
                         (r, e) -> {
@@ -230,6 +223,7 @@ public final class LocalStack {
         }
         ports.put("--kafka-port", options.kafkaPort);
         ports.put("--flink-ui-port", options.flinkUiPort);
+        ports.put("--function-port", options.functionPort);
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Delivers one batch: the first attempt, then up to {@code retries} retries of retryable failures
@@ -33,6 +34,12 @@ public final class BatchDelivery {
     private final ScheduledExecutorService scheduler;
     private final FunctionSinkMetrics metrics;
     private final DeadLetterWriter deadLetters;
+    /**
+     * Only with {@code ordering = 'sequential'}, where a batch becomes one request per key. With
+     * 'concurrent' a batch is one request at a time and keeps its AsyncSinkWriter in-flight slot until
+     * {@link #deliver} completes, retries and backoffs included, so the writer's max-in-flight already
+     * bounds the open requests.
+     */
     private final InFlightLimiter limiter;
 
     public BatchDelivery(
@@ -46,7 +53,7 @@ public final class BatchDelivery {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-        this.limiter = new InFlightLimiter(config.maxInFlight());
+        this.limiter = config.ordering() == FunctionOptions.Ordering.SEQUENTIAL ? new InFlightLimiter(config.maxInFlight()) : null;
     }
 
     public CompletableFuture<Void> deliver(List<FunctionRecord> records) {
@@ -58,11 +65,21 @@ public final class BatchDelivery {
 
     private void attempt(List<FunctionRecord> records, byte[] body, int attempt, CompletableFuture<Void> done) {
         long[] start = new long[1];
-        limiter.submit(() -> {
-                    start[0] = System.nanoTime();
-                    return invoker.invoke(body, attempt);
-                })
-                .whenComplete(
+        Supplier<CompletableFuture<InvocationResult>> invocation = () -> {
+            start[0] = System.nanoTime();
+            return invoker.invoke(body, attempt);
+        };
+        CompletableFuture<InvocationResult> invoked;
+        if (limiter != null) {
+            invoked = limiter.submit(invocation);
+        } else {
+            try {
+                invoked = invocation.get();
+            } catch (RuntimeException e) {
+                invoked = CompletableFuture.failedFuture(e);
+            }
+        }
+        invoked.whenComplete(
                         (result, unexpected) -> {
                             if (unexpected != null) {
                                 done.completeExceptionally(unexpected);

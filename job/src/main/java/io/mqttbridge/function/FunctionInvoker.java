@@ -2,6 +2,7 @@ package io.mqttbridge.function;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.util.ExceptionUtils;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -18,7 +19,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -95,7 +95,7 @@ public class FunctionInvoker {
     }
 
     private InvocationResult classify(Throwable error) {
-        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        Throwable e = ExceptionUtils.stripCompletionException(error);
         String what;
         if (e instanceof HttpConnectTimeoutException) {
             what = "connect timed out after " + config.connectTimeout();

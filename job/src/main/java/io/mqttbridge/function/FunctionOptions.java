@@ -19,6 +19,10 @@ public final class FunctionOptions {
 
     /** Upper bound of {@link #MAX_MESSAGES}. */
     public static final int MAX_MESSAGES_LIMIT = 10_000;
+    /** Upper bound of {@link #MAX_IN_FLIGHT}. */
+    public static final int MAX_IN_FLIGHT_LIMIT = 1_000;
+    /** Upper bound of {@link #RETRIES}. */
+    public static final int RETRIES_LIMIT = 100;
 
     /** How requests of one subtask may overlap. */
     public enum Ordering {
@@ -93,16 +97,16 @@ public final class FunctionOptions {
                     .intType()
                     .defaultValue(8)
                     .withDescription(
-                            "HTTP requests open at once per sink subtask (with ordering 'sequential' "
-                                    + "also at most one per key). Waiting for a retry holds no slot.");
+                            "HTTP requests open at once per sink subtask, 1 to " + MAX_IN_FLIGHT_LIMIT
+                                    + " (with ordering 'sequential' also at most one per key). Waiting for a retry holds no slot.");
 
     public static final ConfigOption<Integer> RETRIES =
             ConfigOptions.key("retries")
                     .intType()
                     .defaultValue(3)
                     .withDescription(
-                            "Retries of a batch after its first attempt on 408, 429, 5xx, timeouts and "
-                                    + "connection errors; 0 disables retries. Other 4xx are never retried.");
+                            "Retries of a batch after its first attempt, 0 to " + RETRIES_LIMIT + ", on 408, 429, 5xx, "
+                                    + "timeouts and connection errors; 0 disables retries. Other 4xx are never retried.");
 
     public static final ConfigOption<Duration> RETRY_BACKOFF =
             ConfigOptions.key("retry-backoff")

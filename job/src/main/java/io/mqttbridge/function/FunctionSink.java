@@ -31,7 +31,7 @@ public final class FunctionSink<InputT> extends AsyncSinkBase<InputT, FunctionRe
                 converter,
                 config.maxMessages(),
                 config.maxInFlight(),
-                Math.max(1_000, config.maxMessages() * (config.maxInFlight() + 1)) + 1,
+                config.maxBufferedRequests(),
                 Long.MAX_VALUE,
                 config.maxWait().toMillis(),
                 Long.MAX_VALUE);

@@ -81,8 +81,8 @@ public final class FunctionSinkConfig implements Serializable {
         this.connectTimeout = positive(options, FunctionOptions.CONNECT_TIMEOUT);
         this.maxMessages = range(options, FunctionOptions.MAX_MESSAGES, 1, FunctionOptions.MAX_MESSAGES_LIMIT);
         this.maxWait = positive(options, FunctionOptions.MAX_WAIT);
-        this.maxInFlight = range(options, FunctionOptions.MAX_IN_FLIGHT, 1, 1000);
-        this.retries = range(options, FunctionOptions.RETRIES, 0, 100);
+        this.maxInFlight = range(options, FunctionOptions.MAX_IN_FLIGHT, 1, FunctionOptions.MAX_IN_FLIGHT_LIMIT);
+        this.retries = range(options, FunctionOptions.RETRIES, 0, FunctionOptions.RETRIES_LIMIT);
         this.retryBackoff = positive(options, FunctionOptions.RETRY_BACKOFF);
         this.retryBackoffMax = positive(options, FunctionOptions.RETRY_BACKOFF_MAX);
         if (retryBackoffMax.compareTo(retryBackoff) < 0) {
@@ -129,7 +129,7 @@ public final class FunctionSinkConfig implements Serializable {
             throw new IllegalArgumentException(
                     "Option '" + FunctionOptions.URL.key() + "' is required: the address of the function, e.g. 'http://127.0.0.1:8090/low-battery'.");
         }
-        if (options.containsKey(FunctionOptions.BASE64_PAYLOAD.key()) && config.get(FunctionOptions.BASE64_PAYLOAD)) {
+        if (config.get(FunctionOptions.BASE64_PAYLOAD)) {
             encoding = PayloadEncoding.BASE64;
         }
         return new FunctionSinkConfig(config, headers, encoding, name);
@@ -229,6 +229,14 @@ public final class FunctionSinkConfig implements Serializable {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /**
+     * Records the sink buffers before write() blocks: room to fill the next batches while
+     * max-in-flight are out; beyond it, back-pressure towards the source (which then holds MQTT acks).
+     */
+    public int maxBufferedRequests() {
+        return Math.max(1_000, maxMessages * (maxInFlight + 1)) + 1;
     }
 
     public int retries() {

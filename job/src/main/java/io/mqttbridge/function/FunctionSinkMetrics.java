@@ -43,16 +43,17 @@ public final class FunctionSinkMetrics {
     /** One HTTP attempt ended; {@code delivered} when it was a 2xx. */
     void attempt(int records, long latencyMillis, boolean delivered) {
         invocations.inc();
-        synchronized (this) {
-            latencyMs.update(latencyMillis);
-        }
         if (delivered) {
             recordsSent.inc(records);
-            synchronized (this) {
-                batchSize.update(records);
-            }
         } else {
             invocationsFailed.inc();
+        }
+        // The histograms are not thread-safe; attempts end on HTTP client threads.
+        synchronized (this) {
+            latencyMs.update(latencyMillis);
+            if (delivered) {
+                batchSize.update(records);
+            }
         }
     }
 

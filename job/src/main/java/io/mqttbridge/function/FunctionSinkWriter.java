@@ -1,5 +1,6 @@
 package io.mqttbridge.function;
 
+import io.mqttbridge.function.FunctionOptions.FailureHandling;
 import io.mqttbridge.function.FunctionOptions.Ordering;
 
 import org.apache.flink.annotation.Internal;
@@ -11,6 +12,7 @@ import org.apache.flink.connector.base.sink.writer.ResultHandler;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.connector.base.sink.writer.strategy.CongestionControlRateLimitingStrategy;
 import org.apache.flink.connector.base.sink.writer.strategy.NoOpScalingStrategy;
+import org.apache.flink.util.ExceptionUtils;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +70,7 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
                         new FunctionInvoker(config, httpThreads),
                         retryTimer,
                         metrics,
-                        config.deadLetterPath() != null ? new DeadLetterWriter(config, subtask) : null);
+                        config.failureHandling() == FailureHandling.DEAD_LETTER ? new DeadLetterWriter(config, subtask) : null);
         this.sequencer = config.ordering() == Ordering.SEQUENTIAL ? new KeyedSequencer(delivery::deliver) : null;
         LOG.info("Started {} (subtask {}, {} records restored)", config, subtask,
                 restored.stream().mapToInt(s -> s.getBufferedRequestEntries().size()).sum());
@@ -82,9 +84,7 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
                 // Invocations are limited by record count only; the function decides what is too big.
                 .setMaxBatchSizeInBytes(Long.MAX_VALUE)
                 .setMaxInFlightRequests(maxInFlight)
-                // Room to fill the next batches while max-in-flight are out; beyond it, write() blocks
-                // (back-pressure towards the source, which then holds MQTT acks).
-                .setMaxBufferedRequests(Math.max(1_000, maxBatch * (maxInFlight + 1)) + 1)
+                .setMaxBufferedRequests(config.maxBufferedRequests())
                 .setMaxTimeInBufferMS(config.maxWait().toMillis())
                 .setMaxRecordSizeInBytes(Long.MAX_VALUE)
                 // No AIMD: the base's default starts at one batch in flight and halves on failures;
@@ -118,8 +118,7 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
                     if (error == null) {
                         result.complete();
                     } else {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
+                        Throwable cause = ExceptionUtils.stripCompletionException(error);
                         result.completeExceptionally(cause instanceof Exception ? (Exception) cause : new RuntimeException(cause));
                     }
                 });

@@ -33,9 +33,11 @@ public final class KeyedSequencer {
 
     /** Completes when every key's part of {@code batch} is finished; fails if any part fails. */
     public CompletableFuture<Void> submit(List<FunctionRecord> batch) {
+        // Lanes are keyed by the nullable key itself (HashMap and LinkedHashMap allow one null
+        // key), so records without a key never share a lane with the real key "null".
         Map<String, List<FunctionRecord>> byKey = new LinkedHashMap<>();
         for (FunctionRecord r : batch) {
-            byKey.computeIfAbsent(String.valueOf(r.key()), k -> new ArrayList<>()).add(r);
+            byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
         }
         List<CompletableFuture<Void>> parts = new ArrayList<>(byKey.size());
         for (Map.Entry<String, List<FunctionRecord>> part : byKey.entrySet()) {
@@ -60,9 +62,9 @@ public final class KeyedSequencer {
                 return part.done;
             }
             Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+            // The head of a lane's queue is the part in flight: an empty queue means idle.
+            start = lane.queue.isEmpty();
             lane.queue.add(part);
-            start = !lane.running;
-            lane.running = true;
         }
         if (start) {
             run(key, part);
@@ -110,8 +112,8 @@ public final class KeyedSequencer {
     }
 
     private static final class Lane {
+        /** Head: the part in flight; the rest wait in submission order. */
         final ArrayDeque<Part> queue = new ArrayDeque<>();
-        boolean running;
     }
 
     private static final class Part {

@@ -76,16 +76,7 @@ public final class EnvSubstitution {
     }
 
     private static RoutesException error(String file, StatementSplitter.RawStatement raw, int offset, String problem) {
-        int line = raw.line();
-        int column = raw.column();
-        for (int k = 0; k < offset; k++) {
-            if (raw.text().charAt(k) == '\n') {
-                line++;
-                column = 1;
-            } else {
-                column++;
-            }
-        }
-        return new RoutesException(file, line, column, problem);
+        StatementSplitter.Position at = new StatementSplitter.Position(raw.line(), raw.column()).advance(raw.text(), 0, offset);
+        return new RoutesException(file, at.line, at.column, problem);
     }
 }

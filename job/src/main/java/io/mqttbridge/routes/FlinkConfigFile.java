@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads a Flink 2 {@code config.yaml} (nested or flat keys) of any file name into a {@link
@@ -16,7 +17,16 @@ import java.util.Map;
 @Internal
 public final class FlinkConfigFile {
 
+    /** The project's checkpoint configuration, relative to the project directory. */
+    public static final Path DEFAULT_CHECKPOINT_CONFIG = Path.of("checkpoints-config", "config.yaml");
+
     private FlinkConfigFile() {}
+
+    /** {@code checkpoints-config/config.yaml} under {@code baseDir}, if that file exists. */
+    public static Optional<Path> defaultCheckpointConfig(Path baseDir) {
+        Path file = baseDir.resolve(DEFAULT_CHECKPOINT_CONFIG);
+        return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
+    }
 
     /** @throws IllegalArgumentException naming the file when it is missing or not valid YAML */
     public static Configuration load(Path file) {

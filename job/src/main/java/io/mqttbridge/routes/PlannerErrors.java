@@ -5,6 +5,7 @@ import org.apache.flink.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
  * Errors without a position (a connector factory rejecting an option) point at the statement.
  */
 @Internal
-final class PlannerErrors {
+public final class PlannerErrors {
 
     private static final Pattern POSITION = Pattern.compile("line (\\d+), column (\\d+)");
     /** Calcite lists every token it would have accepted, factories every option: the first lines say enough. */
@@ -25,8 +26,12 @@ final class PlannerErrors {
 
     private PlannerErrors() {}
 
-    static RoutesException locate(RoutesStatement statement, Throwable error) {
-        Matcher m = POSITION.matcher(describe(error));
+    /**
+     * @param description the error's {@link #describe} text
+     * @param mask masks substituted values in the message (at least this statement's)
+     */
+    static RoutesException locate(RoutesStatement statement, String description, UnaryOperator<String> mask) {
+        Matcher m = POSITION.matcher(description);
         int[] location = null;
         StringBuilder rewritten = new StringBuilder();
         while (m.find()) {
@@ -41,14 +46,14 @@ final class PlannerErrors {
             location = new int[] {statement.line(), statement.column()};
         }
         // No cause attached: the planner's own messages may quote substituted values.
-        return new RoutesException(statement.file(), location[0], location[1], statement.mask(rewritten.toString()));
+        return new RoutesException(statement.file(), location[0], location[1], mask.apply(rewritten.toString()));
     }
 
     /**
      * The messages of the cause chain, each once, most specific first: the root cause (what is wrong),
      * then the exceptions that wrapped it (where it happened), each introduced by "from:".
      */
-    static String describe(Throwable error) {
+    public static String describe(Throwable error) {
         List<Throwable> chain = new ArrayList<>();
         for (Throwable t = error; t != null && !chain.contains(t) && chain.size() < 32; t = t.getCause()) {
             chain.add(t);

@@ -10,7 +10,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +22,6 @@ import java.util.concurrent.ExecutionException;
  */
 @Internal
 public final class RoutesCommand {
-
-    /** Read relative to the working directory when the job runs locally and no file is given. */
-    public static final Path DEFAULT_CHECKPOINT_CONFIG = Path.of("checkpoints-config", "config.yaml");
 
     /**
      * Set by the standalone launcher to the job jar: Flink's JobManager resolves a job without jars
@@ -60,8 +56,9 @@ public final class RoutesCommand {
                 out.println(routes.path() + ": valid (" + routes.routesStatements().size() + " statements)");
                 return 0;
             }
-            TableResult result = RoutesRunner.execute(flink, routes);
-            String name = flink.getConfiguration().getOptional(PipelineOptions.NAME).orElse(routes.jobName());
+            RoutesRunner.Submission submission = RoutesRunner.submit(flink, routes);
+            TableResult result = submission.result();
+            String name = submission.jobName();
             String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
             out.println(routes.path() + ": submitted '" + name + "'" + job);
             // `flink run` is attached unless -d: then wait as `java -jar` does; a detached job runs on without us.
@@ -103,8 +100,8 @@ public final class RoutesCommand {
     static Configuration configuration(RoutesArguments arguments, boolean local, PrintStream err) {
         Configuration configuration = new Configuration();
         Path file = arguments.checkpointConfig();
-        if (file == null && local && Files.isRegularFile(DEFAULT_CHECKPOINT_CONFIG)) {
-            file = DEFAULT_CHECKPOINT_CONFIG;
+        if (file == null && local) { // the default, relative to the working directory
+            file = FlinkConfigFile.defaultCheckpointConfig(Path.of("")).orElse(null);
         }
         if (file != null) {
             configuration.addAll(FlinkConfigFile.load(file));

@@ -50,12 +50,20 @@ public final class RoutesRunner {
 
     /** Submits the job and returns without waiting for it to finish (TableResult#getJobClient). */
     public static TableResult execute(StreamExecutionEnvironment env, RoutesFile routes) {
+        return submit(env, routes).result();
+    }
+
+    /** A submitted job and the name it was submitted under (the file's name unless the file SETs 'pipeline.name'). */
+    public record Submission(TableResult result, String jobName) {}
+
+    /** As {@link #execute}, and also says which job name was used. */
+    public static Submission submit(StreamExecutionEnvironment env, RoutesFile routes) {
         Session session = new Session(env, routes);
         StatementSet set = session.tEnv.createStatementSet();
         List<RoutesStatement> inserts = session.run(insert -> set.addInsertSql(insert.sql()));
         LOG.info("Submitting job '{}' with {} route(s) from {}", session.jobName(), inserts.size(), routes.path());
         try {
-            return set.execute();
+            return new Submission(set.execute(), session.jobName());
         } catch (RuntimeException e) {
             // Planning all INSERTs together failed: find the route that fails on its own, if any.
             for (RoutesStatement insert : inserts) {
@@ -105,7 +113,7 @@ public final class RoutesRunner {
                 if (REJECTED.contains(keyword)) {
                     throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
                             + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
-                            + " together as one job", null);
+                            + " together as one job");
                 }
                 if (keyword.equals("INSERT")) {
                     inserts.add(statement);
@@ -166,7 +174,7 @@ public final class RoutesRunner {
             } else if (reset.matches()) {
                 tEnv.getConfig().getConfiguration().removeKey(unquote(reset.group(1), reset.group(2)));
             } else {
-                throw statement.error("expected SET 'key' = 'value' or RESET 'key'", null);
+                throw statement.error("expected SET 'key' = 'value' or RESET 'key'");
             }
         }
 
@@ -184,7 +192,7 @@ public final class RoutesRunner {
                 if (operation instanceof ModifyOperation || operation instanceof QueryOperation) {
                     throw statement.error("this statement would run a job of its own; a routes file holds DDL and"
                             + " INSERT statements: declare the table with CREATE TABLE, then INSERT INTO it - all"
-                            + " INSERTs of a file run together as one job", null);
+                            + " INSERTs of a file run together as one job");
                 }
                 if (operation instanceof CreateTableOperation) {
                     tableDefinitions.put(((CreateTableOperation) operation).getTableIdentifier().getObjectName(), statement);
@@ -195,10 +203,12 @@ public final class RoutesRunner {
 
         /** A connector's option error belongs to the CREATE TABLE that set the options. */
         private RoutesException locate(RoutesStatement statement, RuntimeException e) {
-            RoutesException located = PlannerErrors.locate(statement, e);
-            // A message may quote the options of any table, e.g. a server URI with a substituted user name.
-            String problem = routes.mask(located.problem());
-            Matcher m = FACTORY_FAILURE.matcher(PlannerErrors.describe(e));
+            String description = PlannerErrors.describe(e);
+            // Masked with the whole file: a message may quote the options of any table, e.g. a server URI
+            // with a substituted user name.
+            RoutesException located = PlannerErrors.locate(statement, description, routes::mask);
+            String problem = located.problem();
+            Matcher m = FACTORY_FAILURE.matcher(description);
             RoutesStatement definition = m.find() ? tableDefinitions.get(m.group(1)) : null;
             if (definition == null || definition == statement) {
                 return new RoutesException(located.file(), located.line(), located.column(), problem);

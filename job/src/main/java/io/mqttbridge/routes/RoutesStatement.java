@@ -102,8 +102,8 @@ public final class RoutesStatement {
     }
 
     /** An error located at the start of this statement. */
-    public RoutesException error(String problem, Throwable cause) {
-        return new RoutesException(file, line, column, problem, cause);
+    public RoutesException error(String problem) {
+        return new RoutesException(file, line, column, problem);
     }
 
     /**
@@ -121,17 +121,8 @@ public final class RoutesStatement {
             rawOffset = sqlOffset < s.sqlEnd ? s.rawStart : s.rawEnd + (sqlOffset - s.sqlEnd);
         }
         rawOffset = Math.min(Math.max(rawOffset, 0), raw.length());
-        int l = line;
-        int c = column;
-        for (int k = 0; k < rawOffset; k++) {
-            if (raw.charAt(k) == '\n') {
-                l++;
-                c = 1;
-            } else {
-                c++;
-            }
-        }
-        return new int[] {l, c};
+        StatementSplitter.Position at = new StatementSplitter.Position(line, column).advance(raw, 0, rawOffset);
+        return new int[] {at.line, at.column};
     }
 
     private static int offsetOf(String text, int line, int column) {

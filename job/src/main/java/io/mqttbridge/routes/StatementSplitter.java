@@ -155,19 +155,30 @@ public final class StatementSplitter {
     }
 
     /** Line and column (1-based) of an offset, advanced element by element. */
-    private static final class Position {
-        int line = 1;
-        int column = 1;
+    static final class Position {
+        int line;
+        int column;
 
-        void advance(String sql, int from, int to) {
+        Position() {
+            this(1, 1);
+        }
+
+        Position(int line, int column) {
+            this.line = line;
+            this.column = column;
+        }
+
+        /** Moves past {@code text[from, to)}: a newline starts the next line at column 1. */
+        Position advance(CharSequence text, int from, int to) {
             for (int k = from; k < to; k++) {
-                if (sql.charAt(k) == '\n') {
+                if (text.charAt(k) == '\n') {
                     line++;
                     column = 1;
                 } else {
                     column++;
                 }
             }
+            return this;
         }
     }
 }

@@ -51,6 +51,20 @@ class KeyedSequencerTest {
     }
 
     @Test
+    void aNullKeyAndTheKeyNullAreIndependentLanes() {
+        CompletableFuture<Void> batch = sequencer.submit(List.of(r(null, 1), r("null", 2), r(null, 3)));
+        assertThat(startedKeys()).containsExactly("null13", "null2");
+        assertThat(started.get(0)).allMatch(x -> x.key() == null);
+        assertThat(started.get(1)).allMatch(x -> "null".equals(x.key()));
+        assertThat(sequencer.activeKeys()).isEqualTo(2);
+        pending.get(1).complete(null); // "null" done; the NULL lane is unaffected
+        assertThat(sequencer.activeKeys()).isEqualTo(1);
+        pending.get(0).complete(null);
+        assertThat(batch).isCompleted();
+        assertThat(sequencer.activeKeys()).isZero();
+    }
+
+    @Test
     void aFailedPartFailsItsBatchAndNothingBehindItIsSent() {
         CompletableFuture<Void> first = sequencer.submit(List.of(r("a", 1)));
         CompletableFuture<Void> second = sequencer.submit(List.of(r("a", 2)));

@@ -122,6 +122,18 @@ class RoutesCommandTest {
     }
 
     @Test
+    void printsTheJobNameTheFileSets(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path routes = dir.resolve("named.sql");
+        java.nio.file.Files.writeString(routes, "SET 'pipeline.name' = 'renamed-by-set';\n"
+                + "CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\n"
+                + "CREATE TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\n"
+                + "INSERT INTO sink SELECT n FROM numbers;\n");
+        int code = run(Map.of(), "--routes", routes.toString(), "--checkpoint-config", "../checkpoints-config/config.yaml");
+        assertThat(code).as(err()).isEqualTo(0);
+        assertThat(out()).contains("submitted 'renamed-by-set'").contains("job 'renamed-by-set' finished");
+    }
+
+    @Test
     void jobFailureAtRunTimeIsReportedWithItsCause() {
         assertThat(run(Map.of(), "--routes", RESOURCES + "failing-filter.sql", "--set", "parallelism.default=1")).isEqualTo(1);
         assertThat(err()).contains("mqtt-bridge: the job failed")

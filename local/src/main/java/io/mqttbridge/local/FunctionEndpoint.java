@@ -1,5 +1,7 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.function.FunctionInvoker;
+
 import org.apache.flink.annotation.PublicEvolving;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +41,7 @@ public final class FunctionEndpoint implements AutoCloseable {
      */
     private static final Logger LOG = LoggerFactory.getLogger("function-endpoint");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Records kept for {@link #received()}: the newest ones, so a long run stays small. */
+    /** Records kept for {@link #received(String)}: the newest ones, so a long run stays small. */
     private static final int KEPT_RECORDS = 100_000;
 
     /** One record as the function received it, with the path it was sent to. */
@@ -114,10 +116,6 @@ public final class FunctionEndpoint implements AutoCloseable {
         }
     }
 
-    public List<Received> received() {
-        return received(null);
-    }
-
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
@@ -125,7 +123,7 @@ public final class FunctionEndpoint implements AutoCloseable {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            String attempt = exchange.getRequestHeaders().getFirst("X-Mqtt-Bridge-Attempt");
+            String attempt = exchange.getRequestHeaders().getFirst(FunctionInvoker.ATTEMPT_HEADER);
             if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
                 failed.incrementAndGet();
                 LOG.info("function {}: attempt {} answered 503 (injected failure)", path, attempt);

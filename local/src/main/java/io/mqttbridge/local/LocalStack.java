@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 
 import io.mqttbridge.routes.FlinkConfigFile;
+import io.mqttbridge.routes.PlannerErrors;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
 import org.slf4j.Logger;
@@ -74,6 +75,8 @@ public final class LocalStack {
     private FlinkJobMetrics metrics;
     private List<RouteSinks.Sink> sinks = List.of();
     private volatile Throwable jobFailure;
+    /** Set once loaded: failure messages are masked with it (substituted ${env:...} values). */
+    private volatile RoutesFile routes;
     private volatile FlinkJobMetrics.Snapshot latestMetrics;
     private volatile String metricsError = "no answer from the Flink REST API yet";
 
@@ -119,7 +122,7 @@ public final class LocalStack {
             start();
         } catch (Exception e) {
             log.error("Local stack did not start", e);
-            System.err.println("run-local: could not start: " + rootMessage(e));
+            System.err.println("run-local: could not start: " + describe(e));
             System.err.println("run-local: full log in " + logFile(options.dataDir));
             stop();
             return 1;
@@ -132,7 +135,7 @@ public final class LocalStack {
         Throwable failure = jobFailure;
         stop();
         if (failure != null) {
-            System.err.println("run-local: the routes job ended: " + rootMessage(failure));
+            System.err.println("run-local: the routes job ended: " + describe(failure));
             return 1;
         }
         return 0;
@@ -154,18 +157,14 @@ public final class LocalStack {
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
         log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
-        try {
-            functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
-        } catch (java.net.BindException e) {
-            throw new IOException("port " + options.functionPort + " of the function endpoint is in use; "
-                    + "choose another with --function-port", e);
-        }
+        functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);
         env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
         env.put("FUNCTIONS_URL", functions.url());
         RoutesFile routes = RoutesFile.load(options.routes, env);
+        this.routes = routes;
         sinks = RouteSinks.of(routes.statements());
         // Topics the routes write to exist before the job starts (no "unknown topic" warnings).
         for (RouteSinks.Sink sink : sinks) {
@@ -178,10 +177,8 @@ public final class LocalStack {
         flink.setParallelism(options.parallelism);
         log.info("Running routes {}", options.routes);
         TableResult result = RoutesRunner.execute(flink, routes);
-        job =
-                result.getJobClient()
-                        .orElseThrow(() -> new IllegalStateException(
-                                options.routes + " submitted no job: it needs at least one INSERT"));
+        // The runner throws for a file without INSERT, so a job was submitted.
+        job = result.getJobClient().orElseThrow();
         job.getJobExecutionResult()
                 .whenComplete(
                         (r, e) -> {
@@ -226,6 +223,7 @@ public final class LocalStack {
         }
         ports.put("--kafka-port", options.kafkaPort);
         ports.put("--flink-ui-port", options.flinkUiPort);
+        ports.put("--function-port", options.functionPort);
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
@@ -239,8 +237,7 @@ public final class LocalStack {
     }
 
     private Configuration flinkConfiguration(Path data) {
-        Path configFile = home.resolve("checkpoints-config").resolve("config.yaml");
-        Configuration conf = Files.isRegularFile(configFile) ? FlinkConfigFile.load(configFile) : new Configuration();
+        Configuration conf = FlinkConfigFile.defaultCheckpointConfig(home).map(FlinkConfigFile::load).orElseGet(Configuration::new);
         if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
@@ -335,7 +332,7 @@ public final class LocalStack {
                 line.append(" kafka.").append(topic).append('=').append(offsets.getOrDefault(topic, 0L));
             }
         } catch (RuntimeException e) {
-            line.append(" kafka=? (").append(rootMessage(e)).append(')');
+            line.append(" kafka=? (").append(describe(e).replaceAll("\\s*\\n\\s*", " ")).append(')');
         }
         line.append(" functions.invocations=").append(functions.invocations())
                 .append(" functions.records=").append(functions.recordCount());
@@ -395,12 +392,11 @@ public final class LocalStack {
         return dataDir.resolve("logs").resolve("local-stack.log");
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
+    /** The cause chain's messages, with every substituted value of the routes file masked. */
+    private String describe(Throwable e) {
+        String message = PlannerErrors.describe(e);
+        RoutesFile loaded = routes;
+        return loaded == null ? message : loaded.mask(message);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -178,27 +178,24 @@ final class LocalStackOptions {
     }
 
     private static int positiveInt(String opt, String v, int max) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException(opt + " must be a whole number from 1 to " + max + ", got '" + v + "'");
+        return intInRange(opt, v, 1, max, "a whole number from 1 to " + max);
     }
 
     private static int nonNegativeInt(String opt, String v, int max) throws UsageException {
+        return intInRange(opt, v, 0, max, "a whole number from 0 to " + max);
+    }
+
+    /** {@code v} as an int in [{@code min}, {@code max}], else a usage error saying it must be {@code what}. */
+    private static int intInRange(String opt, String v, int min, int max, String what) throws UsageException {
         try {
             int n = Integer.parseInt(v);
-            if (n >= 0 && n <= max) {
+            if (n >= min && n <= max) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new UsageException(opt + " must be a whole number from 0 to " + max + ", got '" + v + "'");
+        throw new UsageException(opt + " must be " + what + ", got '" + v + "'");
     }
 
     private static double share(String opt, String v) throws UsageException {
@@ -214,15 +211,7 @@ final class LocalStackOptions {
     }
 
     private static int port(String opt, String v) throws UsageException {
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1 && n <= 65_535) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new UsageException(opt + " must be a port number from 1 to 65535, got '" + v + "'");
+        return intInRange(opt, v, 1, 65_535, "a port number from 1 to 65535");
     }
 
     private static URI mqttUri(String v) throws UsageException {

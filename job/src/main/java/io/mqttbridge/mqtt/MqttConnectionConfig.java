@@ -33,7 +33,7 @@ public final class MqttConnectionConfig implements Serializable {
     private final MqttOptions.ProtocolVersion protocolVersion;
     private final long sessionExpirySeconds;
     private final int receiveMaximum;
-    private final Duration keepAlive;
+    private final int keepAliveSeconds;
     private final Duration connectTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -63,11 +63,11 @@ public final class MqttConnectionConfig implements Serializable {
         this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 8883 : 1883);
         this.username = config.getOptional(MqttOptions.USERNAME).orElse(null);
         this.password = config.getOptional(MqttOptions.PASSWORD).orElse(null);
-        if (password != null && username == null && config.get(MqttOptions.PROTOCOL_VERSION) == MqttOptions.ProtocolVersion.V3_1_1) {
+        this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
+        if (password != null && username == null && protocolVersion == MqttOptions.ProtocolVersion.V3_1_1) {
             throw new IllegalArgumentException(
                     "Option 'password' requires option 'username' with protocol-version '3.1.1' (MQTT 3.1.1 has no password without a user name)");
         }
-        this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
         Duration expiry = config.get(MqttOptions.SESSION_EXPIRY);
         if (expiry.isNegative()) {
             throw invalid(MqttOptions.SESSION_EXPIRY, expiry, "a duration >= 0");
@@ -77,10 +77,14 @@ public final class MqttConnectionConfig implements Serializable {
         if (receiveMaximum < 1 || receiveMaximum > 65_535) {
             throw invalid(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum, "1..65535");
         }
-        this.keepAlive = config.get(MqttOptions.KEEP_ALIVE);
-        if (keepAlive.isNegative() || keepAlive.getSeconds() > 65_535) {
-            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s .. 65535 s");
+        Duration keepAlive = config.get(MqttOptions.KEEP_ALIVE);
+        // MQTT counts keep alive in whole seconds and 0 switches it off: a value under 1 s would
+        // silently become "off", so it is refused.
+        if (keepAlive.isNegative() || keepAlive.getSeconds() > 65_535
+                || (!keepAlive.isZero() && keepAlive.getSeconds() < 1)) {
+            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s or 1 s .. 65535 s");
         }
+        this.keepAliveSeconds = (int) keepAlive.getSeconds();
         this.connectTimeout = positive(config, MqttOptions.CONNECT_TIMEOUT);
         this.initialBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_INITIAL);
         this.maxBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_MAX);
@@ -165,8 +169,9 @@ public final class MqttConnectionConfig implements Serializable {
         return receiveMaximum;
     }
 
-    public Duration keepAlive() {
-        return keepAlive;
+    /** Keep alive in whole seconds as MQTT sends it: 0 (off) or 1 .. 65535. */
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
     }
 
     public Duration connectTimeout() {

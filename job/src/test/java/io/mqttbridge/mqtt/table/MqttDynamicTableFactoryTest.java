@@ -228,6 +228,25 @@ class MqttDynamicTableFactoryTest {
                 .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected 1..65535");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"500 ms", "999 ms", "65536 s"})
+    void keepAliveThatMqttCannotSendIsRejected(String value) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("keep-alive", value);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageStartingWith("Invalid value '")
+                .hasMessageEndingWith("' for option 'keep-alive': expected 0 s or 1 s .. 65535 s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0 s", "1 s", "65535 s"})
+    void keepAliveOfZeroOrWholeSecondsIsAccepted(String value) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("keep-alive", value);
+        MqttTables.create(options);
+    }
+
     @Test
     void trustStoreWithoutTlsIsRejected() {
         Map<String, String> options = MqttTables.validOptions();

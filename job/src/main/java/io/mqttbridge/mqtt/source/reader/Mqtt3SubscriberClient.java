@@ -54,7 +54,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
         }
         return client.connectWith()
                 .cleanSession(false)
-                .keepAlive((int) config.connection().keepAlive().getSeconds())
+                .keepAlive(config.connection().keepAliveSeconds())
                 .send()
                 .thenCompose(connAck -> subAckEvenIfRefused(
                         client.subscribeWith().addSubscriptions(subscriptions).send(),

@@ -56,7 +56,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())
-                .keepAlive((int) connection.keepAlive().getSeconds())
+                .keepAlive(connection.keepAliveSeconds())
                 .restrictions()
                 .receiveMaximum(connection.receiveMaximum())
                 .applyRestrictions()

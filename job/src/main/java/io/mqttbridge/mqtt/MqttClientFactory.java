@@ -68,7 +68,7 @@ public final class MqttClientFactory {
                         .socketConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                         .mqttConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         if (config.tls()) {
-            transport = transport.sslConfig(MqttTls.sslConfig(config));
+            transport = transport.sslConfig(config.sslConfig());
         }
         return MqttClient.builder()
                 .identifier(clientId)

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -42,6 +43,8 @@ public final class MqttConnectionConfig implements Serializable {
     @Nullable private final String keyStore;
     @Nullable private final String keyStorePassword;
     private final boolean verifyHostname;
+    /** Built from the stores once per deserialized copy (i.e. once per reader), not per connection attempt. */
+    @Nullable private transient volatile MqttClientSslConfig sslConfig;
 
     private MqttConnectionConfig(ReadableConfig config) {
         this.serverUri = require(config, MqttOptions.SERVER_URI, "tcp://host:port or ssl://host:port");
@@ -208,6 +211,37 @@ public final class MqttConnectionConfig implements Serializable {
 
     public boolean verifyHostname() {
         return verifyHostname;
+    }
+
+    /**
+     * The TLS settings, reading the trust and key stores on the first call only.
+     *
+     * @throws IllegalArgumentException naming the store option when a store cannot be read
+     */
+    public MqttClientSslConfig sslConfig() {
+        MqttClientSslConfig result = sslConfig;
+        if (result == null) {
+            synchronized (this) {
+                result = sslConfig;
+                if (result == null) {
+                    result = MqttTls.sslConfig(this);
+                    sslConfig = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Opens the tls.* stores now (plan time, --validate) so an unreadable store is reported with its
+     * option before the job runs; no-op without TLS.
+     *
+     * @throws IllegalArgumentException naming the store option when a store cannot be read
+     */
+    public void checkTlsStores() {
+        if (tls) {
+            sslConfig();
+        }
     }
 
     @Override

@@ -79,7 +79,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         Configuration sourceOptions = sourceOptions(options, context.getObjectIdentifier().getObjectName());
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
-            MqttSourceConfig.fromConfiguration(sourceOptions);
+            MqttSourceConfig.fromConfiguration(sourceOptions).connection().checkTlsStores();
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }

@@ -64,11 +64,16 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
     abstract CompletableFuture<Void> sendDisconnect();
 
     @Override
-    public final void disconnect() {
+    public final CompletableFuture<Void> disconnect() {
+        CompletableFuture<Void> sent;
         try {
-            sendDisconnect().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+            sent = sendDisconnect();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
         }
+        // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+        return sent.<Void>handle((ok, error) -> null)
+                .orTimeout(DISCONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(timeout -> null);
     }
 }

@@ -7,12 +7,14 @@ import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -183,7 +185,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     config.connection().receiveMaximum());
         }
         if (lostClient != null) {
-            scheduler.execute(lostClient::disconnect);
+            lostClient.disconnect(); // does not block: the shared scheduler stays free for the other splits
         }
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
@@ -218,12 +220,15 @@ final class MqttSubscriberConnection implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops reconnecting at once and sends DISCONNECT without waiting for it; the future completes
+     * (never exceptionally) when it is sent or failed, within {@link SubscriberClient#DISCONNECT_TIMEOUT_MS}.
+     */
+    CompletableFuture<Void> closeAsync() {
         SubscriberClient last;
         synchronized (lock) {
             if (closed) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             closed = true;
             liveAttempt = -1;
@@ -234,10 +239,27 @@ final class MqttSubscriberConnection implements AutoCloseable {
             last = client;
             client = null;
         }
-        if (last != null) {
-            last.disconnect();
+        CompletableFuture<Void> disconnected = last == null ? CompletableFuture.completedFuture(null) : last.disconnect();
+        return disconnected.whenComplete((ok, error) -> callbackExecutor.shutdownNow());
+    }
+
+    @Override
+    public void close() {
+        closeAsync().join();
+    }
+
+    @VisibleForTesting
+    boolean isClosed() {
+        synchronized (lock) {
+            return closed;
         }
-        callbackExecutor.shutdownNow();
+    }
+
+    @VisibleForTesting
+    int attempts() {
+        synchronized (lock) {
+            return attempt;
+        }
     }
 
     @Override

@@ -80,7 +80,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
     private static MqttMessage toMessage(Mqtt3Publish publish) {
         HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
         int qos = publish.getQos().getCode();
-        return new MqttMessage(
+        return MqttMessage.adopting(
                 publish.getTopic().toString(),
                 publish.getPayloadAsBytes(),
                 qos,

@@ -18,6 +18,7 @@ import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +85,14 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     }
 
     private static MqttMessage toMessage(Mqtt5Publish publish) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Mqtt5UserProperty p : publish.getUserProperties().asList()) {
+        List<? extends Mqtt5UserProperty> list = publish.getUserProperties().asList();
+        Map<String, String> properties = list.isEmpty() ? Collections.emptyMap() : new LinkedHashMap<>();
+        for (Mqtt5UserProperty p : list) {
             properties.put(p.getName().toString(), p.getValue().toString());
         }
         HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
         int qos = publish.getQos().getCode();
-        return new MqttMessage(
+        return MqttMessage.adopting(
                 publish.getTopic().toString(),
                 publish.getPayloadAsBytes(),
                 qos,

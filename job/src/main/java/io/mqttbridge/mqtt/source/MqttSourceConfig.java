@@ -13,6 +13,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a subscriber needs, read from the {@link MqttOptions} of one source and validated once.
@@ -67,7 +68,7 @@ public final class MqttSourceConfig implements Serializable {
                         "Missing option 'client-id-prefix': without 'shared-group' the source needs a stable client id "
                                 + "prefix so that the broker keeps its session across restarts");
             }
-            prefix = "mqtt-bridge-" + sharedGroup;
+            prefix = defaultClientIdPrefix(sharedGroup, null);
         }
         this.clientIdPrefix = prefix;
         this.qos = config.get(MqttOptions.QOS);
@@ -75,6 +76,15 @@ public final class MqttSourceConfig implements Serializable {
             throw new IllegalArgumentException("Invalid value '" + qos + "' for option 'qos': expected 0, 1 or 2");
         }
         this.ackMode = config.get(MqttOptions.ACK_MODE);
+    }
+
+    /**
+     * The one default of 'client-id-prefix': 'mqtt-bridge-&lt;shared-group&gt;', else
+     * 'mqtt-bridge-&lt;name&gt;' (the table name), in client-id-safe characters.
+     */
+    public static String defaultClientIdPrefix(@Nullable String sharedGroup, @Nullable String name) {
+        String base = sharedGroup != null ? sharedGroup : Objects.requireNonNull(name, "name");
+        return "mqtt-bridge-" + base.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     /** @throws IllegalArgumentException naming the option and the accepted values */

@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -78,7 +79,7 @@ class MqttDynamicTableFactoryTest {
 
     @Test
     void defaultClientIdPrefixReplacesCharactersUnsafeInClientIds() {
-        assertThat(MqttDynamicTableFactory.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
+        assertThat(MqttSourceConfig.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
     }
 
     @Test

@@ -112,7 +112,9 @@ public final class MqttConnectionConfig implements Serializable {
         return new MqttConnectionConfig(config);
     }
 
-    private static String require(ReadableConfig config, ConfigOption<String> option, String accepted) {
+    /** The trimmed value; @throws IllegalArgumentException "Missing required option ..." when unset or blank */
+    @Internal
+    public static String require(ReadableConfig config, ConfigOption<String> option, String accepted) {
         String value = config.getOptional(option).orElse(null);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("Missing required option '" + option.key() + "': expected " + accepted);
@@ -128,7 +130,9 @@ public final class MqttConnectionConfig implements Serializable {
         return value;
     }
 
-    static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
+    /** The one wording of a bad option value: "Invalid value 'v' for option 'k': expected ...". */
+    @Internal
+    public static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
         return new IllegalArgumentException(
                 "Invalid value '" + value + "' for option '" + option.key() + "': expected " + accepted);
     }

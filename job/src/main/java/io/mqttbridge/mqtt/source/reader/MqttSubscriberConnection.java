@@ -46,10 +46,11 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private final ExecutorService callbackExecutor;
 
     private final Object lock = new Object();
-    private volatile int attempt;
+    // attempt and connected: only under lock. liveAttempt: written under lock, read without it (acknowledge).
+    private int attempt;
     /** The attempt whose connection is not known to be lost (-1: none); its messages may be acknowledged. */
     private volatile int liveAttempt = -1;
-    private volatile boolean connected;
+    private boolean connected;
     private int failedAttempt = -1;
     private boolean everConnected;
     private long backoffMs;

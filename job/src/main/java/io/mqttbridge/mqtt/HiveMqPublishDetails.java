@@ -38,6 +38,18 @@ public final class HiveMqPublishDetails {
             this.packetId = packetId;
             this.dup = dup;
         }
+
+        /** The DUP flag, null when {@code details} is unavailable. */
+        @Nullable
+        public static Boolean dupOf(@Nullable Details details) {
+            return details == null ? null : details.dup;
+        }
+
+        /** The packet id, null for QoS 0 (no packet id) or when {@code details} is unavailable. */
+        @Nullable
+        public static Integer packetIdOf(@Nullable Details details, int qos) {
+            return details == null || qos == 0 ? null : details.packetId;
+        }
     }
 
     private static final Object LOCK = new Object();

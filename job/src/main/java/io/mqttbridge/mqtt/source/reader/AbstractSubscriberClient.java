@@ -3,12 +3,16 @@ package io.mqttbridge.mqtt.source.reader;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import org.apache.flink.annotation.Internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -50,6 +54,16 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             return subAckIn.apply(cause).orElseThrow(() -> new CompletionException(cause));
         });
+    }
+
+    /** One subscription per configured filter ({@code $share/...} included), all with the configured QoS. */
+    <S> List<S> subscriptions(BiFunction<String, MqttQos, S> subscription) {
+        MqttQos qos = MqttQos.fromCode(config.qos());
+        List<S> result = new ArrayList<>(config.subscriptionFilters().size());
+        for (String filter : config.subscriptionFilters()) {
+            result.add(subscription.apply(filter, qos));
+        }
+        return result;
     }
 
     /** {@code reason} follows the filter, e.g. {@code ": NOT_AUTHORIZED"}. */

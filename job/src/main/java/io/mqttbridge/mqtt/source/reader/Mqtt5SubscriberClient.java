@@ -6,7 +6,6 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
@@ -17,7 +16,6 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,10 +48,8 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     @Override
     public CompletableFuture<Void> connectAndSubscribe() {
         var connection = config.connection();
-        List<Mqtt5Subscription> subscriptions = new ArrayList<>();
-        for (String filter : config.subscriptionFilters()) {
-            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(config.qos())).build());
-        }
+        List<Mqtt5Subscription> subscriptions =
+                subscriptions((filter, qos) -> Mqtt5Subscription.builder().topicFilter(filter).qos(qos).build());
         return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())
@@ -97,8 +93,8 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 publish.getPayloadAsBytes(),
                 qos,
                 publish.isRetain(),
-                details == null ? null : details.dup,
-                details == null || qos == 0 ? null : details.packetId,
+                HiveMqPublishDetails.Details.dupOf(details),
+                HiveMqPublishDetails.Details.packetIdOf(details, qos),
                 properties,
                 publish.getContentType().map(Object::toString).orElse(null),
                 publish.getResponseTopic().map(Object::toString).orElse(null),

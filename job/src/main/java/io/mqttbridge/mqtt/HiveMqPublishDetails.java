@@ -20,7 +20,7 @@ import java.lang.reflect.Method;
  * (an MQTT 3 publish is first unwrapped via {@code Mqtt3PublishView.delegate}). The reflective
  * handles are looked up once. If a library upgrade changes the path, every call returns null and
  * one warning is logged: the source keeps working, only these two fields become NULL.
- * {@code HiveMqPublishDetailsTest} pins the path against a real broker.
+ * {@code HiveMqPublishDetailsITCase} (tests module) pins the path against a real broker.
  */
 @Internal
 public final class HiveMqPublishDetails {

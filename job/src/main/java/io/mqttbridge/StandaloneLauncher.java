@@ -8,6 +8,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -24,6 +25,12 @@ final class StandaloneLauncher {
     /** Overrides where the Flink jars are, e.g. a Flink distribution's lib/ folder. */
     static final String FLINK_LIB_PROPERTY = "mqttbridge.flink-lib";
 
+    /**
+     * Copy of {@code RoutesCommand.JOB_JAR_PROPERTY}: that class touches Flink, so this one must not
+     * reference it (even a constant). Keep the two equal.
+     */
+    static final String JOB_JAR_PROPERTY = "mqttbridge.job-jar";
+
     private static final String LOG_CONFIG = "classpath:io/mqttbridge/standalone-log4j2.properties";
 
     private StandaloneLauncher() {}
@@ -39,11 +46,21 @@ final class StandaloneLauncher {
 
     /** Runs RoutesJob.main with Flink from flink-lib and exits the JVM with its code. */
     static void relaunch(String[] args) {
-        Path jar = ownLocation();
+        Path jar;
+        try {
+            jar = ownLocation();
+        } catch (URISyntaxException | RuntimeException e) {
+            System.err.println("mqtt-bridge: cannot find the job jar this class was loaded from (" + e
+                    + "). Run it with `java -jar mqtt-bridge-job.jar`, or on a cluster with"
+                    + " `flink run mqtt-bridge-job.jar --routes FILE`.");
+            System.exit(1);
+            return;
+        }
         Path lib = System.getProperty(FLINK_LIB_PROPERTY) != null
                 ? Path.of(System.getProperty(FLINK_LIB_PROPERTY))
-                : (jar == null ? Path.of("flink-lib") : jar.toAbsolutePath().getParent().resolve("flink-lib"));
+                : jar.toAbsolutePath().getParent().resolve("flink-lib");
         List<URL> urls = new ArrayList<>();
+        String unreadable = null;
         try {
             urls.add(jar.toUri().toURL());
             try (Stream<Path> files = Files.list(lib)) {
@@ -51,12 +68,14 @@ final class StandaloneLauncher {
             }
         } catch (IOException | RuntimeException e) {
             urls.clear();
+            unreadable = e.toString();
         }
         // The platform loader as parent: the job's classes must come from the new loader, next to Flink.
         URLClassLoader loader = new URLClassLoader("mqtt-bridge", urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
         if (urls.size() < 2 || !loads(loader, FLINK_CLASS)) {
             System.err.println("mqtt-bridge: Flink is not on the class path and " + lib.toAbsolutePath()
-                    + " holds no Flink jars. Build the job with `mvn -pl job -am package` (it copies Flink to"
+                    + (unreadable == null ? " holds no Flink jars" : " cannot be read (" + unreadable + ")")
+                    + ". Build the job with `mvn -pl job -am package` (it copies Flink to"
                     + " job/target/flink-lib), point -D" + FLINK_LIB_PROPERTY + "=DIR at a Flink lib/ folder, or run"
                     + " it on a cluster with `flink run mqtt-bridge-job.jar --routes FILE`.");
             System.exit(1);
@@ -64,13 +83,14 @@ final class StandaloneLauncher {
         if (System.getProperty("log4j.configurationFile") == null && System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j.configurationFile", LOG_CONFIG);
         }
-        System.setProperty(io.mqttbridge.routes.RoutesCommand.JOB_JAR_PROPERTY, jar.toAbsolutePath().toString());
+        System.setProperty(JOB_JAR_PROPERTY, jar.toAbsolutePath().toString());
         Thread.currentThread().setContextClassLoader(loader);
         try {
             Class<?> main = Class.forName(RoutesJob.class.getName(), true, loader);
             main.getMethod("main", String[].class).invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
-            System.err.println("mqtt-bridge: " + e.getCause());
+            // The stack trace starts with the cause's toString(): printed once.
+            System.err.print("mqtt-bridge: ");
             e.getCause().printStackTrace();
             System.exit(1);
         } catch (ReflectiveOperationException e) {
@@ -89,12 +109,13 @@ final class StandaloneLauncher {
         }
     }
 
-    private static Path ownLocation() {
-        try {
-            return Path.of(StandaloneLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            return null;
+    /** @throws IllegalStateException when the class has no code source (not loaded from a jar or folder) */
+    private static Path ownLocation() throws URISyntaxException {
+        CodeSource source = StandaloneLauncher.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            throw new IllegalStateException("no code source for " + StandaloneLauncher.class.getName());
         }
+        return Path.of(source.getLocation().toURI());
     }
 
     private static URL toUrl(Path path) {

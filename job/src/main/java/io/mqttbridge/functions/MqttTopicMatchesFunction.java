@@ -33,18 +33,19 @@ public class MqttTopicMatchesFunction extends ScalarFunction {
 
     public static final String NAME = "MQTT_TOPIC_MATCHES";
 
-    /** The filter validated last: filters are usually constant, so each is checked once. */
-    private transient String validFilter;
+    /** The filter compiled last: filters are usually constant, so each is checked and split once. */
+    private transient MqttTopicFilter.Compiled compiled;
 
     public @Nullable Boolean eval(@Nullable String topic, @Nullable String filter) {
         if (topic == null || filter == null) {
             return null;
         }
-        if (!filter.equals(validFilter)) {
-            validate(filter);
-            validFilter = filter;
+        MqttTopicFilter.Compiled current = compiled;
+        if (current == null || !filter.equals(current.filter())) {
+            current = compile(filter);
+            compiled = current;
         }
-        return MqttTopicFilter.matches(filter, topic);
+        return current.matches(topic);
     }
 
     @Override
@@ -57,9 +58,9 @@ public class MqttTopicMatchesFunction extends ScalarFunction {
                 .build();
     }
 
-    private static void validate(String filter) {
+    private static MqttTopicFilter.Compiled compile(String filter) {
         try {
-            MqttTopicFilter.validate(filter);
+            return MqttTopicFilter.compile(filter);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(NAME + ": " + e.getMessage(), e);
         }
@@ -75,7 +76,7 @@ public class MqttTopicMatchesFunction extends ScalarFunction {
                 Optional<String> filter = callContext.getArgumentValue(argumentPos, String.class);
                 if (filter.isPresent()) {
                     try {
-                        validate(filter.get());
+                        compile(filter.get());
                     } catch (IllegalArgumentException e) {
                         return callContext.fail(throwOnFailure, "%s", e.getMessage());
                     }

@@ -20,7 +20,7 @@ import java.lang.reflect.Method;
  * (an MQTT 3 publish is first unwrapped via {@code Mqtt3PublishView.delegate}). The reflective
  * handles are looked up once. If a library upgrade changes the path, every call returns null and
  * one warning is logged: the source keeps working, only these two fields become NULL.
- * {@code HiveMqPublishDetailsTest} pins the path against a real broker.
+ * {@code HiveMqPublishDetailsITCase} (tests module) pins the path against a real broker.
  */
 @Internal
 public final class HiveMqPublishDetails {
@@ -37,6 +37,18 @@ public final class HiveMqPublishDetails {
         Details(int packetId, boolean dup) {
             this.packetId = packetId;
             this.dup = dup;
+        }
+
+        /** The DUP flag, null when {@code details} is unavailable. */
+        @Nullable
+        public static Boolean dupOf(@Nullable Details details) {
+            return details == null ? null : details.dup;
+        }
+
+        /** The packet id, null for QoS 0 (no packet id) or when {@code details} is unavailable. */
+        @Nullable
+        public static Integer packetIdOf(@Nullable Details details, int qos) {
+            return details == null || qos == 0 ? null : details.packetId;
         }
     }
 

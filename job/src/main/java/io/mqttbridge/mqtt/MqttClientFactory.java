@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds HiveMQ clients from a {@link MqttConnectionConfig}: address, TLS, credentials, timeouts.
  * The library's automatic reconnect stays off: callers build a fresh client for every connection
- * attempt, because a reused client object keeps stale session state (see MQTT-FACTS.md).
+ * attempt, because a reused client object keeps stale session state (see README.md, "Reconnects"
+ * and "Brokers: what to set").
  */
 @Internal
 public final class MqttClientFactory {
@@ -68,7 +69,7 @@ public final class MqttClientFactory {
                         .socketConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS)
                         .mqttConnectTimeout(timeoutMs, TimeUnit.MILLISECONDS);
         if (config.tls()) {
-            transport = transport.sslConfig(MqttTls.sslConfig(config));
+            transport = transport.sslConfig(config.sslConfig());
         }
         return MqttClient.builder()
                 .identifier(clientId)

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt;
 
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -33,7 +34,7 @@ public final class MqttConnectionConfig implements Serializable {
     private final MqttOptions.ProtocolVersion protocolVersion;
     private final long sessionExpirySeconds;
     private final int receiveMaximum;
-    private final Duration keepAlive;
+    private final int keepAliveSeconds;
     private final Duration connectTimeout;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
@@ -42,6 +43,8 @@ public final class MqttConnectionConfig implements Serializable {
     @Nullable private final String keyStore;
     @Nullable private final String keyStorePassword;
     private final boolean verifyHostname;
+    /** Built from the stores once per deserialized copy (i.e. once per reader), not per connection attempt. */
+    @Nullable private transient volatile MqttClientSslConfig sslConfig;
 
     private MqttConnectionConfig(ReadableConfig config) {
         this.serverUri = require(config, MqttOptions.SERVER_URI, "tcp://host:port or ssl://host:port");
@@ -63,11 +66,11 @@ public final class MqttConnectionConfig implements Serializable {
         this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 8883 : 1883);
         this.username = config.getOptional(MqttOptions.USERNAME).orElse(null);
         this.password = config.getOptional(MqttOptions.PASSWORD).orElse(null);
-        if (password != null && username == null && config.get(MqttOptions.PROTOCOL_VERSION) == MqttOptions.ProtocolVersion.V3_1_1) {
+        this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
+        if (password != null && username == null && protocolVersion == MqttOptions.ProtocolVersion.V3_1_1) {
             throw new IllegalArgumentException(
                     "Option 'password' requires option 'username' with protocol-version '3.1.1' (MQTT 3.1.1 has no password without a user name)");
         }
-        this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
         Duration expiry = config.get(MqttOptions.SESSION_EXPIRY);
         if (expiry.isNegative()) {
             throw invalid(MqttOptions.SESSION_EXPIRY, expiry, "a duration >= 0");
@@ -77,10 +80,14 @@ public final class MqttConnectionConfig implements Serializable {
         if (receiveMaximum < 1 || receiveMaximum > 65_535) {
             throw invalid(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum, "1..65535");
         }
-        this.keepAlive = config.get(MqttOptions.KEEP_ALIVE);
-        if (keepAlive.isNegative() || keepAlive.getSeconds() > 65_535) {
-            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s .. 65535 s");
+        Duration keepAlive = config.get(MqttOptions.KEEP_ALIVE);
+        // MQTT counts keep alive in whole seconds and 0 switches it off: a value under 1 s would
+        // silently become "off", so it is refused.
+        if (keepAlive.isNegative() || keepAlive.getSeconds() > 65_535
+                || (!keepAlive.isZero() && keepAlive.getSeconds() < 1)) {
+            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s or 1 s .. 65535 s");
         }
+        this.keepAliveSeconds = (int) keepAlive.getSeconds();
         this.connectTimeout = positive(config, MqttOptions.CONNECT_TIMEOUT);
         this.initialBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_INITIAL);
         this.maxBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_MAX);
@@ -105,7 +112,9 @@ public final class MqttConnectionConfig implements Serializable {
         return new MqttConnectionConfig(config);
     }
 
-    private static String require(ReadableConfig config, ConfigOption<String> option, String accepted) {
+    /** The trimmed value; @throws IllegalArgumentException "Missing required option ..." when unset or blank */
+    @Internal
+    public static String require(ReadableConfig config, ConfigOption<String> option, String accepted) {
         String value = config.getOptional(option).orElse(null);
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("Missing required option '" + option.key() + "': expected " + accepted);
@@ -121,7 +130,9 @@ public final class MqttConnectionConfig implements Serializable {
         return value;
     }
 
-    static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
+    /** The one wording of a bad option value: "Invalid value 'v' for option 'k': expected ...". */
+    @Internal
+    public static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
         return new IllegalArgumentException(
                 "Invalid value '" + value + "' for option '" + option.key() + "': expected " + accepted);
     }
@@ -165,8 +176,9 @@ public final class MqttConnectionConfig implements Serializable {
         return receiveMaximum;
     }
 
-    public Duration keepAlive() {
-        return keepAlive;
+    /** Keep alive in whole seconds as MQTT sends it: 0 (off) or 1 .. 65535. */
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
     }
 
     public Duration connectTimeout() {
@@ -203,6 +215,37 @@ public final class MqttConnectionConfig implements Serializable {
 
     public boolean verifyHostname() {
         return verifyHostname;
+    }
+
+    /**
+     * The TLS settings, reading the trust and key stores on the first call only.
+     *
+     * @throws IllegalArgumentException naming the store option when a store cannot be read
+     */
+    public MqttClientSslConfig sslConfig() {
+        MqttClientSslConfig result = sslConfig;
+        if (result == null) {
+            synchronized (this) {
+                result = sslConfig;
+                if (result == null) {
+                    result = MqttTls.sslConfig(this);
+                    sslConfig = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Opens the tls.* stores now (plan time, --validate) so an unreadable store is reported with its
+     * option before the job runs; no-op without TLS.
+     *
+     * @throws IllegalArgumentException naming the store option when a store cannot be read
+     */
+    public void checkTlsStores() {
+        if (tls) {
+            sslConfig();
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 
 import javax.annotation.Nullable;
@@ -30,6 +31,7 @@ public final class MqttMessage {
     @Nullable private final Long messageExpirySeconds;
     private final long receivedAtMillis;
 
+    /** Copies {@code userProperties}: later changes to the caller's map do not show here. */
     public MqttMessage(
             String topic,
             byte[] payload,
@@ -43,13 +45,57 @@ public final class MqttMessage {
             @Nullable byte[] correlationData,
             @Nullable Long messageExpirySeconds,
             long receivedAtMillis) {
+        this(topic, payload, qos, retained, dup, packetId,
+                userProperties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(userProperties)),
+                contentType, responseTopic, correlationData, messageExpirySeconds, receivedAtMillis, true);
+    }
+
+    /**
+     * For the source's client adapters (hot path): takes {@code userProperties} without copying it,
+     * so the caller hands over a map it built for this message and never touches again. Callers of
+     * {@link #userProperties()} still get an unmodifiable view.
+     */
+    @Internal
+    public static MqttMessage adopting(
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retained,
+            @Nullable Boolean dup,
+            @Nullable Integer packetId,
+            Map<String, String> userProperties,
+            @Nullable String contentType,
+            @Nullable String responseTopic,
+            @Nullable byte[] correlationData,
+            @Nullable Long messageExpirySeconds,
+            long receivedAtMillis) {
+        return new MqttMessage(topic, payload, qos, retained, dup, packetId,
+                userProperties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(userProperties),
+                contentType, responseTopic, correlationData, messageExpirySeconds, receivedAtMillis, true);
+    }
+
+    /** {@code userProperties} is already unmodifiable and owned by this message ({@code alreadyOwned} only tells the constructors apart). */
+    private MqttMessage(
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retained,
+            @Nullable Boolean dup,
+            @Nullable Integer packetId,
+            Map<String, String> userProperties,
+            @Nullable String contentType,
+            @Nullable String responseTopic,
+            @Nullable byte[] correlationData,
+            @Nullable Long messageExpirySeconds,
+            long receivedAtMillis,
+            boolean alreadyOwned) {
         this.topic = Objects.requireNonNull(topic, "topic");
         this.payload = Objects.requireNonNull(payload, "payload");
         this.qos = qos;
         this.retained = retained;
         this.dup = dup;
         this.packetId = packetId;
-        this.userProperties = Collections.unmodifiableMap(new LinkedHashMap<>(userProperties));
+        this.userProperties = Objects.requireNonNull(userProperties, "userProperties");
         this.contentType = contentType;
         this.responseTopic = responseTopic;
         this.correlationData = correlationData;

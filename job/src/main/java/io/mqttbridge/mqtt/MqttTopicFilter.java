@@ -63,22 +63,64 @@ public final class MqttTopicFilter {
 
     /** True when {@code topic} matches {@code filter}; the filter must be valid. */
     public static boolean matches(String filter, String topic) {
-        if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
-            return false;
+        return new Compiled(filter).matches(topic);
+    }
+
+    /**
+     * Validates {@code filter} and splits it into levels once, for matching many topics.
+     *
+     * @throws IllegalArgumentException naming the bad filter and what is wrong with it
+     */
+    public static Compiled compile(String filter) {
+        validate(filter);
+        return new Compiled(filter);
+    }
+
+    /** A valid filter split into its levels: {@link #matches(String)} allocates nothing. Immutable. */
+    public static final class Compiled {
+        private final String filter;
+        private final String[] levels;
+        private final boolean leadingWildcard;
+
+        private Compiled(String filter) {
+            this.filter = filter;
+            this.levels = filter.split("/", -1);
+            this.leadingWildcard = filter.startsWith("+") || filter.startsWith("#");
         }
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length) {
+
+        public String filter() {
+            return filter;
+        }
+
+        /** True when {@code topic} matches this filter. */
+        public boolean matches(String topic) {
+            if (leadingWildcard && topic.startsWith("$")) {
                 return false;
             }
-            if (!f[i].equals("+") && !f[i].equals(t[i])) {
-                return false;
+            int length = topic.length();
+            int start = 0; // start of the current topic level; length + 1 once all are consumed
+            for (String level : levels) {
+                if (level.equals("#")) {
+                    return true;
+                }
+                if (start > length) {
+                    return false; // the topic has fewer levels
+                }
+                int end = topic.indexOf('/', start);
+                if (end < 0) {
+                    end = length;
+                }
+                if (!level.equals("+") && !(level.length() == end - start && topic.startsWith(level, start))) {
+                    return false;
+                }
+                start = end + 1;
             }
+            return start == length + 1; // and not more levels
         }
-        return f.length == t.length;
+
+        @Override
+        public String toString() {
+            return filter;
+        }
     }
 }

@@ -56,6 +56,25 @@ class MqttTopicMatchesFunctionTest {
     }
 
     @Test
+    void emptyLevelsAndLevelCountsMatchLikeSplittingTheTopic() {
+        assertThat(matches.eval("", "+")).isTrue();
+        assertThat(matches.eval("", "#")).isTrue();
+        assertThat(matches.eval("a/", "a/+")).isTrue();
+        assertThat(matches.eval("a/", "a")).isFalse();
+        assertThat(matches.eval("a", "a/+")).isFalse();
+        assertThat(matches.eval("/a", "+/a")).isTrue();
+        assertThat(matches.eval("ab/c", "a/c")).isFalse();
+        assertThat(matches.eval("a/bc", "a/b")).isFalse();
+    }
+
+    @Test
+    void aChangingFilterIsRecompiled() {
+        assertThat(matches.eval("a/b", "a/b")).isTrue();
+        assertThat(matches.eval("a/b", "a/c")).isFalse();
+        assertThat(matches.eval("a/c", "a/c")).isTrue();
+    }
+
+    @Test
     void nullsGiveNull() {
         assertThat(matches.eval(null, "#")).isNull();
         assertThat(matches.eval("a", null)).isNull();

@@ -12,6 +12,7 @@ import io.mqttbridge.mqtt.source.reader.PendingAcks;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplitSerializer;
 
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -28,6 +29,8 @@ import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcher
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.UserCodeClassLoader;
+
+import java.util.Objects;
 
 /**
  * FLIP-27 source over MQTT: one split per subscriber connection, shared subscriptions,
@@ -49,6 +52,12 @@ public final class MqttSource<T>
 
     public static <T> MqttSourceBuilder<T> builder() {
         return new MqttSourceBuilder<>();
+    }
+
+    /** For the 'mqtt' table, whose factory already validated the options (and opened the TLS stores). */
+    @Internal
+    public static <T> MqttSource<T> of(MqttSourceConfig validated, MqttMessageDeserializer<T> deserializer) {
+        return new MqttSource<>(Objects.requireNonNull(validated, "config"), Objects.requireNonNull(deserializer, "deserializer"));
     }
 
     @Override

@@ -76,6 +76,8 @@ public final class MqttSourceBuilder<T> {
             throw new IllegalArgumentException(
                     "No deserializer set: call setDeserializer(...) with an MqttMessageDeserializer");
         }
-        return MqttSourceConfig.fromConfiguration(options);
+        MqttSourceConfig config = MqttSourceConfig.fromConfiguration(options);
+        config.connection().checkTlsStores();
+        return config;
     }
 }

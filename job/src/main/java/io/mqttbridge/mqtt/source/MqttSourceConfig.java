@@ -13,6 +13,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Everything a subscriber needs, read from the {@link MqttOptions} of one source and validated once.
@@ -24,7 +25,8 @@ public final class MqttSourceConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final MqttConnectionConfig connection;
-    private final List<String> topicFilters;
+    /** The filters to subscribe to: {@code $share/<group>/<filter>} when a shared group is set. */
+    private final List<String> subscriptionFilters;
     @Nullable private final String sharedGroup;
     @Nullable private final Integer subscribers;
     private final String clientIdPrefix;
@@ -33,26 +35,27 @@ public final class MqttSourceConfig implements Serializable {
 
     private MqttSourceConfig(ReadableConfig config) {
         this.connection = MqttConnectionConfig.fromConfiguration(config);
-        String filters = config.getOptional(MqttOptions.TOPIC_FILTER).orElse(null);
-        if (filters == null || filters.isBlank()) {
-            throw new IllegalArgumentException(
-                    "Missing required option 'topic-filter': expected one or more MQTT topic filters, comma-separated (e.g. 'devices/+/state')");
-        }
+        String filters = MqttConnectionConfig.require(
+                config, MqttOptions.TOPIC_FILTER, "one or more MQTT topic filters, comma-separated (e.g. 'devices/+/state')");
+        List<String> topicFilters;
         try {
-            this.topicFilters = Collections.unmodifiableList(new ArrayList<>(MqttTopicFilter.parseList(filters)));
+            topicFilters = MqttTopicFilter.parseList(filters);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Option 'topic-filter': " + e.getMessage(), e);
         }
         String group = config.getOptional(MqttOptions.SHARED_GROUP).map(String::trim).orElse(null);
         if (group != null && (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#"))) {
-            throw new IllegalArgumentException(
-                    "Invalid value '" + group + "' for option 'shared-group': expected a non-empty name without '/', '+' or '#'");
+            throw MqttConnectionConfig.invalid(MqttOptions.SHARED_GROUP, group, "a non-empty name without '/', '+' or '#'");
         }
         this.sharedGroup = group;
+        List<String> subscriptions = new ArrayList<>(topicFilters.size());
+        for (String filter : topicFilters) {
+            subscriptions.add(group == null ? filter : "$share/" + group + "/" + filter);
+        }
+        this.subscriptionFilters = Collections.unmodifiableList(subscriptions);
         this.subscribers = config.getOptional(MqttOptions.SUBSCRIBERS).orElse(null);
         if (subscribers != null && subscribers < 1) {
-            throw new IllegalArgumentException(
-                    "Invalid value '" + subscribers + "' for option 'subscribers': expected a number >= 1");
+            throw MqttConnectionConfig.invalid(MqttOptions.SUBSCRIBERS, subscribers, "a number >= 1");
         }
         if (subscribers != null && subscribers > 1 && sharedGroup == null) {
             throw new IllegalArgumentException(
@@ -67,14 +70,23 @@ public final class MqttSourceConfig implements Serializable {
                         "Missing option 'client-id-prefix': without 'shared-group' the source needs a stable client id "
                                 + "prefix so that the broker keeps its session across restarts");
             }
-            prefix = "mqtt-bridge-" + sharedGroup;
+            prefix = defaultClientIdPrefix(sharedGroup, null);
         }
         this.clientIdPrefix = prefix;
         this.qos = config.get(MqttOptions.QOS);
         if (qos < 0 || qos > 2) {
-            throw new IllegalArgumentException("Invalid value '" + qos + "' for option 'qos': expected 0, 1 or 2");
+            throw MqttConnectionConfig.invalid(MqttOptions.QOS, qos, "0, 1 or 2");
         }
         this.ackMode = config.get(MqttOptions.ACK_MODE);
+    }
+
+    /**
+     * The one default of 'client-id-prefix': 'mqtt-bridge-&lt;shared-group&gt;', else
+     * 'mqtt-bridge-&lt;name&gt;' (the table name), in client-id-safe characters.
+     */
+    public static String defaultClientIdPrefix(@Nullable String sharedGroup, @Nullable String name) {
+        String base = sharedGroup != null ? sharedGroup : Objects.requireNonNull(name, "name");
+        return "mqtt-bridge-" + base.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     /** @throws IllegalArgumentException naming the option and the accepted values */
@@ -86,26 +98,9 @@ public final class MqttSourceConfig implements Serializable {
         return connection;
     }
 
-    /** The filters as configured. */
-    public List<String> topicFilters() {
-        return topicFilters;
-    }
-
-    /** The filters to subscribe to: {@code $share/<group>/<filter>} when a shared group is set. */
+    /** The filters to subscribe to: {@code $share/<group>/<filter>} when a shared group is set. Unmodifiable. */
     public List<String> subscriptionFilters() {
-        if (sharedGroup == null) {
-            return topicFilters;
-        }
-        List<String> shared = new ArrayList<>();
-        for (String filter : topicFilters) {
-            shared.add("$share/" + sharedGroup + "/" + filter);
-        }
-        return shared;
-    }
-
-    @Nullable
-    public String sharedGroup() {
-        return sharedGroup;
+        return subscriptionFilters;
     }
 
     /** Configured number of subscriber splits; null = the source parallelism (1 without a group). */

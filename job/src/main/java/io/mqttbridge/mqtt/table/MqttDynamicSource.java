@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.source.MqttSource;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -38,6 +39,8 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     private final String formatName;
     /** Only options of {@code MqttOptions}, validated, with the default client id prefix filled in. */
     private final Configuration sourceOptions;
+    /** {@link #sourceOptions} as validated by the factory: not validated again per plan. */
+    private final MqttSourceConfig sourceConfig;
     @Nullable private final Integer parallelism;
 
     private List<MqttReadableMetadata> metadata = Collections.emptyList();
@@ -48,11 +51,13 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
             DecodingFormat<DeserializationSchema<RowData>> decodingFormat,
             String formatName,
             Configuration sourceOptions,
+            MqttSourceConfig sourceConfig,
             @Nullable Integer parallelism) {
         this.physicalDataType = physicalDataType;
         this.decodingFormat = decodingFormat;
         this.formatName = formatName;
         this.sourceOptions = sourceOptions;
+        this.sourceConfig = sourceConfig;
         this.parallelism = parallelism;
         this.producedDataType = physicalDataType;
     }
@@ -64,11 +69,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
 
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-        MqttSource<RowData> source =
-                MqttSource.<RowData>builder()
-                        .setConfiguration(sourceOptions)
-                        .setDeserializer(createDeserializer(context))
-                        .build();
+        MqttSource<RowData> source = MqttSource.of(sourceConfig, createDeserializer(context));
         return SourceProvider.of(source, parallelism);
     }
 
@@ -105,7 +106,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     public DynamicTableSource copy() {
         MqttDynamicSource copy =
                 new MqttDynamicSource(
-                        physicalDataType, decodingFormat, formatName, sourceOptions, parallelism);
+                        physicalDataType, decodingFormat, formatName, sourceOptions, sourceConfig, parallelism);
         copy.metadata = new ArrayList<>(metadata);
         copy.producedDataType = producedDataType;
         return copy;

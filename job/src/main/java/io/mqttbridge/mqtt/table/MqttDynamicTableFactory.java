@@ -4,7 +4,6 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -77,9 +76,11 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         }
         ReadableConfig options = helper.getOptions();
         Configuration sourceOptions = sourceOptions(options, context.getObjectIdentifier().getObjectName());
+        MqttSourceConfig sourceConfig;
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
-            MqttSourceConfig.fromConfiguration(sourceOptions);
+            sourceConfig = MqttSourceConfig.fromConfiguration(sourceOptions);
+            sourceConfig.connection().checkTlsStores();
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
@@ -88,6 +89,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
                 format,
                 options.get(FactoryUtil.FORMAT),
                 sourceOptions,
+                sourceConfig,
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
     }
 
@@ -147,17 +149,10 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         if (!result.contains(MqttOptions.CLIENT_ID_PREFIX)) {
             result.set(
                     MqttOptions.CLIENT_ID_PREFIX,
-                    defaultClientIdPrefix(
+                    MqttSourceConfig.defaultClientIdPrefix(
                             options.getOptional(MqttOptions.SHARED_GROUP).orElse(null), tableName));
         }
         return result;
-    }
-
-    /** 'mqtt-bridge-&lt;shared-group&gt;' or 'mqtt-bridge-&lt;table name&gt;', in client-id-safe characters. */
-    @VisibleForTesting
-    static String defaultClientIdPrefix(String sharedGroup, String tableName) {
-        String name = sharedGroup != null ? sharedGroup : tableName;
-        return "mqtt-bridge-" + name.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
     private static Set<ConfigOption<?>> mqttOptions() {

@@ -4,12 +4,10 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.utils.JoinedRowData;
@@ -64,6 +62,8 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
     public void open(DeserializationSchema.InitializationContext context) throws Exception {
         payloadDecoder.open(context);
         payloadsSkipped = context.getMetricGroup().counter(PAYLOADS_SKIPPED);
+        decoded = new ArrayList<>(1);
+        decodedCollector = new ListCollector<>(decoded);
     }
 
     @Override
@@ -71,15 +71,11 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
         // Decode completely before emitting: formats catch what happens inside their collect() call
         // (json with ignore-parse-errors swallows any Throwable), so a failure of the operators after
         // the source would be hidden or reported as a decoding error.
-        if (decoded == null) {
-            decoded = new ArrayList<>(1);
-            decodedCollector = new ListCollector<>(decoded);
-        }
+        // MqttSource always calls open() first.
         decoded.clear();
         try {
             payloadDecoder.deserialize(message.payload(), decodedCollector);
         } catch (IOException | RuntimeException e) {
-            decoded.clear();
             throw new IOException(
                     "Cannot decode the payload of the MQTT message on "
                             + message.describe()
@@ -97,13 +93,12 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
         // json with ignore-parse-errors collects null for a payload it gave up on
         decoded.removeIf(Objects::isNull);
         if (decoded.isEmpty()) {
-            skippedCounter().inc();
+            payloadsSkipped.inc();
             return;
         }
         for (RowData physical : decoded) {
             out.collect(withMetadata(physical, message));
         }
-        decoded.clear();
     }
 
     private static String sentence(String text) {
@@ -124,14 +119,5 @@ public final class MqttRowDataDeserializer implements MqttMessageDeserializer<Ro
     @Override
     public TypeInformation<RowData> getProducedType() {
         return producedType;
-    }
-
-    @VisibleForTesting
-    Counter skippedCounter() {
-        if (payloadsSkipped == null) {
-            // open() was not called (a source that does not open deserializers): count locally
-            payloadsSkipped = new SimpleCounter();
-        }
-        return payloadsSkipped;
     }
 }

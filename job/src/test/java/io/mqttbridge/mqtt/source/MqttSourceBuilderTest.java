@@ -131,6 +131,14 @@ class MqttSourceBuilderTest {
     }
 
     @Test
+    void unreadableTrustStoreIsNamedByBuild() {
+        assertThatThrownBy(() -> valid().setServerUri("ssl://h:8883")
+                        .setOption(MqttOptions.TLS_TRUSTSTORE, "/nonexistent/t.p12").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Option 'tls.truststore': file '/nonexistent/t.p12' does not exist");
+    }
+
+    @Test
     void missingDeserializerIsNamed() {
         assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
                         .setSharedGroup("g").build())

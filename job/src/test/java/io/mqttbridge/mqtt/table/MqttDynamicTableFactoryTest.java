@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -8,10 +9,15 @@ import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.types.DataType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.OutputStream;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,6 +25,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MqttDynamicTableFactoryTest {
+
+    @TempDir Path tempDir;
+
+    /** An empty PKCS12 store: readable, so the plan-time store check passes. */
+    private static String emptyStore(Path file, String password) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password.toCharArray());
+        }
+        return file.toString();
+    }
 
     @Test
     void passesOnlyMqttOptionsToTheSourceAndDefaultsTheClientIdPrefixToTheTableName() {
@@ -61,11 +79,11 @@ class MqttDynamicTableFactoryTest {
 
     @Test
     void defaultClientIdPrefixReplacesCharactersUnsafeInClientIds() {
-        assertThat(MqttDynamicTableFactory.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
+        assertThat(MqttSourceConfig.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
     }
 
     @Test
-    void everyOptionOfMqttOptionsIsAccepted() {
+    void everyOptionOfMqttOptionsIsAccepted() throws Exception {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", "ssl://broker.example:8883"); // the tls.* options need TLS
         options.put("shared-group", "g");
@@ -81,9 +99,9 @@ class MqttDynamicTableFactoryTest {
         options.put("connect-timeout", "5 s");
         options.put("reconnect.initial-backoff", "100 ms");
         options.put("reconnect.max-backoff", "10 s");
-        options.put("tls.truststore", "/tmp/ca.p12");
+        options.put("tls.truststore", emptyStore(tempDir.resolve("ca.p12"), "x"));
         options.put("tls.truststore-password", "x");
-        options.put("tls.keystore", "/tmp/client.p12");
+        options.put("tls.keystore", emptyStore(tempDir.resolve("client.p12"), "y"));
         options.put("tls.keystore-password", "y");
         options.put("tls.verify-hostname", "false");
         options.put("qos", "0");
@@ -226,6 +244,50 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected 1..65535");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"500 ms", "999 ms", "65536 s"})
+    void keepAliveThatMqttCannotSendIsRejected(String value) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("keep-alive", value);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .hasMessageStartingWith("Invalid value '")
+                .hasMessageEndingWith("' for option 'keep-alive': expected 0 s or 1 s .. 65535 s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0 s", "1 s", "65535 s"})
+    void keepAliveOfZeroOrWholeSecondsIsAccepted(String value) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("keep-alive", value);
+        MqttTables.create(options);
+    }
+
+    @Test
+    void missingTrustStoreIsNamedAtPlanTime() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("server-uri", "ssl://broker.example:8883");
+        String missing = tempDir.resolve("nope.p12").toString();
+        options.put("tls.truststore", missing);
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Option 'tls.truststore': file '" + missing + "' does not exist");
+    }
+
+    @Test
+    void keyStoreWithAWrongPasswordIsNamedAtPlanTime() throws Exception {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("server-uri", "ssl://broker.example:8883");
+        String store = emptyStore(tempDir.resolve("client.p12"), "right");
+        options.put("tls.keystore", store);
+        options.put("tls.keystore-password", "wrong");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageStartingWith("Option 'tls.keystore': cannot read '" + store + "' as PKCS12 or JKS");
     }
 
     @Test

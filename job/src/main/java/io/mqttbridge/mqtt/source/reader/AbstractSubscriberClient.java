@@ -3,12 +3,16 @@ package io.mqttbridge.mqtt.source.reader;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
 import org.apache.flink.annotation.Internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -52,6 +56,16 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
         });
     }
 
+    /** One subscription per configured filter ({@code $share/...} included), all with the configured QoS. */
+    <S> List<S> subscriptions(BiFunction<String, MqttQos, S> subscription) {
+        MqttQos qos = MqttQos.fromCode(config.qos());
+        List<S> result = new ArrayList<>(config.subscriptionFilters().size());
+        for (String filter : config.subscriptionFilters()) {
+            result.add(subscription.apply(filter, qos));
+        }
+        return result;
+    }
+
     /** {@code reason} follows the filter, e.g. {@code ": NOT_AUTHORIZED"}. */
     SubscriptionRejectedException rejected(String filter, String reason) {
         return new SubscriptionRejectedException(
@@ -64,11 +78,16 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
     abstract CompletableFuture<Void> sendDisconnect();
 
     @Override
-    public final void disconnect() {
+    public final CompletableFuture<Void> disconnect() {
+        CompletableFuture<Void> sent;
         try {
-            sendDisconnect().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+            sent = sendDisconnect();
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
         }
+        // Already disconnected, or the broker is gone: the persistent session keeps what is unacknowledged.
+        return sent.<Void>handle((ok, error) -> null)
+                .orTimeout(DISCONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .exceptionally(timeout -> null);
     }
 }

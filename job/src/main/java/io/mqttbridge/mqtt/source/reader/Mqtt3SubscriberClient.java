@@ -6,7 +6,6 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
@@ -15,7 +14,6 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import org.apache.flink.annotation.Internal;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -48,13 +46,11 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
 
     @Override
     public CompletableFuture<Void> connectAndSubscribe() {
-        List<Mqtt3Subscription> subscriptions = new ArrayList<>();
-        for (String filter : config.subscriptionFilters()) {
-            subscriptions.add(Mqtt3Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(config.qos())).build());
-        }
+        List<Mqtt3Subscription> subscriptions =
+                subscriptions((filter, qos) -> Mqtt3Subscription.builder().topicFilter(filter).qos(qos).build());
         return client.connectWith()
                 .cleanSession(false)
-                .keepAlive((int) config.connection().keepAlive().getSeconds())
+                .keepAlive(config.connection().keepAliveSeconds())
                 .send()
                 .thenCompose(connAck -> subAckEvenIfRefused(
                         client.subscribeWith().addSubscriptions(subscriptions).send(),
@@ -80,13 +76,13 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
     private static MqttMessage toMessage(Mqtt3Publish publish) {
         HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
         int qos = publish.getQos().getCode();
-        return new MqttMessage(
+        return MqttMessage.adopting(
                 publish.getTopic().toString(),
                 publish.getPayloadAsBytes(),
                 qos,
                 publish.isRetain(),
-                details == null ? null : details.dup,
-                details == null || qos == 0 ? null : details.packetId,
+                HiveMqPublishDetails.Details.dupOf(details),
+                HiveMqPublishDetails.Details.packetIdOf(details, qos),
                 Collections.emptyMap(),
                 null,
                 null,

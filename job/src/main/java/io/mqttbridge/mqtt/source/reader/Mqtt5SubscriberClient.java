@@ -6,7 +6,6 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
@@ -17,7 +16,7 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import org.apache.flink.annotation.Internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,14 +48,12 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     @Override
     public CompletableFuture<Void> connectAndSubscribe() {
         var connection = config.connection();
-        List<Mqtt5Subscription> subscriptions = new ArrayList<>();
-        for (String filter : config.subscriptionFilters()) {
-            subscriptions.add(Mqtt5Subscription.builder().topicFilter(filter).qos(MqttQos.fromCode(config.qos())).build());
-        }
+        List<Mqtt5Subscription> subscriptions =
+                subscriptions((filter, qos) -> Mqtt5Subscription.builder().topicFilter(filter).qos(qos).build());
         return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())
-                .keepAlive((int) connection.keepAlive().getSeconds())
+                .keepAlive(connection.keepAliveSeconds())
                 .restrictions()
                 .receiveMaximum(connection.receiveMaximum())
                 .applyRestrictions()
@@ -84,19 +81,20 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     }
 
     private static MqttMessage toMessage(Mqtt5Publish publish) {
-        Map<String, String> properties = new LinkedHashMap<>();
-        for (Mqtt5UserProperty p : publish.getUserProperties().asList()) {
+        List<? extends Mqtt5UserProperty> list = publish.getUserProperties().asList();
+        Map<String, String> properties = list.isEmpty() ? Collections.emptyMap() : new LinkedHashMap<>();
+        for (Mqtt5UserProperty p : list) {
             properties.put(p.getName().toString(), p.getValue().toString());
         }
         HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
         int qos = publish.getQos().getCode();
-        return new MqttMessage(
+        return MqttMessage.adopting(
                 publish.getTopic().toString(),
                 publish.getPayloadAsBytes(),
                 qos,
                 publish.isRetain(),
-                details == null ? null : details.dup,
-                details == null || qos == 0 ? null : details.packetId,
+                HiveMqPublishDetails.Details.dupOf(details),
+                HiveMqPublishDetails.Details.packetIdOf(details, qos),
                 properties,
                 publish.getContentType().map(Object::toString).orElse(null),
                 publish.getResponseTopic().map(Object::toString).orElse(null),

@@ -16,9 +16,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -109,7 +111,8 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
         for (MqttSubscriberSplit split : splits) {
             MqttSubscriberConnection connection = connections.remove(split.splitId());
             if (connection != null) {
-                connection.close();
+                // Stops its reconnects now; the DISCONNECT completes in the background.
+                connection.closeAsync();
             }
         }
     }
@@ -117,6 +120,11 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     @VisibleForTesting
     Set<String> connectedSplitIds() {
         return connections.keySet();
+    }
+
+    @VisibleForTesting
+    Map<String, MqttSubscriberConnection> connections() {
+        return connections;
     }
 
     private void onFatalError(Throwable error) {
@@ -134,8 +142,13 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     public void close() throws Exception {
         // Unblock callbacks first, so that disconnecting does not wait behind a full queue.
         handover.close();
-        for (MqttSubscriberConnection connection : connections.values()) {
-            connection.close();
+        // All DISCONNECTs go out at once and are awaited together, under one bound (not one per connection).
+        CompletableFuture<?>[] disconnected =
+                connections.values().stream().map(MqttSubscriberConnection::closeAsync).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(disconnected).get(SubscriberClient.DISCONNECT_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // Each disconnect is bounded itself; the sessions keep what is unacknowledged anyway.
         }
         scheduler.shutdownNow();
         scheduler.awaitTermination(10, TimeUnit.SECONDS);

@@ -7,12 +7,14 @@ import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,10 +46,11 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private final ExecutorService callbackExecutor;
 
     private final Object lock = new Object();
-    private volatile int attempt;
+    // attempt and connected: only under lock. liveAttempt: written under lock, read without it (acknowledge).
+    private int attempt;
     /** The attempt whose connection is not known to be lost (-1: none); its messages may be acknowledged. */
     private volatile int liveAttempt = -1;
-    private volatile boolean connected;
+    private boolean connected;
     private int failedAttempt = -1;
     private boolean everConnected;
     private long backoffMs;
@@ -183,7 +186,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     config.connection().receiveMaximum());
         }
         if (lostClient != null) {
-            scheduler.execute(lostClient::disconnect);
+            lostClient.disconnect(); // does not block: the shared scheduler stays free for the other splits
         }
         scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
     }
@@ -218,12 +221,15 @@ final class MqttSubscriberConnection implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Stops reconnecting at once and sends DISCONNECT without waiting for it; the future completes
+     * (never exceptionally) when it is sent or failed, within {@link SubscriberClient#DISCONNECT_TIMEOUT_MS}.
+     */
+    CompletableFuture<Void> closeAsync() {
         SubscriberClient last;
         synchronized (lock) {
             if (closed) {
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             closed = true;
             liveAttempt = -1;
@@ -234,10 +240,27 @@ final class MqttSubscriberConnection implements AutoCloseable {
             last = client;
             client = null;
         }
-        if (last != null) {
-            last.disconnect();
+        CompletableFuture<Void> disconnected = last == null ? CompletableFuture.completedFuture(null) : last.disconnect();
+        return disconnected.whenComplete((ok, error) -> callbackExecutor.shutdownNow());
+    }
+
+    @Override
+    public void close() {
+        closeAsync().join();
+    }
+
+    @VisibleForTesting
+    boolean isClosed() {
+        synchronized (lock) {
+            return closed;
         }
-        callbackExecutor.shutdownNow();
+    }
+
+    @VisibleForTesting
+    int attempts() {
+        synchronized (lock) {
+            return attempt;
+        }
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import static org.apache.flink.util.Preconditions.checkState;
+
 /**
  * Ack-on-checkpoint bookkeeping. Not thread-safe: all calls come from the source's task thread.
  *
@@ -33,12 +35,9 @@ public final class PendingAcks<A> {
         if (sinceLastSnapshot.isEmpty()) {
             return;
         }
-        List<A> previous = byCheckpoint.put(checkpointId, sinceLastSnapshot);
-        if (previous != null) {
-            // The same id twice cannot happen in Flink; keep both rather than lose acks.
-            previous.addAll(sinceLastSnapshot);
-            byCheckpoint.put(checkpointId, previous);
-        }
+        // Flink never snapshots one checkpoint id twice.
+        checkState(!byCheckpoint.containsKey(checkpointId), "checkpoint %s snapshotted twice", checkpointId);
+        byCheckpoint.put(checkpointId, sinceLastSnapshot);
         sinceLastSnapshot = new ArrayList<>();
     }
 

@@ -27,7 +27,14 @@ interface SubscriberClient {
     /** Completes when connected and subscribed; fails with {@link SubscriptionRejectedException} or the connect error. */
     CompletableFuture<Void> connectAndSubscribe();
 
-    void disconnect();
+    /**
+     * Sends DISCONNECT without blocking; the future completes (never exceptionally) when it is sent,
+     * failed, or after {@link #DISCONNECT_TIMEOUT_MS}.
+     */
+    CompletableFuture<Void> disconnect();
+
+    /** Bound on one DISCONNECT; also the bound on closing a reader's connections together. */
+    long DISCONNECT_TIMEOUT_MS = 5_000;
 
     static SubscriberClient create(
             MqttSourceConfig config,

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,14 +29,27 @@ class MqttSplitReaderTest {
             reader.handleSplitsChanges(new SplitsAddition<>(List.of(s0, s1, s2)));
             assertThat(reader.connectedSplitIds()).containsExactly(s0.splitId(), s1.splitId(), s2.splitId());
 
+            MqttSubscriberConnection removed = reader.connections().get(s1.splitId());
+            MqttSubscriberConnection kept = reader.connections().get(s0.splitId());
             reader.handleSplitsChanges(new SplitsRemoval<>(List.of(s1)));
             assertThat(reader.connectedSplitIds()).containsExactly(s0.splitId(), s2.splitId());
+            assertThat(removed.isClosed()).isTrue();
+            assertThat(kept.isClosed()).isFalse();
+            int removedAttempts = removed.attempts();
 
             // Removing a split this reader does not run is harmless.
             reader.handleSplitsChanges(new SplitsRemoval<>(List.of(MqttSubscriberSplit.of("split-reader-test", 7))));
             assertThat(reader.connectedSplitIds()).containsExactly(s0.splitId(), s2.splitId());
 
-            // No broker listens: the remaining connections retry, nothing arrives, nothing fails.
+            // No broker listens: the remaining connections retry (wait for at least one backoff cycle),
+            // the removed one does not; nothing arrives, nothing fails.
+            int keptAttempts = kept.attempts();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (kept.attempts() < keptAttempts + 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(kept.attempts()).isGreaterThanOrEqualTo(keptAttempts + 2);
+            assertThat(removed.attempts()).isEqualTo(removedAttempts);
             reader.wakeUp();
             assertThat(reader.fetch().nextSplit()).isNull();
         } finally {

@@ -30,6 +30,14 @@ class LocalStackOptionsTest {
         assertThat(o.flinkUiPort).isEqualTo(8081);
         assertThat(o.simulator).isTrue();
         assertThat(o.mqttUri()).isEqualTo("tcp://127.0.0.1:1883");
+        // ... and the README's option table.
+        assertThat(o.functionPort).isEqualTo(8090);
+        assertThat(o.functionFailShare).isZero();
+        assertThat(o.functionLatency).isEqualTo(Duration.ZERO);
+        assertThat(o.vehicles).isEqualTo(20);
+        assertThat(o.rate).isEqualTo(20);
+        assertThat(o.parallelism).isEqualTo(2);
+        assertThat(o.summaryInterval).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.mqttbridge.routes;
 
-import io.mqttbridge.functions.MqttFunctions;
+import io.mqttbridge.mqtt.functions.MqttFunctions;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.PipelineOptions;

@@ -1,5 +1,9 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.embedded.EmbeddedHiveMq;
+import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.FunctionEndpoint;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;

@@ -1,5 +1,7 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.embedded.EmbeddedHiveMq;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.MqttClient;

@@ -80,4 +80,17 @@ class LocalStackOptionsTest {
         assertThatThrownBy(() -> parse("--kafka-port", "8081"))
                 .hasMessage("--kafka-port and --flink-ui-port are both 8081; give them different ports");
     }
+
+    @Test
+    void functionEndpointOptions() throws Exception {
+        LocalStackOptions o = parse("--function-port", "9000", "--function-fail-share", "0.25", "--function-latency", "20");
+        assertThat(o.functionPort).isEqualTo(9000);
+        assertThat(o.functionFailShare).isEqualTo(0.25);
+        assertThat(o.functionLatency).isEqualTo(Duration.ofMillis(20));
+        assertThat(parse().functionPort).isEqualTo(8090);
+        assertThatThrownBy(() -> parse("--function-fail-share", "1.5"))
+                .hasMessage("--function-fail-share must be a number from 0 to 1 (e.g. 0.2 for 20 %), got '1.5'");
+        assertThatThrownBy(() -> parse("--function-port", "8081"))
+                .hasMessageContaining("--flink-ui-port and --function-port are both 8081");
+    }
 }

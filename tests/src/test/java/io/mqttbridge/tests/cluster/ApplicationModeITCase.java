@@ -1,8 +1,8 @@
 package io.mqttbridge.tests.cluster;
 
-import io.mqttbridge.local.EmbeddedHiveMq;
-import io.mqttbridge.local.EmbeddedKafka;
-import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.embedded.EmbeddedHiveMq;
+import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.routes.FlinkConfigFile;
 
 import org.junit.jupiter.api.Test;

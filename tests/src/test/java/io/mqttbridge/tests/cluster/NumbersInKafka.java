@@ -1,6 +1,6 @@
 package io.mqttbridge.tests.cluster;
 
-import io.mqttbridge.local.EmbeddedHiveMq;
+import io.mqttbridge.embedded.EmbeddedHiveMq;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;

@@ -11,7 +11,6 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -54,9 +53,13 @@ class ShadedJarTest {
     @Test
     void serviceFilesListEveryFactory() throws IOException {
         String service = "META-INF/services/org.apache.flink.table.factories.Factory";
-        List<String> own = Files.readAllLines(StandaloneFlinkCluster.repository().resolve("job/src/main/resources/" + service)).stream()
-                .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
-        assertThat(own).contains("io.mqttbridge.mqtt.table.MqttDynamicTableFactory");
+        List<String> own = new ArrayList<>();
+        for (String connector : List.of("connectors/mqtt", "connectors/http-function")) {
+            Files.readAllLines(StandaloneFlinkCluster.repository().resolve(connector + "/src/main/resources/" + service)).stream()
+                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(own::add);
+        }
+        assertThat(own).contains("io.mqttbridge.mqtt.table.MqttDynamicTableFactory",
+                "io.mqttbridge.httpfunction.table.HttpFunctionDynamicTableFactory", "io.mqttbridge.mqtt.functions.MqttModuleFactory");
         try (ZipFile jar = new ZipFile(StandaloneFlinkCluster.jobJar().toFile())) {
             String factories = new String(jar.getInputStream(jar.getEntry(service)).readAllBytes(), StandardCharsets.UTF_8);
             assertThat(factories).contains(own);

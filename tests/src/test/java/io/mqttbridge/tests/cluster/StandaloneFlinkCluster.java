@@ -1,6 +1,6 @@
 package io.mqttbridge.tests.cluster;
 
-import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.embedded.MosquittoBroker;
 
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;

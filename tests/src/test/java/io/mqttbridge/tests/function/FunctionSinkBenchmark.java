@@ -1,9 +1,9 @@
 package io.mqttbridge.tests.function;
 
-import io.mqttbridge.function.FunctionOptions;
-import io.mqttbridge.function.FunctionRecord;
-import io.mqttbridge.function.FunctionSink;
-import io.mqttbridge.local.FunctionEndpoint;
+import io.mqttbridge.httpfunction.HttpFunctionOptions;
+import io.mqttbridge.httpfunction.sink.FunctionRecord;
+import io.mqttbridge.httpfunction.sink.FunctionSink;
+import io.mqttbridge.embedded.FunctionEndpoint;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -112,9 +112,9 @@ public final class FunctionSinkBenchmark {
                     .sinkTo(FunctionSink.<Long>builder()
                             .setUrl(endpoint.url() + "/bench")
                             .setName("bench")
-                            .setOption(FunctionOptions.MAX_MESSAGES, maxMessages)
-                            .setOption(FunctionOptions.MAX_IN_FLIGHT, maxInFlight)
-                            .setOption(FunctionOptions.MAX_WAIT, Duration.ofMillis(100))
+                            .setOption(HttpFunctionOptions.MAX_MESSAGES, maxMessages)
+                            .setOption(HttpFunctionOptions.MAX_IN_FLIGHT, maxInFlight)
+                            .setOption(HttpFunctionOptions.MAX_WAIT, Duration.ofMillis(100))
                             .setElementConverter((n, ctx) -> FunctionRecord.of("v-" + (n % 100),
                                     ("{\"vehicle\":\"v-" + (n % 100) + "\",\"soc\":" + (n % 100) + ".5,\"lat\":52.5,\"lon\":13.4,\"ts\":" + n + "}")
                                             .getBytes(StandardCharsets.UTF_8)))

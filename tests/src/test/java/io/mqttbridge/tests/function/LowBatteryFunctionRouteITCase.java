@@ -1,6 +1,6 @@
 package io.mqttbridge.tests.function;
 
-import io.mqttbridge.local.FunctionEndpoint;
+import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 

@@ -1,6 +1,6 @@
 package io.mqttbridge.tests.kafka;
 
-import io.mqttbridge.local.EmbeddedKafka;
+import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 

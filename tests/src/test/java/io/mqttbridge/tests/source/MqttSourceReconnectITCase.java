@@ -1,6 +1,8 @@
 package io.mqttbridge.tests.source;
 
-import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.embedded.LogCapture;
+
+import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.source.SourceTestSupport.Publisher;

@@ -1,7 +1,7 @@
 package io.mqttbridge.tests.support;
 
-import io.mqttbridge.local.EmbeddedHiveMq;
-import io.mqttbridge.local.MosquittoBroker;
+import io.mqttbridge.embedded.EmbeddedHiveMq;
+import io.mqttbridge.embedded.MosquittoBroker;
 
 import java.io.IOException;
 import java.nio.file.Path;

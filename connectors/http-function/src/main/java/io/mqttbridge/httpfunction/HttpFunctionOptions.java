@@ -1,0 +1,170 @@
+package io.mqttbridge.httpfunction;
+
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/**
+ * Every option of the {@code http-function} sink, shared by the DataStream builder ({@code
+ * FunctionSink.builder()}) and the {@code 'http-function'} table factory. The README's option table
+ * is written from this class; keep names, defaults and descriptions in step with it.
+ */
+@PublicEvolving
+public final class HttpFunctionOptions {
+
+    /** Request headers are given as {@code headers.<Name>} options. */
+    public static final String HEADERS_PREFIX = "headers.";
+
+    /** Upper bound of {@link #MAX_MESSAGES}. */
+    public static final int MAX_MESSAGES_LIMIT = 10_000;
+    /** Upper bound of {@link #MAX_IN_FLIGHT}. */
+    public static final int MAX_IN_FLIGHT_LIMIT = 1_000;
+    /** Upper bound of {@link #RETRIES}. */
+    public static final int RETRIES_LIMIT = 100;
+
+    /** How requests of one subtask may overlap. */
+    public enum Ordering {
+        /** Up to {@code max-in-flight} requests at once, no order between them. */
+        CONCURRENT,
+        /** Per {@code ordering-key} one request at a time, records in arrival order, also across retries. */
+        SEQUENTIAL;
+
+        /** The value as written in SQL: 'concurrent', 'sequential'. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** What happens to a batch whose retries are exhausted or whose error is not retryable. */
+    public enum FailureHandling {
+        /** The checkpoint fails, the job restarts from the last one: nothing is lost. */
+        FAIL,
+        /** The batch is dropped, counted in {@code recordsSkipped} and logged with topic and message id. */
+        SKIP,
+        /** The batch and its error are written as a JSON line under {@code dead-letter.path}. */
+        DEAD_LETTER;
+
+        /** The value as written in SQL: 'fail', 'skip', 'dead-letter'. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static final ConfigOption<String> URL =
+            ConfigOptions.key("url")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription("The function's address, http:// or https://. Required.");
+
+    public static final ConfigOption<String> METHOD =
+            ConfigOptions.key("method")
+                    .stringType()
+                    .defaultValue("POST")
+                    .withDescription("HTTP method of every invocation: POST or PUT.");
+
+    public static final ConfigOption<Duration> REQUEST_TIMEOUT =
+            ConfigOptions.key("request-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "How long one attempt may take until the response headers arrive; a "
+                                    + "timed-out attempt is retried.");
+
+    public static final ConfigOption<Duration> CONNECT_TIMEOUT =
+            ConfigOptions.key("connect-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription("How long opening a connection may take; a failed connect is retried.");
+
+    public static final ConfigOption<Integer> MAX_MESSAGES =
+            ConfigOptions.key("max-messages")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("Records per invocation, 1 to " + MAX_MESSAGES_LIMIT + ".");
+
+    public static final ConfigOption<Duration> MAX_WAIT =
+            ConfigOptions.key("max-wait")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(500))
+                    .withDescription("How long a partial batch may wait for more records before it is sent.");
+
+    public static final ConfigOption<Integer> MAX_IN_FLIGHT =
+            ConfigOptions.key("max-in-flight")
+                    .intType()
+                    .defaultValue(8)
+                    .withDescription(
+                            "HTTP requests open at once per sink subtask, 1 to " + MAX_IN_FLIGHT_LIMIT
+                                    + " (with ordering 'sequential' also at most one per key). Waiting for a retry holds no slot.");
+
+    public static final ConfigOption<Integer> RETRIES =
+            ConfigOptions.key("retries")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription(
+                            "Retries of a batch after its first attempt, 0 to " + RETRIES_LIMIT + ", on 408, 429, 5xx, "
+                                    + "timeouts and connection errors; 0 disables retries. Other 4xx are never retried.");
+
+    public static final ConfigOption<Duration> RETRY_BACKOFF =
+            ConfigOptions.key("retry-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription("Delay before the first retry; it doubles with every further retry.");
+
+    public static final ConfigOption<Duration> RETRY_BACKOFF_MAX =
+            ConfigOptions.key("retry-backoff-max")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Cap of the retry delay, also of a server's Retry-After, so that a checkpoint "
+                                    + "never waits without bound.");
+
+    public static final ConfigOption<Ordering> ORDERING =
+            ConfigOptions.key("ordering")
+                    .enumType(Ordering.class)
+                    .defaultValue(Ordering.CONCURRENT)
+                    .withDescription(
+                            "'concurrent': up to max-in-flight requests at once, no order. 'sequential': "
+                                    + "per ordering-key one request at a time and records in arrival "
+                                    + "order, across retries too; each request then holds records of one key.");
+
+    public static final ConfigOption<String> ORDERING_KEY =
+            ConfigOptions.key("ordering-key")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Column whose value orders records with ordering = 'sequential' (e.g. a "
+                                    + "device id or the topic). Required then; also sent as each record's 'key'.");
+
+    public static final ConfigOption<Boolean> BASE64_PAYLOAD =
+            ConfigOptions.key("base64-payload")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Send each record's serialized bytes base64-encoded (for binary formats) "
+                                    + "instead of inline JSON (format json) or text (other formats).");
+
+    public static final ConfigOption<FailureHandling> FAILURE_HANDLING =
+            ConfigOptions.key("failure-handling")
+                    .enumType(FailureHandling.class)
+                    .defaultValue(FailureHandling.FAIL)
+                    .withDescription(
+                            "When retries are exhausted or the error is not retryable: 'fail' (the "
+                                    + "checkpoint fails, the job restarts from the last one, nothing is "
+                                    + "lost), 'skip' (counted and logged) or 'dead-letter' (written to "
+                                    + "dead-letter.path).");
+
+    public static final ConfigOption<String> DEAD_LETTER_PATH =
+            ConfigOptions.key("dead-letter.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory (any Flink FileSystem: file://, s3://, hdfs://, ...) that receives "
+                                    + "one JSON-lines file per failed batch. Required with failure-handling "
+                                    + "= 'dead-letter'.");
+
+    private HttpFunctionOptions() {}
+}

@@ -1,0 +1,73 @@
+package io.mqttbridge.httpfunction.sink;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * Metrics of one sink subtask, in the group {@code function} of the writer. Updated from HTTP
+ * client threads, hence thread-safe counters and synchronized histogram updates.
+ */
+@Internal
+public final class FunctionSinkMetrics {
+
+    private static final int HISTOGRAM_WINDOW = 1000;
+
+    private final Counter invocations = new ThreadSafeSimpleCounter();
+    private final Counter invocationsFailed = new ThreadSafeSimpleCounter();
+    private final Counter recordsSent = new ThreadSafeSimpleCounter();
+    private final Counter retries = new ThreadSafeSimpleCounter();
+    private final Counter recordsSkipped = new ThreadSafeSimpleCounter();
+    private final Counter recordsDeadLettered = new ThreadSafeSimpleCounter();
+    private final Histogram batchSize = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
+    private final Histogram latencyMs = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
+    private final Counter numRecordsOutErrors;
+
+    public FunctionSinkMetrics(SinkWriterMetricGroup writerGroup) {
+        MetricGroup group = writerGroup.addGroup("function");
+        group.counter("invocations", invocations);
+        group.counter("invocationsFailed", invocationsFailed);
+        group.counter("recordsSent", recordsSent);
+        group.counter("retries", retries);
+        group.counter("recordsSkipped", recordsSkipped);
+        group.counter("recordsDeadLettered", recordsDeadLettered);
+        group.histogram("batchSize", batchSize);
+        group.histogram("invocationLatencyMs", latencyMs);
+        this.numRecordsOutErrors = writerGroup.getNumRecordsOutErrorsCounter();
+    }
+
+    /** One HTTP attempt ended; {@code delivered} when it was a 2xx. */
+    void attempt(int records, long latencyMillis, boolean delivered) {
+        invocations.inc();
+        if (delivered) {
+            recordsSent.inc(records);
+        } else {
+            invocationsFailed.inc();
+        }
+        // The histograms are not thread-safe; attempts end on HTTP client threads.
+        synchronized (this) {
+            latencyMs.update(latencyMillis);
+            if (delivered) {
+                batchSize.update(records);
+            }
+        }
+    }
+
+    void retry() {
+        retries.inc();
+    }
+
+    void skipped(int records) {
+        recordsSkipped.inc(records);
+        numRecordsOutErrors.inc(records);
+    }
+
+    void deadLettered(int records) {
+        recordsDeadLettered.inc(records);
+        numRecordsOutErrors.inc(records);
+    }
+}

@@ -1,0 +1,109 @@
+package io.mqttbridge.httpfunction.table;
+
+import io.mqttbridge.httpfunction.sink.FunctionSink;
+import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.table.connector.ChangelogMode;
+import org.apache.flink.table.connector.format.EncodingFormat;
+import org.apache.flink.table.connector.sink.DynamicTableSink;
+import org.apache.flink.table.connector.sink.SinkV2Provider;
+import org.apache.flink.table.connector.sink.abilities.SupportsWritingMetadata;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
+
+import javax.annotation.Nullable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code http-function} table as a sink: insert-only rows become records of a {@link
+ * FunctionSink}. Writable metadata {@code topic} and {@code message-id} travel in the envelope and
+ * name records in logs (e.g. {@code mqtt_topic STRING METADATA FROM 'topic'}).
+ */
+@Internal
+final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWritingMetadata {
+
+    static final String TOPIC = "topic";
+    static final String MESSAGE_ID = "message-id";
+
+    private final DataType physicalType;
+    private final EncodingFormat<SerializationSchema<RowData>> format;
+    private final FunctionSinkConfig config;
+    @Nullable private final String orderingKey;
+    @Nullable private final Integer parallelism;
+    private List<String> metadataKeys = new ArrayList<>();
+
+    HttpFunctionDynamicSink(
+            DataType physicalType,
+            EncodingFormat<SerializationSchema<RowData>> format,
+            FunctionSinkConfig config,
+            @Nullable String orderingKey,
+            @Nullable Integer parallelism) {
+        this.physicalType = physicalType;
+        this.format = format;
+        this.config = config;
+        this.orderingKey = orderingKey;
+        this.parallelism = parallelism;
+    }
+
+    @Override
+    public ChangelogMode getChangelogMode(ChangelogMode requestedMode) {
+        // A function invocation cannot be retracted.
+        return ChangelogMode.insertOnly();
+    }
+
+    @Override
+    public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
+        RowType rowType = (RowType) physicalType.getLogicalType();
+        RowData.FieldGetter key = null;
+        if (orderingKey != null) {
+            int pos = rowType.getFieldNames().indexOf(orderingKey);
+            LogicalType type = rowType.getTypeAt(pos);
+            key = RowData.createFieldGetter(type, pos);
+        }
+        int arity = rowType.getFieldCount();
+        int topicPos = metadataKeys.indexOf(TOPIC);
+        int messageIdPos = metadataKeys.indexOf(MESSAGE_ID);
+        RowDataToFunctionRecord converter =
+                new RowDataToFunctionRecord(
+                        format.createRuntimeEncoder(context, physicalType),
+                        arity,
+                        key,
+                        topicPos < 0 ? -1 : arity + topicPos,
+                        messageIdPos < 0 ? -1 : arity + messageIdPos);
+        FunctionSink<RowData> sink = FunctionSink.create(converter, config);
+        return SinkV2Provider.of(sink, parallelism);
+    }
+
+    @Override
+    public Map<String, DataType> listWritableMetadata() {
+        Map<String, DataType> metadata = new LinkedHashMap<>();
+        metadata.put(TOPIC, org.apache.flink.table.api.DataTypes.STRING());
+        metadata.put(MESSAGE_ID, org.apache.flink.table.api.DataTypes.STRING());
+        return metadata;
+    }
+
+    @Override
+    public void applyWritableMetadata(List<String> metadataKeys, DataType consumedDataType) {
+        this.metadataKeys = new ArrayList<>(metadataKeys);
+    }
+
+    @Override
+    public DynamicTableSink copy() {
+        HttpFunctionDynamicSink copy = new HttpFunctionDynamicSink(physicalType, format, config, orderingKey, parallelism);
+        copy.metadataKeys = new ArrayList<>(metadataKeys);
+        return copy;
+    }
+
+    @Override
+    public String asSummaryString() {
+        return "http-function(" + config.safeUrl() + ")";
+    }
+}

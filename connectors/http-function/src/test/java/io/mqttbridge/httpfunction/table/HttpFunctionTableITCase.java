@@ -1,0 +1,106 @@
+package io.mqttbridge.httpfunction.table;
+
+import io.mqttbridge.httpfunction.sink.TestFunctionServer;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The 'http-function' table in SQL: envelope content, metadata columns, option errors at planning time. */
+class HttpFunctionTableITCase {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(2).build());
+
+    private TestFunctionServer server;
+    private TableEnvironment tables;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = new TestFunctionServer();
+        tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+        tables.getConfig().set("parallelism.default", "1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        server.close();
+    }
+
+    private void createFunctionTable(String extraOptions) {
+        tables.executeSql(
+                "CREATE TABLE fn (vehicle STRING, soc DOUBLE, lat DOUBLE, lon DOUBLE,"
+                        + " t STRING METADATA FROM 'topic', mid STRING METADATA FROM 'message-id')"
+                        + " WITH ('connector' = 'http-function', 'url' = '" + server.url() + "'" + extraOptions + ")");
+    }
+
+    @Test
+    void insertInvokesTheFunctionWithTheDocumentedEnvelope() throws Exception {
+        createFunctionTable(", 'max-messages' = '2', 'ordering' = 'sequential', 'ordering-key' = 'vehicle',"
+                + " 'headers.X-Api-Key' = 'k-123'");
+        tables.executeSql(
+                        "INSERT INTO fn SELECT vehicle, soc, 52.5, 13.4, CONCAT('vehicles/', vehicle, '/battery'), mid FROM"
+                                + " (VALUES ('v-1', 12.5, 'm-1'), ('v-2', 30.0, 'm-2'), ('v-1', 11.0, 'm-3')) AS t(vehicle, soc, mid)")
+                .await();
+
+        assertThat(server.requests()).allSatisfy(r -> {
+            assertThat(r.headers().get("X-api-key")).containsExactly("k-123");
+            assertThat(r.headers().get("Content-type")).containsExactly("application/json");
+            assertThat(r.method()).isEqualTo("POST");
+            assertThat(r.envelope().path("function").asText()).isEqualTo("fn");
+            assertThat(r.envelope().path("encoding").asText()).isEqualTo("json");
+        });
+        List<String> records =
+                server.deliveredRecords().stream()
+                        .map(r -> r.path("key").asText() + "|" + r.path("topic").asText() + "|" + r.path("message-id").asText()
+                                + "|" + r.path("payload").path("soc").asDouble() + "|" + r.path("payload").size())
+                        .sorted().toList();
+        // The payload holds the physical columns only; metadata travels beside it.
+        assertThat(records).containsExactly(
+                "v-1|vehicles/v-1/battery|m-1|12.5|4", "v-1|vehicles/v-1/battery|m-3|11.0|4", "v-2|vehicles/v-2/battery|m-2|30.0|4");
+        // sequential: one key per request, v-1's records in order.
+        assertThat(server.requests()).allSatisfy(r -> assertThat(r.records().stream().map(x -> x.path("key").asText()).distinct()).hasSize(1));
+        assertThat(server.deliveredRecords().stream().filter(r -> r.path("key").asText().equals("v-1")).map(r -> r.path("message-id").asText()))
+                .containsExactly("m-1", "m-3");
+    }
+
+    @Test
+    void badOptionsFailWhenTheRouteIsPlanned() {
+        assertThatThrownBy(() -> plan("'connector' = 'http-function'"))
+                .hasStackTraceContaining("Missing required options are:").hasStackTraceContaining("url");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'localhost:8090'"))
+                .hasStackTraceContaining("Invalid option 'url'");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'max-messages' = '0'"))
+                .hasStackTraceContaining("Invalid value for option 'max-messages': '0'. Accepted: a whole number from 1 to 10000.");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'max-in-flight' = '0'"))
+                .hasStackTraceContaining("'max-in-flight'");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'sequential'"))
+                .hasStackTraceContaining("'ordering' = 'sequential' requires 'ordering-key'");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'sequential', 'ordering-key' = 'nope'"))
+                .hasStackTraceContaining("'nope' is not a physical column");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'random'"))
+                .hasStackTraceContaining("ordering");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'retrys' = '2'"))
+                .hasStackTraceContaining("Unsupported options").hasStackTraceContaining("retrys");
+    }
+
+    private void plan(String options) {
+        tables.executeSql("CREATE TEMPORARY TABLE bad (id BIGINT) WITH (" + options + ")");
+        try {
+            tables.explainSql("INSERT INTO bad SELECT CAST(1 AS BIGINT)");
+        } finally {
+            tables.executeSql("DROP TEMPORARY TABLE bad");
+        }
+    }
+}

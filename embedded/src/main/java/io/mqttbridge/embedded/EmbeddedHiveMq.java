@@ -1,0 +1,117 @@
+package io.mqttbridge.embedded;
+
+import com.hivemq.configuration.service.InternalConfigurations;
+import com.hivemq.embedded.EmbeddedHiveMQ;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HiveMQ CE in this JVM, on loopback, configured for ack-on-checkpoint consumers: the in-flight
+ * window per connection (an internal constant, 50 by default) and the per-client queue (1000 by
+ * default, the rest discarded) are both raised, or a subscriber that holds acks until a checkpoint
+ * is throttled to 50 messages per interval and the broker silently drops the overflow.
+ */
+public final class EmbeddedHiveMq implements AutoCloseable {
+
+    /**
+     * Unacknowledged QoS 1/2 messages per connection (the client's Receive Maximum still applies).
+     * Not 65,535: HiveMQ CE takes a whole window of packet ids from the client's pool (65,535 ids)
+     * for each poll of its queue, so with a window as large as the pool a second concurrent poll
+     * finds no id ("No message id available for client"), is dropped, and delivery to that client
+     * can stall. 10,000 = the source's default receive-maximum, with room for six polls at once.
+     */
+    public static final int INFLIGHT_WINDOW = 10_000;
+
+    /** Messages queued per client beyond the window before the broker discards. */
+    public static final int MAX_QUEUE_SIZE = 1_000_000;
+
+    private static final long STOP_TIMEOUT_SECONDS = 15;
+
+    private final int port;
+    private final Path folder;
+    private final EmbeddedHiveMQ broker;
+
+    private EmbeddedHiveMq(int port, Path folder, EmbeddedHiveMQ broker) {
+        this.port = port;
+        this.folder = folder;
+        this.broker = broker;
+    }
+
+    /** Starts a broker listening on 127.0.0.1:{@code port}; its config and data live in {@code folder}. */
+    public static EmbeddedHiveMq start(int port, Path folder) throws IOException {
+        Path config = Files.createDirectories(folder.resolve("conf"));
+        Path data = Files.createDirectories(folder.resolve("data"));
+        Path extensions = Files.createDirectories(folder.resolve("extensions"));
+        Files.writeString(config.resolve("config.xml"), configXml(port), StandardCharsets.UTF_8);
+        // Read once when the broker starts; there is no config.xml element for it.
+        InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
+        EmbeddedHiveMQ broker =
+                EmbeddedHiveMQ.builder()
+                        .withConfigurationFolder(config)
+                        .withDataFolder(data)
+                        .withExtensionsFolder(extensions)
+                        .withoutLoggingBootstrap()
+                        .build();
+        try {
+            broker.start().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            closeQuietly(broker);
+            throw new IOException(
+                    "HiveMQ CE did not start on 127.0.0.1:" + port
+                            + " (is the port already in use? see the log for the broker's reason): " + e,
+                    e);
+        }
+        return new EmbeddedHiveMq(port, folder, broker);
+    }
+
+    private static String configXml(int port) {
+        return "<?xml version=\"1.0\"?>\n"
+                + "<hivemq>\n"
+                + "  <listeners>\n"
+                + "    <tcp-listener><port>" + port + "</port><bind-address>127.0.0.1</bind-address></tcp-listener>\n"
+                + "  </listeners>\n"
+                + "  <mqtt>\n"
+                + "    <queued-messages><max-queue-size>" + MAX_QUEUE_SIZE + "</max-queue-size></queued-messages>\n"
+                + "  </mqtt>\n"
+                + "  <persistence><mode>in-memory</mode></persistence>\n"
+                + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n"
+                + "</hivemq>\n";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String serverUri() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    @Override
+    public void close() {
+        try {
+            // Bounded: with a large backlog of shared-subscription messages HiveMQ CE can take minutes
+            // to drain its event loops; the JVM (or the test) ends next anyway.
+            broker.stop().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Stopping is best effort: the JVM or the test ends next.
+        } finally {
+            closeQuietly(broker);
+        }
+    }
+
+    private static void closeQuietly(EmbeddedHiveMQ broker) {
+        try {
+            broker.close();
+        } catch (Exception ignored) {
+            // already stopped or never started
+        }
+    }
+}

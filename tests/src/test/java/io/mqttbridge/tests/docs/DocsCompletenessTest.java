@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DocsCompletenessTest {
 
-    private static final Pattern LINK = Pattern.compile("\\]\\(([^)#\\s]+)(#[^)]*)?\\)");
+    private static final Pattern LINK = Pattern.compile("\\]\\(([^)#\\s]*)(#[^)]*)?\\)");
 
     @Test
     void mqttPageNamesEveryMetadataColumnHeaderAndFunction() throws IOException {
@@ -50,20 +50,39 @@ class DocsCompletenessTest {
     }
 
     @Test
-    void relativeLinksPointAtFiles() throws IOException {
+    void relativeLinksPointAtFilesAndHeadings() throws IOException {
         Path root = OptionTablesTest.repositoryRoot();
         List<String> broken = new ArrayList<>();
         for (Path file : OptionTables.markdownFiles(root)) {
             Matcher m = LINK.matcher(Files.readString(file));
             while (m.find()) {
                 String target = m.group(1);
-                if (!target.contains("://") && !target.startsWith("mailto:")
-                        && !Files.exists(file.getParent().resolve(target))) {
+                String anchor = m.group(2);
+                if (target.contains("://") || target.startsWith("mailto:")) {
+                    continue;
+                }
+                Path linked = target.isEmpty() ? file : file.getParent().resolve(target).normalize();
+                if (!Files.exists(linked)) {
                     broken.add(root.relativize(file) + " -> " + target);
+                } else if (anchor != null && linked.toString().endsWith(".md")
+                        && !anchors(linked).contains(anchor.substring(1))) {
+                    broken.add(root.relativize(file) + " -> " + target + anchor + " (no such heading)");
                 }
             }
         }
-        assertThat(broken).as("links to files that do not exist").isEmpty();
+        assertThat(broken).as("links to files or headings that do not exist").isEmpty();
+    }
+
+    /** The anchors GitHub gives the headings of a page: lower case, punctuation dropped, spaces as '-'. */
+    private static List<String> anchors(Path page) throws IOException {
+        List<String> anchors = new ArrayList<>();
+        for (String line : Files.readAllLines(page)) {
+            if (line.startsWith("#")) {
+                String heading = line.replaceFirst("^#+\\s*", "").toLowerCase(java.util.Locale.ROOT);
+                anchors.add(heading.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
     }
 
     private static List<String> kafkaHeaderNames() {

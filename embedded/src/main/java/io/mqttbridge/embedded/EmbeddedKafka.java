@@ -191,6 +191,21 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (Exception e) {
             throw adminFailure("create topic '" + topic + "'", e);
         }
+        // The controller has accepted the topic; the broker's metadata follows a moment later. Wait for it,
+        // so that a producer or a listing right after this call sees the topic.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ADMIN_TIMEOUT_SECONDS);
+        while (!topics().contains(topic)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Kafka topic '" + topic + "' was created but is not listed after "
+                        + ADMIN_TIMEOUT_SECONDS + " s");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw adminFailure("wait for topic '" + topic + "'", e);
+            }
+        }
     }
 
     /** Names of the topics that exist, internal ones excluded. */

@@ -61,11 +61,6 @@ public final class MqttTopicFilter {
         }
     }
 
-    /** True when {@code topic} matches {@code filter}; the filter must be valid. */
-    public static boolean matches(String filter, String topic) {
-        return new Compiled(filter).matches(topic);
-    }
-
     /**
      * Validates {@code filter} and splits it into levels once, for matching many topics.
      *

@@ -56,6 +56,15 @@ class MqttSourceReaderTest {
         }
     }
 
+    /** Delivers the messages on {@code client} and polls the reader until it has emitted them. */
+    private void deliverAndEmit(FakeSubscriberClient client, String... payloads) throws Exception {
+        int total = output.getEmittedRecords().size() + payloads.length;
+        for (String payload : payloads) {
+            client.deliver(payload);
+        }
+        emitUntil(total);
+    }
+
     /** Polls the reader until {@code total} records have been emitted since the test began. */
     private void emitUntil(int total) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
@@ -76,13 +85,10 @@ class MqttSourceReaderTest {
     @Test
     void acknowledgesOnlyAfterTheCoveringCheckpointCompletes() throws Exception {
         FakeSubscriberClient client = connected(0);
-        client.deliver("m1");
-        client.deliver("m2");
-        emitUntil(2);
+        deliverAndEmit(client, "m1", "m2");
 
         reader.snapshotState(1);
-        client.deliver("m3"); // emitted after snapshot 1: checkpoint 2 covers it
-        emitUntil(3);
+        deliverAndEmit(client, "m3"); // emitted after snapshot 1: checkpoint 2 covers it
         assertThat(client.acks()).isEmpty();
 
         reader.notifyCheckpointComplete(1);
@@ -98,11 +104,9 @@ class MqttSourceReaderTest {
     @Test
     void aCompletedCheckpointAlsoAcknowledgesTheEarlierOnesItSubsumes() throws Exception {
         FakeSubscriberClient client = connected(0);
-        client.deliver("m1");
-        emitUntil(1);
+        deliverAndEmit(client, "m1");
         reader.snapshotState(1);
-        client.deliver("m2");
-        emitUntil(2);
+        deliverAndEmit(client, "m2");
         reader.snapshotState(2);
 
         // The notification of checkpoint 1 never comes (the subsuming contract); 2 covers it.
@@ -117,12 +121,10 @@ class MqttSourceReaderTest {
     @Test
     void anAbortedCheckpointAcknowledgesNothing() throws Exception {
         FakeSubscriberClient client = connected(0);
-        client.deliver("m1");
-        emitUntil(1);
+        deliverAndEmit(client, "m1");
         reader.snapshotState(1);
         reader.notifyCheckpointAborted(1);
-        client.deliver("m2");
-        emitUntil(2);
+        deliverAndEmit(client, "m2");
         reader.snapshotState(2); // never completes
         assertThat(client.acks()).isEmpty();
 
@@ -135,9 +137,7 @@ class MqttSourceReaderTest {
     @Test
     void messagesOfALostConnectionAreNotAcknowledgedOnTheNextOneButTheirRedeliveredCopiesAre() throws Exception {
         FakeSubscriberClient first = connected(0);
-        first.deliver("m1");
-        first.deliver("m2");
-        emitUntil(2);
+        deliverAndEmit(first, "m1", "m2");
         reader.snapshotState(1);
 
         first.loseConnection();
@@ -164,8 +164,7 @@ class MqttSourceReaderTest {
     @Test
     void closingTheReaderDisconnectsAndAcknowledgesNothingMore() throws Exception {
         FakeSubscriberClient client = connected(0);
-        client.deliver("m1");
-        emitUntil(1);
+        deliverAndEmit(client, "m1");
         reader.snapshotState(1);
 
         reader.close();

@@ -53,6 +53,14 @@ class MqttSubscriberConnectionTest {
         return connection;
     }
 
+    /** Starts the connection and accepts its first attempt; returns that attempt's client. */
+    private FakeSubscriberClient startConnected(MqttSourceConfig config) {
+        start(config);
+        FakeSubscriberClient client = lastClient();
+        client.acceptConnect();
+        return client;
+    }
+
     /** The one reconnect scheduled now: its delay; then runs it. */
     private long runScheduledReconnect() {
         List<ScheduledFuture<?>> scheduled = scheduler.getAllNonPeriodicScheduledTask();
@@ -130,9 +138,7 @@ class MqttSubscriberConnectionTest {
 
     @Test
     void acknowledgesOnlyMessagesOfTheLiveConnection() throws Exception {
-        start(FakeSubscriberClients.config());
-        FakeSubscriberClient first = lastClient();
-        first.acceptConnect();
+        FakeSubscriberClient first = startConnected(FakeSubscriberClients.config());
         first.deliver("m1");
         first.deliver("m2");
         List<MqttReceivedMessage> received = handedOver();
@@ -162,9 +168,8 @@ class MqttSubscriberConnectionTest {
 
     @Test
     void receiptModeAcknowledgesOnArrivalAndLeavesNothingForTheCheckpoint() throws Exception {
-        start(FakeSubscriberClients.config(options -> options.set(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT)));
-        FakeSubscriberClient client = lastClient();
-        client.acceptConnect();
+        FakeSubscriberClient client = startConnected(
+                FakeSubscriberClients.config(options -> options.set(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT)));
 
         client.deliver("m1");
 
@@ -174,9 +179,7 @@ class MqttSubscriberConnectionTest {
 
     @Test
     void qos0MessagesHaveNothingToAcknowledge() throws Exception {
-        start(FakeSubscriberClients.config());
-        FakeSubscriberClient client = lastClient();
-        client.acceptConnect();
+        FakeSubscriberClient client = startConnected(FakeSubscriberClients.config());
 
         client.deliver("m0", 0, false);
 
@@ -186,9 +189,7 @@ class MqttSubscriberConnectionTest {
 
     @Test
     void closingDisconnectsStopsReconnectingAndDropsPendingAcks() throws Exception {
-        start(FakeSubscriberClients.config());
-        FakeSubscriberClient client = lastClient();
-        client.acceptConnect();
+        FakeSubscriberClient client = startConnected(FakeSubscriberClients.config());
         client.deliver("m1");
         MqttReceivedMessage.Ack pending = handedOver().get(0).ack();
 

@@ -11,10 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MqttTopicFilterTest {
 
-    private static boolean matches(String filter, String topic) {
-        return MqttTopicFilter.compile(filter).matches(topic);
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"a", "a/b", "#", "+", "a/+/b", "a/#", "+/+", "/", "a//b", "$SYS/#", "$share/g/a/#", "$share/g/#", "$share/g/+/b"})
     void acceptsValidFilters(String filter) {
@@ -68,55 +64,47 @@ class MqttTopicFilterTest {
                 .hasMessage("No topic filter given: expected one or more filters, comma-separated");
     }
 
-    @Test
-    void plusMatchesExactlyOneLevelIncludingAnEmptyOne() {
-        assertThat(matches("v/+/battery", "v/42/battery")).isTrue();
-        assertThat(matches("v/+/battery", "v//battery")).isTrue();
-        assertThat(matches("v/+/battery", "v/42/x/battery")).isFalse();
-        assertThat(matches("v/+/battery", "v/42")).isFalse();
-        assertThat(matches("+", "a")).isTrue();
-        assertThat(matches("+", "a/b")).isFalse();
-        assertThat(matches("+/+", "/")).isTrue();
-    }
-
-    @Test
-    void hashMatchesTheRestAndTheParentLevel() {
-        assertThat(matches("v/#", "v/42/battery")).isTrue();
-        assertThat(matches("v/#", "v")).isTrue();
-        assertThat(matches("v/#", "v/")).isTrue();
-        assertThat(matches("v/#", "vw/1")).isFalse();
-        assertThat(matches("#", "a/b/c")).isTrue();
-        assertThat(matches("v/+/#", "v/42")).isTrue();
-        assertThat(matches("v/+/#", "v")).isFalse();
-    }
-
-    @Test
-    void literalLevelsMatchExactlyAndCaseSensitively() {
-        assertThat(matches("v/42", "v/42")).isTrue();
-        assertThat(matches("v/42", "V/42")).isFalse();
-        assertThat(matches("v/42", "v/42/")).isFalse();
-        assertThat(matches("v/42", "v/4")).isFalse();
-        assertThat(matches("a/b", "ab/")).isFalse();
-    }
-
-    @Test
-    void dollarTopicsAreNotMatchedByALeadingWildcard() {
-        assertThat(matches("#", "$SYS/broker/uptime")).isFalse();
-        assertThat(matches("+/broker/uptime", "$SYS/broker/uptime")).isFalse();
-        assertThat(matches("$SYS/#", "$SYS/broker/uptime")).isTrue();
-        assertThat(matches("$SYS/+/uptime", "$SYS/broker/uptime")).isTrue();
-        // Only the first level counts: '$' further on is an ordinary character.
-        assertThat(matches("a/+", "a/$x")).isTrue();
-    }
-
-    @Test
-    void aSharedSubscriptionMatchesWhatItsFilterMatches() {
-        assertThat(matches("$share/g/v/+/battery", "v/42/battery")).isTrue();
-        assertThat(matches("$share/g/v/+/battery", "v/42/temp")).isFalse();
-        assertThat(matches("$share/g/#", "a/b")).isTrue();
-        assertThat(matches("$share/g/#", "$SYS/broker/uptime")).isFalse();
-        // The share name and the prefix are not topic levels.
-        assertThat(matches("$share/g/a", "$share/g/a")).isFalse();
-        assertThat(matches("$share/g/a", "a")).isTrue();
+    @ParameterizedTest(name = "''{0}'' matches ''{1}'': {2}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock = """
+                # '+' is exactly one level, an empty one too
+                v/+/battery      | v/42/battery        | true
+                v/+/battery      | v//battery          | true
+                v/+/battery      | v/42/x/battery      | false
+                v/+/battery      | v/42                | false
+                +                | a                   | true
+                +                | a/b                 | false
+                +/+              | /                   | true
+                # '#' is the rest of the topic and the parent level
+                v/#              | v/42/battery        | true
+                v/#              | v                   | true
+                v/#              | v/                  | true
+                v/#              | vw/1                | false
+                '#'              | a/b/c               | true
+                v/+/#            | v/42                | true
+                v/+/#            | v                   | false
+                # literal levels match exactly and case-sensitively
+                v/42             | v/42                | true
+                v/42             | V/42                | false
+                v/42             | v/42/               | false
+                v/42             | v/4                 | false
+                a/b              | ab/                 | false
+                # a leading wildcard does not match a topic starting with '$'; '$' further on is ordinary
+                '#'              | $SYS/broker/uptime  | false
+                +/broker/uptime  | $SYS/broker/uptime  | false
+                $SYS/#           | $SYS/broker/uptime  | true
+                $SYS/+/uptime    | $SYS/broker/uptime  | true
+                a/+              | a/$x                | true
+                # a shared subscription matches what its filter matches; prefix and share name are no levels
+                $share/g/v/+/battery | v/42/battery    | true
+                $share/g/v/+/battery | v/42/temp       | false
+                $share/g/#       | a/b                 | true
+                $share/g/#       | $SYS/broker/uptime  | false
+                $share/g/a       | a                   | true
+                $share/g/a       | $share/g/a          | false
+                """)
+    void matchesAsMqttDefinesIt(String filter, String topic, boolean expected) {
+        assertThat(MqttTopicFilter.compile(filter).matches(topic)).isEqualTo(expected);
     }
 }

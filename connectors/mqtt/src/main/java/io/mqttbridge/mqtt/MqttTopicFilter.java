@@ -8,10 +8,13 @@ import java.util.List;
 /**
  * MQTT topic filters (MQTT 5.0, 4.7): validation and matching. '+' matches exactly one level,
  * '#' the rest of the topic (and the parent level), both only as whole levels; topics starting
- * with '$' are not matched by a filter starting with a wildcard.
+ * with '$' are not matched by a filter starting with a wildcard. A shared subscription
+ * {@code $share/<share name>/<filter>} (4.8.2) matches what its {@code <filter>} matches.
  */
 @PublicEvolving
 public final class MqttTopicFilter {
+
+    private static final String SHARE_PREFIX = "$share/";
 
     private MqttTopicFilter() {}
 
@@ -41,7 +44,20 @@ public final class MqttTopicFilter {
         if (filter.indexOf('\u0000') >= 0) {
             throw new IllegalArgumentException("Invalid topic filter '" + filter + "': contains the NUL character");
         }
-        String[] levels = filter.split("/", -1);
+        if (filter.startsWith(SHARE_PREFIX)) {
+            int end = filter.indexOf('/', SHARE_PREFIX.length());
+            String shareName = filter.substring(SHARE_PREFIX.length(), end < 0 ? filter.length() : end);
+            if (end < 0 || shareName.isEmpty() || shareName.contains("+") || shareName.contains("#")) {
+                throw new IllegalArgumentException(
+                        "Invalid topic filter '" + filter + "': a shared subscription is '$share/<share name>/<filter>', "
+                                + "the share name at least one character without '/', '+' or '#'");
+            }
+            if (end == filter.length() - 1) {
+                throw new IllegalArgumentException(
+                        "Invalid topic filter '" + filter + "': no topic filter after the share name");
+            }
+        }
+        String[] levels = unshared(filter).split("/", -1);
         for (int i = 0; i < levels.length; i++) {
             String level = levels[i];
             if (level.contains("#")) {
@@ -61,11 +77,6 @@ public final class MqttTopicFilter {
         }
     }
 
-    /** True when {@code topic} matches {@code filter}; the filter must be valid. */
-    public static boolean matches(String filter, String topic) {
-        return new Compiled(filter).matches(topic);
-    }
-
     /**
      * Validates {@code filter} and splits it into levels once, for matching many topics.
      *
@@ -76,6 +87,11 @@ public final class MqttTopicFilter {
         return new Compiled(filter);
     }
 
+    /** The filter a valid {@code $share/<share name>/<filter>} applies to; any other filter itself. */
+    private static String unshared(String filter) {
+        return filter.startsWith(SHARE_PREFIX) ? filter.substring(filter.indexOf('/', SHARE_PREFIX.length()) + 1) : filter;
+    }
+
     /** A valid filter split into its levels: {@link #matches(String)} allocates nothing. Immutable. */
     public static final class Compiled {
         private final String filter;
@@ -84,8 +100,9 @@ public final class MqttTopicFilter {
 
         private Compiled(String filter) {
             this.filter = filter;
-            this.levels = filter.split("/", -1);
-            this.leadingWildcard = filter.startsWith("+") || filter.startsWith("#");
+            String matched = unshared(filter);
+            this.levels = matched.split("/", -1);
+            this.leadingWildcard = matched.startsWith("+") || matched.startsWith("#");
         }
 
         public String filter() {

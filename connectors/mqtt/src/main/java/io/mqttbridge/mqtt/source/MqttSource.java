@@ -3,12 +3,7 @@ package io.mqttbridge.mqtt.source;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumState;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumStateSerializer;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumerator;
-import io.mqttbridge.mqtt.source.reader.MqttReceivedMessage;
-import io.mqttbridge.mqtt.source.reader.MqttRecordEmitter;
-import io.mqttbridge.mqtt.source.reader.MqttSourceMetrics;
 import io.mqttbridge.mqtt.source.reader.MqttSourceReader;
-import io.mqttbridge.mqtt.source.reader.MqttSplitReader;
-import io.mqttbridge.mqtt.source.reader.PendingAcks;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplitSerializer;
 
@@ -24,8 +19,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.UserCodeClassLoader;
@@ -79,15 +72,7 @@ public final class MqttSource<T>
                         return context.getUserCodeClassLoader();
                     }
                 });
-        PendingAcks<MqttReceivedMessage.Ack> pendingAcks = new PendingAcks<>();
-        MqttSourceMetrics metrics = new MqttSourceMetrics(context.metricGroup(), pendingAcks::size);
-        Configuration readerConfig = context.getConfiguration();
-        return new MqttSourceReader<>(
-                new SingleThreadFetcherManager<>(() -> new MqttSplitReader(config, metrics), readerConfig),
-                new MqttRecordEmitter<>(deserializer, pendingAcks),
-                pendingAcks,
-                readerConfig,
-                context);
+        return new MqttSourceReader<>(config, deserializer, context);
     }
 
     @Override

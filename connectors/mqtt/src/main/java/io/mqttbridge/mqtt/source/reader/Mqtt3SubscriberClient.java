@@ -6,7 +6,6 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * MQTT 3.1.1 subscriber: clean session false (the broker's own expiry applies), no Receive Maximum
@@ -34,9 +34,10 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             String clientId,
             Executor callbackExecutor,
             Listener listener,
-            MqttClientDisconnectedListener onDisconnected) {
+            Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, onDisconnected);
+        this.client = MqttClientFactory.mqtt3(
+                config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),

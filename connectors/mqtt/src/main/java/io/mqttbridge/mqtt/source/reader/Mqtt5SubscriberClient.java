@@ -6,7 +6,6 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /** MQTT 5 subscriber: session expiry and Receive Maximum from the options. */
 @Internal
@@ -35,9 +35,10 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             String clientId,
             Executor callbackExecutor,
             Listener listener,
-            MqttClientDisconnectedListener onDisconnected) {
+            Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, onDisconnected);
+        this.client = MqttClientFactory.mqtt5(
+                config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),

@@ -1,17 +1,21 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.source.reader.SourceReaderBase;
 import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Source reader: one fetcher thread runs all subscriber connections of this subtask. Acknowledges
@@ -28,14 +32,42 @@ public final class MqttSourceReader<T>
 
     private final PendingAcks<MqttReceivedMessage.Ack> pendingAcks;
 
-    public MqttSourceReader(
-            SingleThreadFetcherManager<MqttReceivedMessage, MqttSubscriberSplit> fetcherManager,
-            MqttRecordEmitter<T> emitter,
-            PendingAcks<MqttReceivedMessage.Ack> pendingAcks,
-            Configuration config,
-            SourceReaderContext context) {
-        super(fetcherManager, emitter, config, context);
+    /** {@code deserializer} must be open already. */
+    public MqttSourceReader(MqttSourceConfig config, MqttMessageDeserializer<T> deserializer, SourceReaderContext context) {
+        this(config, deserializer, context, SubscriberClientFactory.HIVEMQ);
+    }
+
+    @VisibleForTesting
+    MqttSourceReader(
+            MqttSourceConfig config,
+            MqttMessageDeserializer<T> deserializer,
+            SourceReaderContext context,
+            SubscriberClientFactory clients) {
+        this(config, deserializer, context, clients, new PendingAcks<>());
+    }
+
+    private MqttSourceReader(
+            MqttSourceConfig config,
+            MqttMessageDeserializer<T> deserializer,
+            SourceReaderContext context,
+            SubscriberClientFactory clients,
+            PendingAcks<MqttReceivedMessage.Ack> pendingAcks) {
+        super(
+                new SingleThreadFetcherManager<>(splitReaders(config, context, clients, pendingAcks), context.getConfiguration()),
+                new MqttRecordEmitter<>(deserializer, pendingAcks),
+                context.getConfiguration(),
+                context);
         this.pendingAcks = pendingAcks;
+    }
+
+    /** The metrics are registered once per reader, whichever split reader (fetcher) uses them. */
+    private static Supplier<SplitReader<MqttReceivedMessage, MqttSubscriberSplit>> splitReaders(
+            MqttSourceConfig config,
+            SourceReaderContext context,
+            SubscriberClientFactory clients,
+            PendingAcks<MqttReceivedMessage.Ack> pendingAcks) {
+        MqttSourceMetrics metrics = new MqttSourceMetrics(context.metricGroup(), pendingAcks::size);
+        return () -> new MqttSplitReader(config, metrics, clients);
     }
 
     @Override

@@ -42,21 +42,32 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
 
     private final MqttSourceConfig config;
     private final MqttSourceMetrics metrics;
+    private final SubscriberClientFactory clients;
     private final MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(HANDOVER_CAPACITY);
     private final ScheduledExecutorService scheduler;
     /** Connections by split id; only the fetcher thread touches this map. */
     private final Map<String, MqttSubscriberConnection> connections = new LinkedHashMap<>();
     private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
 
-    public MqttSplitReader(MqttSourceConfig config, MqttSourceMetrics metrics) {
+    MqttSplitReader(MqttSourceConfig config, MqttSourceMetrics metrics, SubscriberClientFactory clients) {
+        this(config, metrics, clients, Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-connect-" + config.clientIdPrefix());
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** {@code scheduler} runs connection attempts and backoff delays; it is shut down on {@link #close}. */
+    @VisibleForTesting
+    MqttSplitReader(
+            MqttSourceConfig config,
+            MqttSourceMetrics metrics,
+            SubscriberClientFactory clients,
+            ScheduledExecutorService scheduler) {
         this.config = config;
         this.metrics = metrics;
-        this.scheduler =
-                Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "mqtt-connect-" + config.clientIdPrefix());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.clients = clients;
+        this.scheduler = scheduler;
     }
 
     @Override
@@ -97,7 +108,7 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     private void addSplits(List<MqttSubscriberSplit> splits) {
         for (MqttSubscriberSplit split : splits) {
             MqttSubscriberConnection connection =
-                    new MqttSubscriberConnection(split, config, handover, scheduler, metrics, this::onFatalError);
+                    new MqttSubscriberConnection(split, config, clients, handover, scheduler, metrics, this::onFatalError);
             connections.put(split.splitId(), connection);
             connection.start();
         }

@@ -5,7 +5,6 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
-import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.ExceptionUtils;
@@ -38,6 +37,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
 
     private final MqttSubscriberSplit split;
     private final MqttSourceConfig config;
+    private final SubscriberClientFactory clients;
     private final MessageHandover<MqttReceivedMessage> handover;
     private final ScheduledExecutorService scheduler;
     private final MqttSourceMetrics metrics;
@@ -60,12 +60,14 @@ final class MqttSubscriberConnection implements AutoCloseable {
     MqttSubscriberConnection(
             MqttSubscriberSplit split,
             MqttSourceConfig config,
+            SubscriberClientFactory clients,
             MessageHandover<MqttReceivedMessage> handover,
             ScheduledExecutorService scheduler,
             MqttSourceMetrics metrics,
             Consumer<Throwable> fatalErrorHandler) {
         this.split = split;
         this.config = config;
+        this.clients = clients;
         this.handover = handover;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -95,12 +97,12 @@ final class MqttSubscriberConnection implements AutoCloseable {
             liveAttempt = current;
             try {
                 newClient =
-                        SubscriberClient.create(
+                        clients.create(
                                 config,
                                 split.clientId(),
                                 callbackExecutor,
                                 (message, acknowledge) -> onPublish(current, message, acknowledge),
-                                context -> onDisconnected(current, context));
+                                cause -> onLost(current, cause));
             } catch (RuntimeException e) {
                 // Bad TLS store and the like: no retry can fix it.
                 fatalErrorHandler.accept(e);
@@ -140,10 +142,6 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     config.qos());
             everConnected = true;
         }
-    }
-
-    private void onDisconnected(int current, MqttClientDisconnectedContext context) {
-        onLost(current, context.getCause());
     }
 
     /** Called for a failed attempt and for a lost connection, possibly twice per attempt: only the first counts. */

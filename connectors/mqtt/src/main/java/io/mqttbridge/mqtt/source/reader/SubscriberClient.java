@@ -1,19 +1,15 @@
 package io.mqttbridge.mqtt.source.reader;
 
 import io.mqttbridge.mqtt.MqttMessage;
-import io.mqttbridge.mqtt.MqttOptions;
-import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
-import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import org.apache.flink.annotation.Internal;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * One connection attempt of a subscriber, over MQTT 5 or 3.1.1: a fresh client object, the global
  * publish callback registered before CONNECT (so session messages redelivered right after CONNACK
- * are caught), clean start false, then SUBSCRIBE.
+ * are caught), clean start false, then SUBSCRIBE. Created by a {@link SubscriberClientFactory}.
  */
 @Internal
 interface SubscriberClient {
@@ -35,17 +31,6 @@ interface SubscriberClient {
 
     /** Bound on one DISCONNECT; also the bound on closing a reader's connections together. */
     long DISCONNECT_TIMEOUT_MS = 5_000;
-
-    static SubscriberClient create(
-            MqttSourceConfig config,
-            String clientId,
-            Executor callbackExecutor,
-            Listener listener,
-            MqttClientDisconnectedListener onDisconnected) {
-        return config.connection().protocolVersion() == MqttOptions.ProtocolVersion.V3_1_1
-                ? new Mqtt3SubscriberClient(config, clientId, callbackExecutor, listener, onDisconnected)
-                : new Mqtt5SubscriberClient(config, clientId, callbackExecutor, listener, onDisconnected);
-    }
 
     /** The broker refused a subscription: retrying cannot help, the job must fail with this message. */
     final class SubscriptionRejectedException extends RuntimeException {

@@ -1,21 +1,28 @@
 package io.mqttbridge.mqtt.source.split;
 
-import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumState;
-import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumStateSerializer;
-
 import org.junit.jupiter.api.Test;
-
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class MqttSubscriberSplitSerializerTest {
 
+    /**
+     * Split 7 of client id prefix "bridge-ü" as version 1 wrote it (before the client seam was
+     * added): index as int, then the client id as modified UTF-8 with a 2-byte length. Savepoints
+     * hold these bytes: if this test fails, old savepoints no longer restore.
+     */
+    private static final byte[] VERSION_1_SPLIT_7 = {
+        0x00, 0x00, 0x00, 0x07, // index 7
+        0x00, 0x0b, // 11 bytes of client id follow
+        'b', 'r', 'i', 'd', 'g', 'e', '-', (byte) 0xc3, (byte) 0xbc, '-', '7' // "bridge-ü-7"
+    };
+
+    private final MqttSubscriberSplitSerializer serializer = MqttSubscriberSplitSerializer.INSTANCE;
+
     @Test
     void splitSurvivesRoundTrip() throws Exception {
         MqttSubscriberSplit split = MqttSubscriberSplit.of("bridge-ü/ä", 7);
-        MqttSubscriberSplitSerializer serializer = MqttSubscriberSplitSerializer.INSTANCE;
 
         MqttSubscriberSplit copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
 
@@ -26,21 +33,23 @@ class MqttSubscriberSplitSerializerTest {
     }
 
     @Test
-    void unknownSplitVersionIsRejected() throws Exception {
-        byte[] bytes = MqttSubscriberSplitSerializer.INSTANCE.serialize(MqttSubscriberSplit.of("p", 0));
-        assertThatThrownBy(() -> MqttSubscriberSplitSerializer.INSTANCE.deserialize(99, bytes))
-                .hasMessageContaining("Unknown version 99");
+    void readsTheVersion1BytesOfOldSavepoints() throws Exception {
+        MqttSubscriberSplit split = serializer.deserialize(1, VERSION_1_SPLIT_7);
+
+        assertThat(split).isEqualTo(new MqttSubscriberSplit(7, "bridge-ü-7"));
     }
 
     @Test
-    void enumeratorStateSurvivesRoundTrip() throws Exception {
-        MqttSourceEnumState state = new MqttSourceEnumState(8, Set.of(1, 5, 7));
-        MqttSourceEnumStateSerializer serializer = MqttSourceEnumStateSerializer.INSTANCE;
+    void version1IsStillWhatItWrites() throws Exception {
+        // A new layout must come with a new version number (and a reader for version 1).
+        assertThat(serializer.getVersion()).isEqualTo(1);
+        assertThat(serializer.serialize(MqttSubscriberSplit.of("bridge-ü", 7))).isEqualTo(VERSION_1_SPLIT_7);
+    }
 
-        MqttSourceEnumState copy = serializer.deserialize(serializer.getVersion(), serializer.serialize(state));
-
-        assertThat(copy).isEqualTo(state);
-        assertThat(copy.totalSplits()).isEqualTo(8);
-        assertThat(copy.unassigned()).containsExactly(1, 5, 7);
+    @Test
+    void unknownSplitVersionIsRejected() throws Exception {
+        byte[] bytes = serializer.serialize(MqttSubscriberSplit.of("p", 0));
+        assertThatThrownBy(() -> serializer.deserialize(99, bytes))
+                .hasMessage("Unknown version 99 of MqttSubscriberSplit (this build reads 1)");
     }
 }

@@ -1,0 +1,242 @@
+package io.mqttbridge.mqtt.source.reader;
+
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
+
+import org.apache.flink.core.testutils.ManuallyTriggeredScheduledExecutorService;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One split's connection against a {@link FakeSubscriberClient}; connection attempts and backoff
+ * delays go to a manually triggered scheduler, so the test decides when each attempt runs and
+ * reads the delay each reconnect was scheduled with.
+ */
+class MqttSubscriberConnectionTest {
+
+    private static final MqttSubscriberSplit SPLIT = MqttSubscriberSplit.of("p", 0);
+
+    private final FakeSubscriberClients clients = new FakeSubscriberClients();
+    private final ManuallyTriggeredScheduledExecutorService scheduler = new ManuallyTriggeredScheduledExecutorService();
+    private final MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(100);
+    private final List<Throwable> fatalErrors = new ArrayList<>();
+    private MqttSubscriberConnection connection;
+
+    @AfterEach
+    void close() {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private MqttSubscriberConnection start(MqttSourceConfig config) {
+        connection = new MqttSubscriberConnection(
+                SPLIT,
+                config,
+                clients,
+                handover,
+                scheduler,
+                new MqttSourceMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup(), () -> 0),
+                fatalErrors::add);
+        connection.start();
+        scheduler.trigger(); // the first attempt runs at once
+        return connection;
+    }
+
+    /** Starts the connection and accepts its first attempt; returns that attempt's client. */
+    private FakeSubscriberClient startConnected(MqttSourceConfig config) {
+        start(config);
+        FakeSubscriberClient client = lastClient();
+        client.acceptConnect();
+        return client;
+    }
+
+    /** The one reconnect scheduled now: its delay; then runs it. */
+    private long runScheduledReconnect() {
+        List<ScheduledFuture<?>> scheduled = scheduler.getAllNonPeriodicScheduledTask();
+        assertThat(scheduled).as("scheduled reconnects").hasSize(1);
+        long delay = scheduled.get(0).getDelay(TimeUnit.MILLISECONDS);
+        scheduler.triggerNonPeriodicScheduledTask();
+        return delay;
+    }
+
+    private List<MqttReceivedMessage> handedOver() throws InterruptedException {
+        return handover.poll(100, 0, TimeUnit.MILLISECONDS);
+    }
+
+    private FakeSubscriberClient lastClient() {
+        List<FakeSubscriberClient> created = clients.created();
+        return created.get(created.size() - 1);
+    }
+
+    @Test
+    void reconnectBackoffDoublesUpToTheMaximumAndStartsOverAfterAConnection() {
+        start(FakeSubscriberClients.config()); // 100 ms initial, 1 s maximum
+        List<Long> delays = new ArrayList<>();
+
+        lastClient().failConnect(); // reported twice (future and listener): retried once
+        delays.add(runScheduledReconnect());
+        lastClient().refuseConnect("SERVER_UNAVAILABLE");
+        delays.add(runScheduledReconnect());
+        for (int i = 0; i < 4; i++) {
+            lastClient().failConnect();
+            delays.add(runScheduledReconnect());
+        }
+        lastClient().acceptConnect();
+        lastClient().loseConnection();
+        delays.add(runScheduledReconnect());
+        lastClient().failConnect();
+        delays.add(runScheduledReconnect());
+
+        assertThat(delays).containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L, 100L, 200L);
+        // A fresh client for the same client id on every attempt; each lost one was disconnected.
+        List<FakeSubscriberClient> created = clients.created();
+        assertThat(created).hasSize(9).doesNotHaveDuplicates();
+        assertThat(created).extracting(FakeSubscriberClient::clientId).containsOnly("p-0");
+        assertThat(created).allMatch(FakeSubscriberClient::connectSent);
+        assertThat(created.subList(0, 8)).allMatch(FakeSubscriberClient::disconnectSent);
+        assertThat(created.get(8).disconnectSent()).isFalse();
+        assertThat(connection.attempts()).isEqualTo(9);
+        assertThat(fatalErrors).isEmpty();
+    }
+
+    @Test
+    void aRefusedSubscriptionFailsTheSourceAndIsNotRetried() {
+        start(FakeSubscriberClients.config());
+
+        lastClient().rejectSubscription();
+
+        assertThat(fatalErrors).singleElement()
+                .isInstanceOf(SubscriberClient.SubscriptionRejectedException.class)
+                .extracting(Throwable::getMessage)
+                .isEqualTo("The broker refused the subscription of client 'p-0' to 'a/#': NOT_AUTHORIZED");
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).isEmpty();
+        assertThat(clients.created()).hasSize(1);
+    }
+
+    @Test
+    void aClientThatCannotBeBuiltFailsTheSourceAndIsNotRetried() {
+        IllegalArgumentException badTrustStore = new IllegalArgumentException("Cannot read option 'tls.truststore'");
+        clients.failNextCreate(badTrustStore);
+
+        start(FakeSubscriberClients.config());
+
+        assertThat(fatalErrors).containsExactly(badTrustStore);
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).isEmpty();
+        assertThat(clients.created()).isEmpty();
+    }
+
+    @Test
+    void acknowledgesOnlyMessagesOfTheLiveConnection() throws Exception {
+        FakeSubscriberClient first = startConnected(FakeSubscriberClients.config());
+        first.deliver("m1");
+        first.deliver("m2");
+        List<MqttReceivedMessage> received = handedOver();
+        assertThat(received).extracting(m -> new String(m.message().payload())).containsExactly("m1", "m2");
+        assertThat(received).extracting(MqttReceivedMessage::splitId).containsOnly("0");
+
+        assertThat(received.get(0).ack().acknowledge()).isTrue();
+        assertThat(first.acks()).containsExactly("m1");
+
+        // The connection breaks before m2's checkpoint completes: its PUBACK cannot go out any more.
+        first.loseConnection();
+        assertThat(received.get(1).ack().acknowledge()).isFalse();
+        runScheduledReconnect();
+        FakeSubscriberClient second = lastClient();
+        second.acceptConnect();
+        assertThat(received.get(1).ack().acknowledge()).isFalse();
+
+        // The broker resends m2 on the new connection; that copy is the one acknowledged.
+        second.redeliver("m2");
+        List<MqttReceivedMessage> redelivered = handedOver();
+        assertThat(redelivered).singleElement().satisfies(m -> assertThat(m.message().dup()).isTrue());
+        assertThat(redelivered.get(0).ack().acknowledge()).isTrue();
+
+        assertThat(first.acks()).containsExactly("m1");
+        assertThat(second.acks()).containsExactly("m2");
+    }
+
+    @Test
+    void receiptModeAcknowledgesOnArrivalAndLeavesNothingForTheCheckpoint() throws Exception {
+        FakeSubscriberClient client = startConnected(
+                FakeSubscriberClients.config(options -> options.set(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT)));
+
+        client.deliver("m1");
+
+        assertThat(client.acks()).containsExactly("m1");
+        assertThat(handedOver()).singleElement().satisfies(m -> assertThat(m.ack()).isNull());
+    }
+
+    @Test
+    void qos0MessagesHaveNothingToAcknowledge() throws Exception {
+        FakeSubscriberClient client = startConnected(FakeSubscriberClients.config());
+
+        client.deliver("m0", 0, false);
+
+        assertThat(handedOver()).singleElement().satisfies(m -> assertThat(m.ack()).isNull());
+        assertThat(client.acks()).isEmpty();
+    }
+
+    @Test
+    void closingDisconnectsStopsReconnectingAndDropsPendingAcks() throws Exception {
+        FakeSubscriberClient client = startConnected(FakeSubscriberClients.config());
+        client.deliver("m1");
+        MqttReceivedMessage.Ack pending = handedOver().get(0).ack();
+
+        connection.closeAsync().get(10, TimeUnit.SECONDS);
+
+        assertThat(client.disconnectSent()).isTrue();
+        assertThat(connection.isClosed()).isTrue();
+        // The DISCONNECT makes the client report a lost connection: no reconnect follows.
+        client.loseConnection();
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).isEmpty();
+        // m1 stays unacknowledged: the session keeps it for whoever connects as p-0 next.
+        assertThat(pending.acknowledge()).isFalse();
+        assertThat(client.acks()).isEmpty();
+        assertThat(clients.created()).hasSize(1);
+    }
+
+    @Test
+    void aReconnectAlreadyScheduledWhenClosingDoesNotRun() throws Exception {
+        start(FakeSubscriberClients.config());
+        lastClient().acceptConnect();
+        lastClient().loseConnection();
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).hasSize(1);
+
+        connection.closeAsync().get(10, TimeUnit.SECONDS);
+        scheduler.triggerNonPeriodicScheduledTasks();
+
+        assertThat(clients.created()).hasSize(1);
+        assertThat(connection.attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void aLateResultOfAnEarlierAttemptChangesNothing() throws Exception {
+        start(FakeSubscriberClients.config());
+        FakeSubscriberClient first = lastClient();
+        first.loseConnection(); // e.g. the connect timed out
+        runScheduledReconnect();
+        FakeSubscriberClient second = lastClient();
+        second.acceptConnect();
+
+        // The first attempt's CONNACK arrives late, then that connection breaks: the second one stays.
+        first.acceptConnect();
+        first.loseConnection();
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).isEmpty();
+        second.deliver("m1");
+        assertThat(handedOver().get(0).ack().acknowledge()).isTrue();
+        assertThat(second.acks()).containsExactly("m1");
+        assertThat(clients.created().stream().map(FakeSubscriberClient::clientId).collect(Collectors.toList()))
+                .containsExactly("p-0", "p-0");
+    }
+}

@@ -9,6 +9,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,16 +51,32 @@ class KafkaTopicPerSiteITCase {
     }
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final String TOPIC_LIST = "'topic'                        = 'temp-s1;temp-s2;temp-s3'";
+    private static final String TOPIC_PATTERN = "'topic-pattern'                = 'temp-.*'";
+    private static final String WHERE = "\nWHERE MQTT_TOPIC_LEVEL(mqtt_topic, 2) IN ('s1', 's2', 's3')";
+
+    @Test
+    void theRecipePageShowsTheRoutesFileAndItsPatternVariantAsTested() throws Exception {
+        String file = Files.readString(RouteJob.repositorySql("kafka-topic-per-site.sql"));
+        String page = Files.readString(RouteJob.repositorySql("kafka-topic-per-site.sql").getParent().getParent()
+                .resolve("docs").resolve("recipes").resolve("kafka-topic-per-site.md"));
+        assertThat(page).contains(file.substring(file.indexOf("CREATE TABLE")));
+        assertThat(file).contains(TOPIC_LIST, WHERE);
+        String insert = file.substring(file.indexOf("INSERT INTO"));
+        assertThat(page).contains(TOPIC_PATTERN + ",", insert.replace(WHERE, ""));
+    }
+
     @ParameterizedTest
     @EnumSource(Topics.class)
     void eachMessageLandsInTheTopicOfItsSiteOnly(Topics topics, @TempDir Path tmp) throws Exception {
         Path routes = RouteJob.repositorySql("kafka-topic-per-site.sql");
         List<String> sites = LISTED;
         if (topics == Topics.PATTERN) {
+            // The variant the recipe page shows (checked above): topic-pattern instead of the list, no WHERE.
             routes = RouteJob.writeRoutes(tmp, "kafka-topic-pattern.sql", Files.readString(routes)
-                    .replace("'topic'                        = 'temp-s1;temp-s2;temp-s3'", "'topic-pattern' = 'temp-.*'")
-                    .replace("WHERE MQTT_TOPIC_LEVEL(mqtt_topic, 2) IN ('s1', 's2', 's3')", ""));
-            assertThat(Files.readString(routes)).contains("topic-pattern").doesNotContain("temp-s1;", "IN (");
+                    .replace(TOPIC_LIST, TOPIC_PATTERN)
+                    .replace(WHERE, ""));
+            assertThat(Files.readString(routes)).contains(TOPIC_PATTERN).doesNotContain("temp-s1;", "IN (");
             sites = PUBLISHED;
         }
         try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));

@@ -72,20 +72,16 @@ public final class RoutesCommand {
             return 1;
         } catch (ExecutionException e) {
             err.println("mqtt-bridge: the job failed: "
-                    + masked(routes, PlannerErrors.describe(e.getCause() != null ? e.getCause() : e)));
+                    + RoutesRunner.describe(e.getCause() != null ? e.getCause() : e, routes));
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("mqtt-bridge: interrupted while waiting for the job");
             return 1;
         } catch (RuntimeException e) {
-            err.println("mqtt-bridge: " + masked(routes, PlannerErrors.describe(e)));
+            err.println("mqtt-bridge: " + RoutesRunner.describe(e, routes));
             return 1;
         }
-    }
-
-    private static String masked(RoutesFile routes, String message) {
-        return routes == null ? message : routes.mask(message);
     }
 
     /**

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * A routes file read, ${env:...}-substituted and split into statements, each with its position in
@@ -66,11 +65,6 @@ public final class RoutesFile {
         String name = path.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    /** The statements to execute, values substituted: never log or print them, use {@link #routesStatements()}. */
-    public List<String> statements() {
-        return statements.stream().map(RoutesStatement::sql).collect(Collectors.toList());
     }
 
     /** Masks every substituted value of the file that occurs in {@code message} (see {@link RoutesStatement#mask}). */

@@ -3,22 +3,29 @@ package io.mqttbridge.routes;
 import io.mqttbridge.mqtt.functions.MqttFunctions;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.catalog.ContextResolvedTable;
 import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.Operation;
 import org.apache.flink.table.operations.QueryOperation;
+import org.apache.flink.table.operations.SinkModifyOperation;
 import org.apache.flink.table.operations.ddl.CreateTableOperation;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +87,40 @@ public final class RoutesRunner {
         Session session = new Session(env, routes);
         List<RoutesStatement> inserts = session.run(session::explainAlone);
         LOG.info("{}: {} statement(s) valid, {} route(s)", routes.path(), routes.routesStatements().size(), inserts.size());
+    }
+
+    /**
+     * Runs the DDL and resolves the table of every INSERT in the catalog, as {@link #submit} would, but
+     * neither plans the queries nor starts a job: a tool that prepares what the routes write to (the
+     * local stack creates their Kafka topics) sees the tables exactly as the connectors will.
+     *
+     * @throws RoutesException (FILE:LINE:COLUMN) for a statement the runner would refuse
+     */
+    public static RoutesPlan plan(StreamExecutionEnvironment env, RoutesFile routes) {
+        Session session = new Session(env, routes);
+        Set<RoutesPlan.SinkTable> sinks = new LinkedHashSet<>();
+        session.run(insert -> sinks.addAll(session.sinkTables(insert)));
+        return new RoutesPlan(session.jobName(), new ArrayList<>(sinks));
+    }
+
+    /**
+     * The Flink configuration a routes job starts from when it runs locally: {@code
+     * checkpoints-config/config.yaml} under {@code projectDir} (checkpointing, state backend, restart
+     * strategy) when that file exists, else an empty one.
+     *
+     * @throws IllegalArgumentException naming the file when it is not valid YAML
+     */
+    public static Configuration localConfiguration(Path projectDir) {
+        return FlinkConfigFile.defaultCheckpointConfig(projectDir).map(FlinkConfigFile::load).orElseGet(Configuration::new);
+    }
+
+    /**
+     * How the runner reports a failure: the messages of the cause chain, each once, the root cause
+     * first; with every substituted ${env:...} value of {@code routes} masked when it is given.
+     */
+    public static String describe(Throwable error, @Nullable RoutesFile routes) {
+        String message = PlannerErrors.describe(error);
+        return routes == null ? message : routes.mask(message);
     }
 
     /** One pass over a file in one table environment. */
@@ -152,6 +193,23 @@ public final class RoutesRunner {
         /** The executed SQL, with substituted values masked. */
         private void log(RoutesStatement statement) {
             LOG.info("{}:{}:{}: {}", statement.file(), statement.line(), statement.column(), statement.maskedSql());
+        }
+
+        /** The tables an INSERT writes to, resolved in the catalog; the query is validated, not planned. */
+        List<RoutesPlan.SinkTable> sinkTables(RoutesStatement insert) {
+            List<RoutesPlan.SinkTable> tables = new ArrayList<>();
+            for (Operation operation : ((TableEnvironmentInternal) tEnv).getParser().parse(insert.sql())) {
+                if (operation instanceof SinkModifyOperation) {
+                    SinkModifyOperation sink = (SinkModifyOperation) operation;
+                    ContextResolvedTable table = sink.getContextResolvedTable();
+                    Map<String, String> options = new HashMap<>(table.getResolvedTable().getOptions());
+                    // An OPTIONS hint on the INSERT overrides the table's options for this route only.
+                    options.putAll(sink.getDynamicOptions());
+                    tables.add(new RoutesPlan.SinkTable(
+                            table.getIdentifier().asSummaryString(), table.getIdentifier().getObjectName(), options));
+                }
+            }
+            return tables;
         }
 
         /** Plans one INSERT on its own, sources and sinks included. */

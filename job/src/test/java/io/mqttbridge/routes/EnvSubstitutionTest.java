@@ -87,7 +87,7 @@ class EnvSubstitutionTest {
         Path file = dir.resolve("bom.sql");
         java.nio.file.Files.writeString(file, "\uFEFFSELECT 'größe';\r\nSELECT 2", java.nio.charset.StandardCharsets.UTF_8);
         RoutesFile routes = RoutesFile.load(file, Map.of());
-        assertThat(routes.statements()).containsExactly("SELECT 'größe'", "SELECT 2");
+        assertThat(routes.routesStatements()).extracting(RoutesStatement::sql).containsExactly("SELECT 'größe'", "SELECT 2");
         assertThat(routes.routesStatements().get(0).column()).isEqualTo(1);
         assertThat(routes.routesStatements().get(1).line()).isEqualTo(2);
     }

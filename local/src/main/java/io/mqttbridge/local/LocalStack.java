@@ -16,8 +16,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
 
-import io.mqttbridge.routes.FlinkConfigFile;
-import io.mqttbridge.routes.PlannerErrors;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
 import org.slf4j.Logger;
@@ -169,16 +167,12 @@ public final class LocalStack {
         env.put("FUNCTIONS_URL", functions.url());
         RoutesFile routes = RoutesFile.load(options.routes, env);
         this.routes = routes;
-        sinks = RouteSinks.of(routes.statements());
-        // Topics the routes write to exist before the job starts (no "unknown topic" warnings).
-        for (RouteSinks.Sink sink : sinks) {
-            if (writesToLocalKafka(sink)) {
-                kafka.createTopic(sink.topic(), 1);
-            }
-        }
 
         StreamExecutionEnvironment flink = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flinkConfiguration(data));
         flink.setParallelism(options.parallelism);
+        // The runner's own reading of the routes, before any job: what it accepts, the stack accepts.
+        sinks = RouteSinks.of(RoutesRunner.plan(flink, routes), kafka.bootstrapServers());
+        RouteSinks.createTopics(sinks, kafka);
         log.info("Running routes {}", options.routes);
         TableResult result = RoutesRunner.execute(flink, routes);
         // The runner throws for a file without INSERT, so a job was submitted.
@@ -241,7 +235,7 @@ public final class LocalStack {
     }
 
     private Configuration flinkConfiguration(Path data) {
-        Configuration conf = FlinkConfigFile.defaultCheckpointConfig(home).map(FlinkConfigFile::load).orElseGet(Configuration::new);
+        Configuration conf = RoutesRunner.localConfiguration(home);
         if (!conf.contains(CheckpointingOptions.CHECKPOINTING_INTERVAL)) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         }
@@ -318,19 +312,15 @@ public final class LocalStack {
         FlinkJobMetrics.Snapshot s = latestMetrics;
         if (s != null) {
             line.append(" job=").append(s.state()).append(" received=").append(s.received());
-            for (RouteSinks.Sink sink : sinks) {
-                line.append(" sink.").append(sink.table()).append('=').append(s.sent().getOrDefault(sink.table(), 0L));
+            for (String table : RouteSinks.tables(sinks)) {
+                line.append(" sink.").append(table).append('=').append(s.sent().getOrDefault(table, 0L));
             }
         } else {
             line.append(" job=? (").append(metricsError).append(')');
         }
         try {
             List<String> topics =
-                    sinks.stream()
-                            .filter(this::writesToLocalKafka)
-                            .map(RouteSinks.Sink::topic)
-                            .distinct()
-                            .collect(Collectors.toList());
+                    RouteSinks.countedTopics(sinks, RouteSinks.anyTopicPattern(sinks) ? kafka.topics() : List.of());
             Map<String, Long> offsets = kafka.endOffsets(topics);
             for (String topic : topics) {
                 line.append(" kafka.").append(topic).append('=').append(offsets.getOrDefault(topic, 0L));
@@ -345,12 +335,6 @@ public final class LocalStack {
         }
         out.println(line);
         out.flush();
-    }
-
-    private boolean writesToLocalKafka(RouteSinks.Sink sink) {
-        return sink.isKafka()
-                && sink.topic() != null
-                && kafka.bootstrapServers().equals(sink.bootstrapServers());
     }
 
     /** Stops in reverse order of start; safe to call twice (the shutdown hook calls it again). */
@@ -398,9 +382,7 @@ public final class LocalStack {
 
     /** The cause chain's messages, with every substituted value of the routes file masked. */
     private String describe(Throwable e) {
-        String message = PlannerErrors.describe(e);
-        RoutesFile loaded = routes;
-        return loaded == null ? message : loaded.mask(message);
+        return RoutesRunner.describe(e, routes);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -1,79 +1,111 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.routes.RoutesPlan;
+
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.connectors.kafka.table.KafkaConnectorOptions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.annotation.Nullable;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the summary reports per sink: the tables the routes INSERT into and, for Kafka tables, their
- * topics and bootstrap servers. A light reading of the statements, not a SQL parser: it only has to
- * label the summary, the planner has already accepted the file.
+ * The tables the routes write to, as the local stack needs them: the Kafka topics on its own broker to
+ * create before the job starts, and what the summary counts. Read from the runner's plan, so the
+ * options are the ones the connectors get (substituted, hints applied, topic lists parsed as the Kafka
+ * connector parses them).
  */
 @Internal
 final class RouteSinks {
 
-    /** A table that some INSERT writes to. */
-    record Sink(String table, String connector, String topic, String bootstrapServers) {
-        boolean isKafka() {
-            return "kafka".equals(connector) || "upsert-kafka".equals(connector);
-        }
-    }
+    private static final Logger LOG = LoggerFactory.getLogger(RouteSinks.class);
 
-    private static final Pattern LINE_COMMENT = Pattern.compile("--[^\\n]*");
-    private static final Pattern CREATE_TABLE =
-            Pattern.compile(
-                    "^\\s*CREATE\\s+(?:TEMPORARY\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([`\\w.]+)",
-                    Pattern.CASE_INSENSITIVE);
-    private static final Pattern OPTION = Pattern.compile("'((?:[^']|'')*)'\\s*=\\s*'((?:[^']|'')*)'");
-    private static final Pattern INSERT =
-            Pattern.compile("\\bINSERT\\s+(?:INTO|OVERWRITE)\\s+(?:TABLE\\s+)?([`\\w.]+)", Pattern.CASE_INSENSITIVE);
+    /**
+     * A table some INSERT writes to. For a Kafka table on the local broker: the topics it lists (one,
+     * or the allowed values of its writable {@code topic} column) or its {@code topic-pattern}; both
+     * empty for any other table.
+     */
+    record Sink(String table, List<String> topics, @Nullable Pattern topicPattern) {}
 
     private RouteSinks() {}
 
-    /** The INSERT targets of {@code statements}, in the order of their first INSERT. */
-    static List<Sink> of(List<String> statements) {
-        Map<String, Map<String, String>> tables = new LinkedHashMap<>();
-        Set<String> targets = new LinkedHashSet<>();
-        for (String statement : statements) {
-            String sql = LINE_COMMENT.matcher(statement).replaceAll("");
-            Matcher create = CREATE_TABLE.matcher(sql);
-            if (create.find()) {
-                Map<String, String> options = new LinkedHashMap<>();
-                Matcher option = OPTION.matcher(sql.substring(create.end()));
-                while (option.find()) {
-                    options.put(option.group(1).replace("''", "'"), option.group(2).replace("''", "'"));
-                }
-                tables.put(name(create.group(1)), options);
-            }
-            Matcher insert = INSERT.matcher(sql);
-            while (insert.find()) {
-                targets.add(name(insert.group(1)));
-            }
-        }
+    /** The sinks of {@code plan}, in its order; {@code localKafka} is the local broker's bootstrap address. */
+    static List<Sink> of(RoutesPlan plan, String localKafka) {
         List<Sink> sinks = new ArrayList<>();
-        for (String table : targets) {
-            Map<String, String> options = tables.getOrDefault(table, Map.of());
-            sinks.add(
-                    new Sink(
-                            table,
-                            options.getOrDefault("connector", "?").toLowerCase(Locale.ROOT),
-                            options.get("topic"),
-                            options.get("properties.bootstrap.servers")));
+        for (RoutesPlan.SinkTable table : plan.sinks()) {
+            String connector = table.connector();
+            boolean localKafkaTable = ("kafka".equals(connector) || "upsert-kafka".equals(connector))
+                    && writesTo(table.options().get("properties.bootstrap.servers"), localKafka);
+            if (!localKafkaTable) {
+                sinks.add(new Sink(table.name(), List.of(), null));
+                continue;
+            }
+            Configuration options = Configuration.fromMap(table.options());
+            List<String> topics = options.getOptional(KafkaConnectorOptions.TOPIC).orElse(List.of());
+            Pattern pattern = options.getOptional(KafkaConnectorOptions.TOPIC_PATTERN).map(Pattern::compile).orElse(null);
+            sinks.add(new Sink(table.name(), topics, pattern));
         }
         return sinks;
     }
 
-    /** Last part of a possibly qualified, possibly quoted name: {@code `cat`.`db`.`t`} is {@code t}. */
-    private static String name(String qualified) {
-        String last = qualified.substring(qualified.lastIndexOf('.') + 1);
-        return last.replace("`", "");
+    /** Table names for the summary, each once (two INSERTs into one table with different hints are two sinks). */
+    static List<String> tables(List<Sink> sinks) {
+        Set<String> names = new LinkedHashSet<>();
+        sinks.forEach(s -> names.add(s.table()));
+        return new ArrayList<>(names);
+    }
+
+    /**
+     * Creates every listed topic, so that the job starts without "unknown topic" warnings. Topics of a
+     * {@code topic-pattern} cannot be known in advance: the local broker creates them on first write
+     * ({@code auto.create.topics.enable}). Best effort: a topic that cannot be created is logged, and
+     * the route runs as it would anywhere else, failing with the connector's own message if it must.
+     */
+    static void createTopics(List<Sink> sinks, EmbeddedKafka kafka) {
+        for (String topic : listedTopics(sinks)) {
+            try {
+                kafka.createTopic(topic, 1);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not create Kafka topic '{}' before the routes start: {}", topic, e.getMessage());
+            }
+        }
+    }
+
+    /** The topics the summary counts: the listed ones, then the {@code existing} topics a pattern matches. */
+    static List<String> countedTopics(List<Sink> sinks, Collection<String> existing) {
+        Set<String> topics = new LinkedHashSet<>(listedTopics(sinks));
+        existing.stream()
+                .sorted()
+                .filter(topic -> sinks.stream().anyMatch(s -> s.topicPattern() != null && s.topicPattern().matcher(topic).matches()))
+                .forEach(topics::add);
+        return new ArrayList<>(topics);
+    }
+
+    /** Whether some sink has a {@code topic-pattern}: only then the summary lists the broker's topics. */
+    static boolean anyTopicPattern(List<Sink> sinks) {
+        return sinks.stream().anyMatch(s -> s.topicPattern() != null);
+    }
+
+    private static Set<String> listedTopics(List<Sink> sinks) {
+        Set<String> topics = new LinkedHashSet<>();
+        sinks.forEach(s -> topics.addAll(s.topics()));
+        return topics;
+    }
+
+    /** Whether {@code bootstrapServers} names the local broker (it may list other addresses too). */
+    private static boolean writesTo(@Nullable String bootstrapServers, String localKafka) {
+        return bootstrapServers != null
+                && Arrays.stream(bootstrapServers.split(",")).map(String::trim).anyMatch(localKafka::equals);
     }
 }

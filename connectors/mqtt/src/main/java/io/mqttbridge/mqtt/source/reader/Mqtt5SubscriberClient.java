@@ -88,19 +88,21 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         }
         HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
         int qos = publish.getQos().getCode();
-        return MqttMessage.adopting(
-                publish.getTopic().toString(),
-                publish.getPayloadAsBytes(),
-                qos,
-                publish.isRetain(),
-                HiveMqPublishDetails.Details.dupOf(details),
-                HiveMqPublishDetails.Details.packetIdOf(details, qos),
-                properties,
-                publish.getContentType().map(Object::toString).orElse(null),
-                publish.getResponseTopic().map(Object::toString).orElse(null),
-                publish.getCorrelationData().map(Mqtt5SubscriberClient::bytes).orElse(null),
-                publish.getMessageExpiryInterval().isPresent() ? publish.getMessageExpiryInterval().getAsLong() : null,
-                System.currentTimeMillis());
+        return MqttMessage.builder()
+                .setTopic(publish.getTopic().toString())
+                .setPayload(publish.getPayloadAsBytes())
+                .setQos(qos)
+                .setRetained(publish.isRetain())
+                .setDup(HiveMqPublishDetails.Details.dupOf(details))
+                .setPacketId(HiveMqPublishDetails.Details.packetIdOf(details, qos))
+                .adoptUserProperties(properties)
+                .setContentType(publish.getContentType().map(Object::toString).orElse(null))
+                .setResponseTopic(publish.getResponseTopic().map(Object::toString).orElse(null))
+                .setCorrelationData(publish.getCorrelationData().map(Mqtt5SubscriberClient::bytes).orElse(null))
+                .setMessageExpirySeconds(
+                        publish.getMessageExpiryInterval().isPresent() ? publish.getMessageExpiryInterval().getAsLong() : null)
+                .setReceivedAtMillis(System.currentTimeMillis())
+                .build();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

@@ -6,10 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,7 +172,7 @@ class MqttConnectionConfigTest {
                 .hasMessage("Invalid value '" + nowhere + "' for option 'tls.truststore': expected an existing PKCS12 or JKS file (no such file)");
 
         Configuration wrongPassword = options("ssl://h");
-        String store = emptyStore(tempDir.resolve("client.p12"), "right");
+        String store = TestKeyStores.emptyStore(tempDir.resolve("client.p12"), "right");
         wrongPassword.set(MqttOptions.TLS_KEYSTORE, store);
         wrongPassword.set(MqttOptions.TLS_KEYSTORE_PASSWORD, "wrong-pw");
         assertThatThrownBy(() -> build(wrongPassword).checkTlsStores())
@@ -187,7 +184,7 @@ class MqttConnectionConfigTest {
     @Test
     void readableStoresPassTheCheck() throws Exception {
         Configuration options = options("ssl://h");
-        options.set(MqttOptions.TLS_TRUSTSTORE, emptyStore(tempDir.resolve("ca.p12"), "ca-pw"));
+        options.set(MqttOptions.TLS_TRUSTSTORE, TestKeyStores.emptyStore(tempDir.resolve("ca.p12"), "ca-pw"));
         options.set(MqttOptions.TLS_TRUSTSTORE_PASSWORD, "ca-pw");
         MqttConnectionConfig config = build(options);
         config.checkTlsStores();
@@ -214,15 +211,5 @@ class MqttConnectionConfigTest {
         assertThat(build(a)).isEqualTo(build(b)).hasSameHashCodeAs(build(b));
         b.set(MqttOptions.PASSWORD, "other");
         assertThat(build(a)).isNotEqualTo(build(b));
-    }
-
-    /** An empty PKCS12 store: readable with {@code password}. */
-    private static String emptyStore(Path file, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password.toCharArray());
-        }
-        return file.toString();
     }
 }

@@ -1,11 +1,11 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Field;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.TreeSet;
@@ -17,22 +17,22 @@ class HttpFunctionDynamicTableFactoryTest {
     private final HttpFunctionDynamicTableFactory factory = new HttpFunctionDynamicTableFactory();
 
     @Test
-    void acceptsTheSharedOptionsTheTableOnesAndFlinksFormatAndParallelism() throws Exception {
+    void acceptsTheSharedOptionsTheTableOnesAndFlinksFormatAndParallelism() {
         Set<String> accepted = new TreeSet<>();
         factory.requiredOptions().forEach(o -> accepted.add(o.key()));
         factory.optionalOptions().forEach(o -> accepted.add(o.key()));
 
-        Set<String> expected = keysOf(HttpFunctionOptions.class);
-        expected.addAll(keysOf(HttpFunctionTableOptions.class));
+        Set<String> expected = new TreeSet<>(DeclaredOptions.keysIn(HttpFunctionOptions.class));
+        expected.addAll(DeclaredOptions.keysIn(HttpFunctionTableOptions.class));
         expected.add("format");
         expected.add("sink.parallelism");
         assertThat(accepted).isEqualTo(expected);
     }
 
     @Test
-    void orderingKeyIsATableOnlyOption() throws Exception {
-        assertThat(keysOf(HttpFunctionTableOptions.class)).containsExactly("ordering-key");
-        assertThat(keysOf(HttpFunctionOptions.class)).doesNotContain("ordering-key");
+    void orderingKeyIsATableOnlyOption() {
+        assertThat(DeclaredOptions.keysIn(HttpFunctionTableOptions.class)).containsExactly("ordering-key");
+        assertThat(DeclaredOptions.keysIn(HttpFunctionOptions.class)).doesNotContain("ordering-key");
     }
 
     @Test
@@ -42,15 +42,5 @@ class HttpFunctionDynamicTableFactoryTest {
         for (ConfigOption<?> option : all) {
             assertThat(option.description().getBlocks()).as(option.key()).isNotEmpty();
         }
-    }
-
-    private static Set<String> keysOf(Class<?> holder) throws Exception {
-        Set<String> keys = new TreeSet<>();
-        for (Field field : holder.getFields()) {
-            if (field.get(null) instanceof ConfigOption) {
-                keys.add(((ConfigOption<?>) field.get(null)).key());
-            }
-        }
-        return keys;
     }
 }

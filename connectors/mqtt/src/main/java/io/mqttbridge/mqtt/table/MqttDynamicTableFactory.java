@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
@@ -15,10 +16,7 @@ import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +39,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
     public static final String IDENTIFIER = "mqtt";
 
     /** The options of MqttOptions (shared with the DataStream builder) and of MqttTableOptions. */
-    private static final Set<ConfigOption<?>> MQTT_OPTIONS = optionsOf(MqttOptions.class, MqttTableOptions.class);
+    private static final Set<ConfigOption<?>> MQTT_OPTIONS = DeclaredOptions.in(MqttOptions.class, MqttTableOptions.class);
 
     private static final Set<ConfigOption<?>> REQUIRED =
             Set.of(MqttOptions.SERVER_URI, MqttOptions.TOPIC_FILTER, FactoryUtil.FORMAT);
@@ -135,20 +133,4 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         return new ValidationException(message.toString(), e);
     }
 
-    /** The public ConfigOption constants of the option classes, found once so that a new option is usable in SQL at once. */
-    private static Set<ConfigOption<?>> optionsOf(Class<?>... holders) {
-        Set<ConfigOption<?>> options = new LinkedHashSet<>();
-        for (Class<?> holder : holders) {
-            for (Field field : holder.getFields()) {
-                if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
-                    try {
-                        options.add((ConfigOption<?>) field.get(null));
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException("Cannot read " + field, e);
-                    }
-                }
-            }
-        }
-        return Collections.unmodifiableSet(options);
-    }
 }

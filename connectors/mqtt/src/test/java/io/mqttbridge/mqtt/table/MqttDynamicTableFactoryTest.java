@@ -1,6 +1,8 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.TestKeyStores;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -13,11 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -30,16 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MqttDynamicTableFactoryTest {
 
     @TempDir Path tempDir;
-
-    /** An empty PKCS12 store: readable, so the plan-time store check passes. */
-    private static String emptyStore(Path file, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password.toCharArray());
-        }
-        return file.toString();
-    }
 
     @Test
     void buildsTheSourceConfigOfTheDataStreamBuilderAndDefaultsTheClientIdPrefixToTheTableName() {
@@ -113,9 +101,9 @@ class MqttDynamicTableFactoryTest {
         options.put("connect-timeout", "5 s");
         options.put("reconnect.initial-backoff", "100 ms");
         options.put("reconnect.max-backoff", "10 s");
-        options.put("tls.truststore", emptyStore(tempDir.resolve("ca.p12"), "x"));
+        options.put("tls.truststore", TestKeyStores.emptyStore(tempDir.resolve("ca.p12"), "x"));
         options.put("tls.truststore-password", "x");
-        options.put("tls.keystore", emptyStore(tempDir.resolve("client.p12"), "y"));
+        options.put("tls.keystore", TestKeyStores.emptyStore(tempDir.resolve("client.p12"), "y"));
         options.put("tls.keystore-password", "y");
         options.put("tls.verify-hostname", "false");
         options.put("qos", "0");
@@ -148,32 +136,22 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
-    void tableOnlyOptionsAreNotOptionsOfTheDataStreamBuilder() throws Exception {
-        Set<String> shared = keysOf(MqttOptions.class);
-        Set<String> tableOnly = keysOf(MqttTableOptions.class);
+    void tableOnlyOptionsAreNotOptionsOfTheDataStreamBuilder() {
+        Set<String> shared = new TreeSet<>(DeclaredOptions.keysIn(MqttOptions.class));
+        Set<String> tableOnly = new TreeSet<>(DeclaredOptions.keysIn(MqttTableOptions.class));
         assertThat(tableOnly).containsExactlyInAnyOrder(
                 "message-id.property", "timestamp.property", "client-id.property", "client-host.property", "username.property");
         assertThat(shared).doesNotContainAnyElementsOf(tableOnly);
     }
 
     @Test
-    void everyOptionHasADescription() throws Exception {
+    void everyOptionHasADescription() {
         MqttDynamicTableFactory factory = new MqttDynamicTableFactory();
         Set<ConfigOption<?>> all = new LinkedHashSet<>(factory.requiredOptions());
         all.addAll(factory.optionalOptions());
         for (ConfigOption<?> option : all) {
             assertThat(option.description().getBlocks()).as(option.key()).isNotEmpty();
         }
-    }
-
-    private static Set<String> keysOf(Class<?> holder) throws Exception {
-        Set<String> keys = new TreeSet<>();
-        for (Field field : holder.getFields()) {
-            if (field.get(null) instanceof ConfigOption) {
-                keys.add(((ConfigOption<?>) field.get(null)).key());
-            }
-        }
-        return keys;
     }
 
     @Test
@@ -192,8 +170,8 @@ class MqttDynamicTableFactoryTest {
                 .hasMessageNotContaining("\n")
                 .satisfies(
                         e -> {
-                            Set<String> keys = keysOf(MqttOptions.class);
-                            keys.addAll(keysOf(MqttTableOptions.class));
+                            Set<String> keys = new TreeSet<>(DeclaredOptions.keysIn(MqttOptions.class));
+                            keys.addAll(DeclaredOptions.keysIn(MqttTableOptions.class));
                             for (String key : keys) {
                                 assertThat(e.getMessage()).contains(" " + key + ",");
                             }
@@ -337,7 +315,7 @@ class MqttDynamicTableFactoryTest {
     void keyStoreWithAWrongPasswordIsNamedAtPlanTime() throws Exception {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", "ssl://broker.example:8883");
-        String store = emptyStore(tempDir.resolve("client.p12"), "right");
+        String store = TestKeyStores.emptyStore(tempDir.resolve("client.p12"), "right");
         options.put("tls.keystore", store);
         options.put("tls.keystore-password", "wrong");
         assertThatThrownBy(() -> MqttTables.create(options))

@@ -87,16 +87,7 @@ class MqttKafkaHeadersTest {
         props.put("mqtt.topic", "fake/topic");
         props.put("mqtt.message-id", "fake-id");
         props.put("mqtt.correlation-data", "fake");
-        MqttMessage message =
-                MqttMessage.builder()
-                        .setTopic("real/topic")
-                        .setPayload(new byte[0])
-                        .setQos(1)
-                        .setDup(false)
-                        .setPacketId(1)
-                        .setUserProperties(props)
-                        .setReceivedAtMillis(1L)
-                        .build();
+        MqttMessage message = qos1("real/topic", props, 1L);
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, DEFAULT_PROPERTIES));
 
@@ -111,15 +102,7 @@ class MqttKafkaHeadersTest {
         props.put("msg", "abc");
         props.put("sent-at", "2026-01-31T12:00:00.5Z");
         props.put("message-id", "not-this-one");
-        MqttMessage message = MqttMessage.builder()
-                .setTopic("t")
-                .setPayload(new byte[0])
-                .setQos(1)
-                .setDup(false)
-                .setPacketId(1)
-                .setUserProperties(props)
-                .setReceivedAtMillis(1L)
-                .build();
+        MqttMessage message = qos1("t", props, 1L);
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, custom));
 
@@ -130,17 +113,21 @@ class MqttKafkaHeadersTest {
 
     @Test
     void unreadableTimestampPropertyFallsBackToTheReceiveTime() {
-        MqttMessage message =
-                MqttMessage.builder()
-                        .setTopic("t")
-                        .setPayload(new byte[0])
-                        .setQos(1)
-                        .setDup(false)
-                        .setPacketId(1)
-                        .setUserProperties(Map.of("timestamp", "yesterday"))
-                        .setReceivedAtMillis(99L)
-                        .build();
+        MqttMessage message = qos1("t", Map.of("timestamp", "yesterday"), 99L);
         assertThat(DEFAULT_PROPERTIES.timestampMillis(message)).isEqualTo(99L);
+    }
+
+    /** A QoS 1 first delivery (packet id 1) with an empty payload. */
+    private static MqttMessage qos1(String topic, Map<String, String> userProperties, long receivedAtMillis) {
+        return MqttMessage.builder()
+                .setTopic(topic)
+                .setPayload(new byte[0])
+                .setQos(1)
+                .setDup(false)
+                .setPacketId(1)
+                .setUserProperties(userProperties)
+                .setReceivedAtMillis(receivedAtMillis)
+                .build();
     }
 
     static Map<String, String> text(Map<String, byte[]> headers) {

@@ -73,15 +73,8 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
     }
 
     private static MqttMessage toMessage(Mqtt3Publish publish) {
-        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
-        int qos = publish.getQos().getCode();
-        return MqttMessage.builder()
-                .setTopic(publish.getTopic().toString())
-                .setPayload(publish.getPayloadAsBytes())
-                .setQos(qos)
-                .setRetained(publish.isRetain())
-                .setDup(HiveMqPublishDetails.Details.dupOf(details))
-                .setPacketId(HiveMqPublishDetails.Details.packetIdOf(details, qos))
+        return HiveMqPublishDetails.messageBuilder(
+                        publish, publish.getTopic(), publish.getPayloadAsBytes(), publish.getQos(), publish.isRetain())
                 .setReceivedAtMillis(System.currentTimeMillis())
                 .build();
     }

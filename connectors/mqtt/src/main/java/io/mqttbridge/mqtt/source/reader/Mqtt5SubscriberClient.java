@@ -86,15 +86,8 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         for (Mqtt5UserProperty p : list) {
             properties.put(p.getName().toString(), p.getValue().toString());
         }
-        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
-        int qos = publish.getQos().getCode();
-        return MqttMessage.builder()
-                .setTopic(publish.getTopic().toString())
-                .setPayload(publish.getPayloadAsBytes())
-                .setQos(qos)
-                .setRetained(publish.isRetain())
-                .setDup(HiveMqPublishDetails.Details.dupOf(details))
-                .setPacketId(HiveMqPublishDetails.Details.packetIdOf(details, qos))
+        return HiveMqPublishDetails.messageBuilder(
+                        publish, publish.getTopic(), publish.getPayloadAsBytes(), publish.getQos(), publish.isRetain())
                 .adoptUserProperties(properties)
                 .setContentType(publish.getContentType().map(Object::toString).orElse(null))
                 .setResponseTopic(publish.getResponseTopic().map(Object::toString).orElse(null))

@@ -7,9 +7,10 @@ import org.apache.flink.configuration.ConfigOptions;
 import java.time.Duration;
 
 /**
- * Every option of the {@code http-function} sink, shared by the DataStream builder ({@code
- * FunctionSink.builder()}) and the {@code 'http-function'} table factory. The README's option table
- * is written from this class; keep names, defaults and descriptions in step with it.
+ * The options of the {@code http-function} sink that the DataStream builder ({@code
+ * FunctionSink.builder()}) and the {@code 'http-function'} table share. The table's own option
+ * ({@code ordering-key}) is in {@code HttpFunctionTableOptions}. The docs' option tables are generated
+ * from the descriptions, so each one states the accepted values.
  */
 @PublicEvolving
 public final class HttpFunctionOptions {
@@ -28,7 +29,7 @@ public final class HttpFunctionOptions {
     public enum Ordering {
         /** Up to {@code max-in-flight} requests at once, no order between them. */
         CONCURRENT,
-        /** Per {@code ordering-key} one request at a time, records in arrival order, also across retries. */
+        /** Per record key one request at a time, records in arrival order, also across retries. */
         SEQUENTIAL;
 
         /** The value as written in SQL: 'concurrent', 'sequential'. */
@@ -58,39 +59,45 @@ public final class HttpFunctionOptions {
             ConfigOptions.key("url")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("The function's address, http:// or https://. Required.");
+                    .withDescription(
+                            "The function's address: an absolute http:// or https:// URL with a host. "
+                                    + "Its query and user info are never logged. Required.");
 
     public static final ConfigOption<String> METHOD =
             ConfigOptions.key("method")
                     .stringType()
                     .defaultValue("POST")
-                    .withDescription("HTTP method of every invocation: POST or PUT.");
+                    .withDescription("HTTP method of every invocation: 'POST' or 'PUT' (any case).");
 
     public static final ConfigOption<Duration> REQUEST_TIMEOUT =
             ConfigOptions.key("request-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "How long one attempt may take until the response headers arrive; a "
-                                    + "timed-out attempt is retried.");
+                            "How long one attempt may take until the response headers arrive, a positive "
+                                    + "duration; a timed-out attempt is retried.");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
             ConfigOptions.key("connect-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("How long opening a connection may take; a failed connect is retried.");
+                    .withDescription(
+                            "How long opening a connection may take, a positive duration; a failed connect "
+                                    + "is retried.");
 
     public static final ConfigOption<Integer> MAX_MESSAGES =
             ConfigOptions.key("max-messages")
                     .intType()
                     .defaultValue(1)
-                    .withDescription("Records per invocation, 1 to " + MAX_MESSAGES_LIMIT + ".");
+                    .withDescription("Largest number of records per invocation, 1 to " + MAX_MESSAGES_LIMIT + ".");
 
     public static final ConfigOption<Duration> MAX_WAIT =
             ConfigOptions.key("max-wait")
                     .durationType()
                     .defaultValue(Duration.ofMillis(500))
-                    .withDescription("How long a partial batch may wait for more records before it is sent.");
+                    .withDescription(
+                            "How long a partial batch may wait for more records before it is sent, a "
+                                    + "positive duration.");
 
     public static final ConfigOption<Integer> MAX_IN_FLIGHT =
             ConfigOptions.key("max-in-flight")
@@ -112,7 +119,9 @@ public final class HttpFunctionOptions {
             ConfigOptions.key("retry-backoff")
                     .durationType()
                     .defaultValue(Duration.ofMillis(200))
-                    .withDescription("Delay before the first retry; it doubles with every further retry.");
+                    .withDescription(
+                            "Delay before the first retry, a positive duration; it doubles with every "
+                                    + "further retry.");
 
     public static final ConfigOption<Duration> RETRY_BACKOFF_MAX =
             ConfigOptions.key("retry-backoff-max")
@@ -120,32 +129,27 @@ public final class HttpFunctionOptions {
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
                             "Cap of the retry delay, also of a server's Retry-After, so that a checkpoint "
-                                    + "never waits without bound.");
+                                    + "never waits without bound; a duration not shorter than retry-backoff.");
 
     public static final ConfigOption<Ordering> ORDERING =
             ConfigOptions.key("ordering")
                     .enumType(Ordering.class)
                     .defaultValue(Ordering.CONCURRENT)
                     .withDescription(
-                            "'concurrent': up to max-in-flight requests at once, no order. 'sequential': "
-                                    + "per ordering-key one request at a time and records in arrival "
-                                    + "order, across retries too; each request then holds records of one key.");
-
-    public static final ConfigOption<String> ORDERING_KEY =
-            ConfigOptions.key("ordering-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Column whose value orders records with ordering = 'sequential' (e.g. a "
-                                    + "device id or the topic). Required then; also sent as each record's 'key'.");
+                            "How requests of one sink subtask may overlap: 'concurrent' (up to "
+                                    + "max-in-flight requests at once, no order) or 'sequential' (per record key "
+                                    + "one request at a time and records in arrival order, across retries too; "
+                                    + "each request then holds records of one key). The table takes the key "
+                                    + "from its ordering-key column.");
 
     public static final ConfigOption<Boolean> BASE64_PAYLOAD =
             ConfigOptions.key("base64-payload")
                     .booleanType()
                     .defaultValue(false)
                     .withDescription(
-                            "Send each record's serialized bytes base64-encoded (for binary formats) "
-                                    + "instead of inline JSON (format json) or text (other formats).");
+                            "Whether to send each record's serialized bytes base64-encoded (for binary "
+                                    + "formats): true or false. With false they are sent inline as JSON (format "
+                                    + "json) or as text (other formats).");
 
     public static final ConfigOption<FailureHandling> FAILURE_HANDLING =
             ConfigOptions.key("failure-handling")
@@ -164,7 +168,7 @@ public final class HttpFunctionOptions {
                     .withDescription(
                             "Directory (any Flink FileSystem: file://, s3://, hdfs://, ...) that receives "
                                     + "one JSON-lines file per failed batch. Required with failure-handling "
-                                    + "= 'dead-letter'.");
+                                    + "'dead-letter'. Default: none.");
 
     private HttpFunctionOptions() {}
 }

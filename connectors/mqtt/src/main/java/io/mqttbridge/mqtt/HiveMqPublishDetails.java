@@ -1,5 +1,7 @@
 package io.mqttbridge.mqtt;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import org.apache.flink.annotation.Internal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,13 +43,13 @@ public final class HiveMqPublishDetails {
 
         /** The DUP flag, null when {@code details} is unavailable. */
         @Nullable
-        public static Boolean dupOf(@Nullable Details details) {
+        private static Boolean dupOf(@Nullable Details details) {
             return details == null ? null : details.dup;
         }
 
         /** The packet id, null for QoS 0 (no packet id) or when {@code details} is unavailable. */
         @Nullable
-        public static Integer packetIdOf(@Nullable Details details, int qos) {
+        private static Integer packetIdOf(@Nullable Details details, int qos) {
             return details == null || qos == 0 ? null : details.packetId;
         }
     }
@@ -63,6 +65,23 @@ public final class HiveMqPublishDetails {
     private static Method isDup;
 
     private HiveMqPublishDetails() {}
+
+    /**
+     * A message builder with the PUBLISH fields that MQTT 3.1.1 and 5 share (topic, payload, QoS,
+     * retain) and the packet id and DUP flag read here; the MQTT 5 adapter adds its properties.
+     */
+    public static MqttMessage.Builder messageBuilder(
+            Object publish, MqttTopic topic, byte[] payload, MqttQos qos, boolean retain) {
+        Details details = of(publish);
+        int code = qos.getCode();
+        return MqttMessage.builder()
+                .setTopic(topic.toString())
+                .setPayload(payload)
+                .setQos(code)
+                .setRetained(retain)
+                .setDup(Details.dupOf(details))
+                .setPacketId(Details.packetIdOf(details, code));
+    }
 
     /** Details of a publish handed to a {@code publishes(...)} callback, or null if unavailable. */
     @Nullable

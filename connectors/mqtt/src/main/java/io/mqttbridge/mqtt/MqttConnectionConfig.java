@@ -1,16 +1,26 @@
 package io.mqttbridge.mqtt;
 
+import io.mqttbridge.connector.options.OptionChecks;
+
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import org.apache.flink.annotation.Internal;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 
 import javax.annotation.Nullable;
 
 import java.io.Serializable;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import static io.mqttbridge.connector.options.OptionChecks.intInRange;
+import static io.mqttbridge.connector.options.OptionChecks.invalid;
+import static io.mqttbridge.connector.options.OptionChecks.missing;
+import static io.mqttbridge.connector.options.OptionChecks.optionalString;
+import static io.mqttbridge.connector.options.OptionChecks.positiveDuration;
+import static io.mqttbridge.connector.options.OptionChecks.requireString;
 
 /**
  * How to reach and log in to a broker: the connection part of {@link MqttOptions}, validated once.
@@ -24,6 +34,8 @@ public final class MqttConnectionConfig implements Serializable {
 
     /** MQTT 5 Session Expiry Interval is a 4-byte unsigned integer; this value means "never". */
     public static final long SESSION_EXPIRY_NEVER = 0xFFFF_FFFFL;
+
+    private static final Set<String> SCHEMES = Set.of("tcp", "ssl", "mqtt", "mqtts");
 
     private final String serverUri;
     private final boolean tls;
@@ -46,21 +58,12 @@ public final class MqttConnectionConfig implements Serializable {
     /** Built from the stores once per deserialized copy (i.e. once per reader), not per connection attempt. */
     @Nullable private transient volatile MqttClientSslConfig sslConfig;
 
+    private static final String SERVER_URI_FORMAT = "tcp://host:port or ssl://host:port";
+
     private MqttConnectionConfig(ReadableConfig config) {
-        this.serverUri = require(config, MqttOptions.SERVER_URI, "tcp://host:port or ssl://host:port");
-        URI uri;
-        try {
-            uri = new URI(serverUri);
-        } catch (URISyntaxException e) {
-            throw invalid(MqttOptions.SERVER_URI, serverUri, "tcp://host:port or ssl://host:port");
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
-        if (!scheme.equals("tcp") && !scheme.equals("ssl") && !scheme.equals("mqtt") && !scheme.equals("mqtts")) {
-            throw invalid(MqttOptions.SERVER_URI, serverUri, "tcp://host:port or ssl://host:port");
-        }
-        if (uri.getHost() == null) {
-            throw invalid(MqttOptions.SERVER_URI, serverUri, "tcp://host:port or ssl://host:port (host missing)");
-        }
+        this.serverUri = requireString(config, MqttOptions.SERVER_URI, SERVER_URI_FORMAT);
+        URI uri = OptionChecks.uri(MqttOptions.SERVER_URI, serverUri, SCHEMES, SERVER_URI_FORMAT);
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         this.tls = scheme.equals("ssl") || scheme.equals("mqtts");
         this.host = uri.getHost();
         this.port = uri.getPort() > 0 ? uri.getPort() : (tls ? 8883 : 1883);
@@ -68,73 +71,53 @@ public final class MqttConnectionConfig implements Serializable {
         this.password = config.getOptional(MqttOptions.PASSWORD).orElse(null);
         this.protocolVersion = config.get(MqttOptions.PROTOCOL_VERSION);
         if (password != null && username == null && protocolVersion == MqttOptions.ProtocolVersion.V3_1_1) {
-            throw new IllegalArgumentException(
-                    "Option 'password' requires option 'username' with protocol-version '3.1.1' (MQTT 3.1.1 has no password without a user name)");
+            throw missing(
+                    MqttOptions.USERNAME,
+                    "a user name, because option 'password' is set and protocol-version is '3.1.1' "
+                            + "(MQTT 3.1.1 has no password without a user name)");
         }
         Duration expiry = config.get(MqttOptions.SESSION_EXPIRY);
         if (expiry.isNegative()) {
-            throw invalid(MqttOptions.SESSION_EXPIRY, expiry, "a duration >= 0");
+            throw invalid(MqttOptions.SESSION_EXPIRY, expiry, "a duration of 0 s or more");
         }
         this.sessionExpirySeconds = Math.min(expiry.getSeconds(), SESSION_EXPIRY_NEVER);
-        this.receiveMaximum = config.get(MqttOptions.RECEIVE_MAXIMUM);
-        if (receiveMaximum < 1 || receiveMaximum > 65_535) {
-            throw invalid(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum, "1..65535");
-        }
+        this.receiveMaximum = intInRange(config, MqttOptions.RECEIVE_MAXIMUM, 1, 65_535);
         Duration keepAlive = config.get(MqttOptions.KEEP_ALIVE);
         // MQTT counts keep alive in whole seconds and 0 switches it off: a value under 1 s would
         // silently become "off", so it is refused.
         if (keepAlive.isNegative() || keepAlive.getSeconds() > 65_535
                 || (!keepAlive.isZero() && keepAlive.getSeconds() < 1)) {
-            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s or 1 s .. 65535 s");
+            throw invalid(MqttOptions.KEEP_ALIVE, keepAlive, "0 s (off) or 1 s to 65535 s");
         }
         this.keepAliveSeconds = (int) keepAlive.getSeconds();
-        this.connectTimeout = positive(config, MqttOptions.CONNECT_TIMEOUT);
-        this.initialBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_INITIAL);
-        this.maxBackoff = positive(config, MqttOptions.RECONNECT_BACKOFF_MAX);
-        if (maxBackoff.compareTo(initialBackoff) < 0) {
-            throw new IllegalArgumentException(
-                    "Option 'reconnect.max-backoff' (" + maxBackoff.toMillis() + " ms) must not be smaller than "
-                            + "'reconnect.initial-backoff' (" + initialBackoff.toMillis() + " ms)");
-        }
-        this.trustStore = config.getOptional(MqttOptions.TLS_TRUSTSTORE).orElse(null);
+        this.connectTimeout = positiveDuration(config, MqttOptions.CONNECT_TIMEOUT);
+        this.initialBackoff = positiveDuration(config, MqttOptions.RECONNECT_BACKOFF_INITIAL);
+        this.maxBackoff = positiveDuration(config, MqttOptions.RECONNECT_BACKOFF_MAX);
+        OptionChecks.notShorter(
+                MqttOptions.RECONNECT_BACKOFF_MAX, maxBackoff, MqttOptions.RECONNECT_BACKOFF_INITIAL, initialBackoff);
+        this.trustStore = optionalString(config, MqttOptions.TLS_TRUSTSTORE);
         this.trustStorePassword = config.getOptional(MqttOptions.TLS_TRUSTSTORE_PASSWORD).orElse(null);
-        this.keyStore = config.getOptional(MqttOptions.TLS_KEYSTORE).orElse(null);
+        this.keyStore = optionalString(config, MqttOptions.TLS_KEYSTORE);
         this.keyStorePassword = config.getOptional(MqttOptions.TLS_KEYSTORE_PASSWORD).orElse(null);
         this.verifyHostname = config.get(MqttOptions.TLS_VERIFY_HOSTNAME);
-        if (!tls && (trustStore != null || keyStore != null)) {
-            throw new IllegalArgumentException(
-                    "Options 'tls.truststore' / 'tls.keystore' need an ssl:// server-uri, got '" + serverUri + "'");
+        if (!tls) {
+            // a store given for a plain connection is a mistake either here or in server-uri: say both
+            if (trustStore != null) {
+                throw invalid(MqttOptions.TLS_TRUSTSTORE, trustStore, storeNeedsTls());
+            }
+            if (keyStore != null) {
+                throw invalid(MqttOptions.TLS_KEYSTORE, keyStore, storeNeedsTls());
+            }
         }
+    }
+
+    private String storeNeedsTls() {
+        return "no store with a plain server-uri ('" + serverUri + "'); use ssl://host:port for TLS";
     }
 
     /** @throws IllegalArgumentException naming the option and the accepted values */
     public static MqttConnectionConfig fromConfiguration(ReadableConfig config) {
         return new MqttConnectionConfig(config);
-    }
-
-    /** The trimmed value; @throws IllegalArgumentException "Missing required option ..." when unset or blank */
-    @Internal
-    public static String require(ReadableConfig config, ConfigOption<String> option, String accepted) {
-        String value = config.getOptional(option).orElse(null);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("Missing required option '" + option.key() + "': expected " + accepted);
-        }
-        return value.trim();
-    }
-
-    private static Duration positive(ReadableConfig config, ConfigOption<Duration> option) {
-        Duration value = config.get(option);
-        if (value.isZero() || value.isNegative()) {
-            throw invalid(option, value, "a positive duration, e.g. '500 ms' or '10 s'");
-        }
-        return value;
-    }
-
-    /** The one wording of a bad option value: "Invalid value 'v' for option 'k': expected ...". */
-    @Internal
-    public static IllegalArgumentException invalid(ConfigOption<?> option, Object value, String accepted) {
-        return new IllegalArgumentException(
-                "Invalid value '" + value + "' for option '" + option.key() + "': expected " + accepted);
     }
 
     public String serverUri() {
@@ -246,6 +229,36 @@ public final class MqttConnectionConfig implements Serializable {
         if (tls) {
             sslConfig();
         }
+    }
+
+    /** Equal when every option is equal (so that a planner sees two equal table sources as one). */
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MqttConnectionConfig)) {
+            return false;
+        }
+        MqttConnectionConfig that = (MqttConnectionConfig) o;
+        return port == that.port
+                && sessionExpirySeconds == that.sessionExpirySeconds
+                && receiveMaximum == that.receiveMaximum
+                && keepAliveSeconds == that.keepAliveSeconds
+                && verifyHostname == that.verifyHostname
+                && serverUri.equals(that.serverUri)
+                && Objects.equals(username, that.username)
+                && Objects.equals(password, that.password)
+                && protocolVersion == that.protocolVersion
+                && connectTimeout.equals(that.connectTimeout)
+                && initialBackoff.equals(that.initialBackoff)
+                && maxBackoff.equals(that.maxBackoff)
+                && Objects.equals(trustStore, that.trustStore)
+                && Objects.equals(trustStorePassword, that.trustStorePassword)
+                && Objects.equals(keyStore, that.keyStore)
+                && Objects.equals(keyStorePassword, that.keyStorePassword);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(serverUri, username, protocolVersion, sessionExpirySeconds, receiveMaximum, keepAliveSeconds);
     }
 
     @Override

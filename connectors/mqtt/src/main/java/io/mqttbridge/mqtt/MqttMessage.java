@@ -31,76 +31,28 @@ public final class MqttMessage {
     @Nullable private final Long messageExpirySeconds;
     private final long receivedAtMillis;
 
-    /** Copies {@code userProperties}: later changes to the caller's map do not show here. */
-    public MqttMessage(
-            String topic,
-            byte[] payload,
-            int qos,
-            boolean retained,
-            @Nullable Boolean dup,
-            @Nullable Integer packetId,
-            Map<String, String> userProperties,
-            @Nullable String contentType,
-            @Nullable String responseTopic,
-            @Nullable byte[] correlationData,
-            @Nullable Long messageExpirySeconds,
-            long receivedAtMillis) {
-        this(topic, payload, qos, retained, dup, packetId,
-                userProperties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new LinkedHashMap<>(userProperties)),
-                contentType, responseTopic, correlationData, messageExpirySeconds, receivedAtMillis, true);
+    private MqttMessage(Builder b) {
+        this.topic = Objects.requireNonNull(b.topic, "topic");
+        this.payload = Objects.requireNonNull(b.payload, "payload");
+        this.qos = b.qos;
+        this.retained = b.retained;
+        this.dup = b.dup;
+        this.packetId = b.packetId;
+        Map<String, String> properties = Objects.requireNonNull(b.userProperties, "userProperties");
+        // No map at all for the common message without properties; an adopted map is wrapped, not copied.
+        this.userProperties = properties.isEmpty()
+                ? Collections.emptyMap()
+                : Collections.unmodifiableMap(b.adopted ? properties : new LinkedHashMap<>(properties));
+        this.contentType = b.contentType;
+        this.responseTopic = b.responseTopic;
+        this.correlationData = b.correlationData;
+        this.messageExpirySeconds = b.messageExpirySeconds;
+        this.receivedAtMillis = b.receivedAtSet ? b.receivedAtMillis : System.currentTimeMillis();
     }
 
-    /**
-     * For the source's client adapters (hot path): takes {@code userProperties} without copying it,
-     * so the caller hands over a map it built for this message and never touches again. Callers of
-     * {@link #userProperties()} still get an unmodifiable view.
-     */
-    @Internal
-    public static MqttMessage adopting(
-            String topic,
-            byte[] payload,
-            int qos,
-            boolean retained,
-            @Nullable Boolean dup,
-            @Nullable Integer packetId,
-            Map<String, String> userProperties,
-            @Nullable String contentType,
-            @Nullable String responseTopic,
-            @Nullable byte[] correlationData,
-            @Nullable Long messageExpirySeconds,
-            long receivedAtMillis) {
-        return new MqttMessage(topic, payload, qos, retained, dup, packetId,
-                userProperties.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(userProperties),
-                contentType, responseTopic, correlationData, messageExpirySeconds, receivedAtMillis, true);
-    }
-
-    /** {@code userProperties} is already unmodifiable and owned by this message ({@code alreadyOwned} only tells the constructors apart). */
-    private MqttMessage(
-            String topic,
-            byte[] payload,
-            int qos,
-            boolean retained,
-            @Nullable Boolean dup,
-            @Nullable Integer packetId,
-            Map<String, String> userProperties,
-            @Nullable String contentType,
-            @Nullable String responseTopic,
-            @Nullable byte[] correlationData,
-            @Nullable Long messageExpirySeconds,
-            long receivedAtMillis,
-            boolean alreadyOwned) {
-        this.topic = Objects.requireNonNull(topic, "topic");
-        this.payload = Objects.requireNonNull(payload, "payload");
-        this.qos = qos;
-        this.retained = retained;
-        this.dup = dup;
-        this.packetId = packetId;
-        this.userProperties = Objects.requireNonNull(userProperties, "userProperties");
-        this.contentType = contentType;
-        this.responseTopic = responseTopic;
-        this.correlationData = correlationData;
-        this.messageExpirySeconds = messageExpirySeconds;
-        this.receivedAtMillis = receivedAtMillis;
+    /** A builder; topic and payload are required, every other field has the default its setter names. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public String topic() {
@@ -206,5 +158,121 @@ public final class MqttMessage {
     @Override
     public int hashCode() {
         return Objects.hash(topic, packetId, qos, receivedAtMillis) * 31 + Arrays.hashCode(payload);
+    }
+
+    /**
+     * Builds an {@link MqttMessage}. Neither the payload nor the correlation data are copied: the
+     * message takes the arrays it is given. A builder builds one message.
+     */
+    @PublicEvolving
+    public static final class Builder {
+
+        private String topic;
+        private byte[] payload;
+        private int qos;
+        private boolean retained;
+        @Nullable private Boolean dup;
+        @Nullable private Integer packetId;
+        private Map<String, String> userProperties = Collections.emptyMap();
+        private boolean adopted;
+        @Nullable private String contentType;
+        @Nullable private String responseTopic;
+        @Nullable private byte[] correlationData;
+        @Nullable private Long messageExpirySeconds;
+        private long receivedAtMillis;
+        private boolean receivedAtSet;
+
+        private Builder() {}
+
+        /** Required. */
+        public Builder setTopic(String topic) {
+            this.topic = topic;
+            return this;
+        }
+
+        /** Required; taken without a copy. */
+        public Builder setPayload(byte[] payload) {
+            this.payload = payload;
+            return this;
+        }
+
+        /** Default 0. */
+        public Builder setQos(int qos) {
+            this.qos = qos;
+            return this;
+        }
+
+        /** Default false. */
+        public Builder setRetained(boolean retained) {
+            this.retained = retained;
+            return this;
+        }
+
+        /** Default null: the client library could not supply the DUP flag. */
+        public Builder setDup(@Nullable Boolean dup) {
+            this.dup = dup;
+            return this;
+        }
+
+        /** Default null (QoS 0, or unavailable). */
+        public Builder setPacketId(@Nullable Integer packetId) {
+            this.packetId = packetId;
+            return this;
+        }
+
+        /** Default none. Copied at {@link #build()}: later changes to the caller's map do not show. */
+        public Builder setUserProperties(Map<String, String> userProperties) {
+            this.userProperties = userProperties;
+            this.adopted = false;
+            return this;
+        }
+
+        /**
+         * For the source's client adapters (hot path): takes {@code userProperties} without copying it,
+         * so the caller hands over a map it built for this message and never touches again. Callers of
+         * {@link MqttMessage#userProperties()} still get an unmodifiable view.
+         */
+        @Internal
+        public Builder adoptUserProperties(Map<String, String> userProperties) {
+            this.userProperties = userProperties;
+            this.adopted = true;
+            return this;
+        }
+
+        /** Default null. */
+        public Builder setContentType(@Nullable String contentType) {
+            this.contentType = contentType;
+            return this;
+        }
+
+        /** Default null. */
+        public Builder setResponseTopic(@Nullable String responseTopic) {
+            this.responseTopic = responseTopic;
+            return this;
+        }
+
+        /** Default null; taken without a copy. */
+        public Builder setCorrelationData(@Nullable byte[] correlationData) {
+            this.correlationData = correlationData;
+            return this;
+        }
+
+        /** Default null: the publisher set no MQTT 5 Message Expiry Interval. */
+        public Builder setMessageExpirySeconds(@Nullable Long messageExpirySeconds) {
+            this.messageExpirySeconds = messageExpirySeconds;
+            return this;
+        }
+
+        /** Default: the time {@link #build()} is called. */
+        public Builder setReceivedAtMillis(long receivedAtMillis) {
+            this.receivedAtMillis = receivedAtMillis;
+            this.receivedAtSet = true;
+            return this;
+        }
+
+        /** @throws NullPointerException when topic or payload is missing */
+        public MqttMessage build() {
+            return new MqttMessage(this);
+        }
     }
 }

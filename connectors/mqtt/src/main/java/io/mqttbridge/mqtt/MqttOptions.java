@@ -7,9 +7,10 @@ import org.apache.flink.configuration.ConfigOptions;
 import java.time.Duration;
 
 /**
- * Every option of the MQTT connector, shared by the DataStream builder ({@code MqttSource.builder()})
- * and the {@code 'mqtt'} table factory: one config model. The README's option table is written
- * from this class; keep names, defaults and descriptions in step with it.
+ * The options of the MQTT source that the DataStream builder ({@code MqttSource.builder()}) and the
+ * {@code 'mqtt'} table share: connection, TLS and subscription. Options only the table knows
+ * (metadata property names) are in {@code MqttTableOptions}. The docs' option tables are generated
+ * from the descriptions, so each one states the accepted values.
  */
 @PublicEvolving
 public final class MqttOptions {
@@ -46,35 +47,39 @@ public final class MqttOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Broker address: tcp://host:port (plain) or ssl://host:port (TLS). Required.");
+                            "Address of the broker: tcp://host:port for plain TCP or ssl://host:port for TLS "
+                                    + "(mqtt:// and mqtts:// are accepted as aliases). The port defaults to 1883 "
+                                    + "(tcp) or 8883 (ssl). Required.");
 
     public static final ConfigOption<String> USERNAME =
             ConfigOptions.key("username")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("User name sent in CONNECT.");
+                    .withDescription("User name sent in CONNECT. Default: none (anonymous).");
 
     public static final ConfigOption<String> PASSWORD =
             ConfigOptions.key("password")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Password sent in CONNECT. Write it as ${env:NAME} in a routes file; it is never logged.");
+                            "Password sent in CONNECT. With protocol-version '3.1.1' it requires username. "
+                                    + "Write it as ${env:NAME} in a routes file; it is never logged.");
 
     public static final ConfigOption<String> CLIENT_ID_PREFIX =
             ConfigOptions.key("client-id-prefix")
                     .stringType()
                     .noDefaultValue()
                     .withDescription(
-                            "Prefix of the stable client ids; connection n uses '<prefix>-<n>'. "
-                                    + "Default: 'mqtt-bridge-<shared-group>' or 'mqtt-bridge-<table name>'. "
+                            "Prefix of the stable client ids; subscriber connection n uses '<prefix>-<n>'. "
+                                    + "Default: 'mqtt-bridge-<shared-group>', else (table only) 'mqtt-bridge-<table name>'; "
+                                    + "the DataStream builder requires it when shared-group is not set. "
                                     + "Keep it stable across restarts: the broker keeps the session under this id.");
 
     public static final ConfigOption<ProtocolVersion> PROTOCOL_VERSION =
             ConfigOptions.key("protocol-version")
                     .enumType(ProtocolVersion.class)
                     .defaultValue(ProtocolVersion.V5)
-                    .withDescription("MQTT protocol version: '5' (MQTT 5) or '3.1.1' (MQTT 3.1.1).");
+                    .withDescription("MQTT protocol version of every connection: '5' (MQTT 5) or '3.1.1' (MQTT 3.1.1).");
 
     public static final ConfigOption<Duration> SESSION_EXPIRY =
             ConfigOptions.key("session-expiry")
@@ -82,8 +87,9 @@ public final class MqttOptions {
                     .defaultValue(Duration.ofHours(1))
                     .withDescription(
                             "How long the broker keeps a disconnected subscriber's session and its "
-                                    + "unacknowledged messages (MQTT 5 Session Expiry Interval). Must exceed "
-                                    + "the longest expected restart. MQTT 3.1.1 uses clean-session=false instead.");
+                                    + "unacknowledged messages (MQTT 5 Session Expiry Interval), 0 s or more; "
+                                    + "values beyond 4294967295 s mean 'never expires'. Must exceed the longest "
+                                    + "expected restart. MQTT 3.1.1 uses clean-session=false instead.");
 
     public static final ConfigOption<Integer> RECEIVE_MAXIMUM =
             ConfigOptions.key("receive-maximum")
@@ -91,32 +97,37 @@ public final class MqttOptions {
                     .defaultValue(10_000)
                     .withDescription(
                             "MQTT 5 Receive Maximum: unacknowledged QoS 1/2 messages the broker may send "
-                                    + "per connection (1..65535). With ack-mode 'checkpoint' this bounds "
+                                    + "per connection, 1 to 65535. With ack-mode 'checkpoint' this bounds "
                                     + "throughput to receive-maximum x subscribers / checkpoint interval.");
 
     public static final ConfigOption<Duration> KEEP_ALIVE =
             ConfigOptions.key("keep-alive")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(60))
-                    .withDescription("MQTT keep alive interval.");
+                    .withDescription(
+                            "MQTT keep alive interval in whole seconds: 0 s (off) or 1 s to 65535 s.");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
             ConfigOptions.key("connect-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("Time allowed for the TCP/TLS connect and the CONNACK.");
+                    .withDescription("Time allowed for the TCP/TLS connect and the CONNACK; a positive duration.");
 
     public static final ConfigOption<Duration> RECONNECT_BACKOFF_INITIAL =
             ConfigOptions.key("reconnect.initial-backoff")
                     .durationType()
                     .defaultValue(Duration.ofMillis(500))
-                    .withDescription("First delay before reconnecting a lost connection; doubles on each failure.");
+                    .withDescription(
+                            "First delay before reconnecting a lost connection, a positive duration; "
+                                    + "it doubles on each failed attempt.");
 
     public static final ConfigOption<Duration> RECONNECT_BACKOFF_MAX =
             ConfigOptions.key("reconnect.max-backoff")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
-                    .withDescription("Upper bound of the reconnect delay.");
+                    .withDescription(
+                            "Upper bound of the reconnect delay, a positive duration not shorter than "
+                                    + "reconnect.initial-backoff.");
 
     // ---- TLS -------------------------------------------------------------------------------
 
@@ -126,31 +137,35 @@ public final class MqttOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Trust store (PKCS12 or JKS file) with the CA that signed the broker certificate. "
-                                    + "Default: the JVM's trusted CAs.");
+                                    + "Needs an ssl:// server-uri. Default: the JVM's trusted CAs.");
 
     public static final ConfigOption<String> TLS_TRUSTSTORE_PASSWORD =
             ConfigOptions.key("tls.truststore-password")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Password of tls.truststore.");
+                    .withDescription("Password of tls.truststore. Default: none.");
 
     public static final ConfigOption<String> TLS_KEYSTORE =
             ConfigOptions.key("tls.keystore")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Key store (PKCS12 or JKS) with the client certificate, for mutual TLS.");
+                    .withDescription(
+                            "Key store (PKCS12 or JKS file) with the client certificate and key, for mutual "
+                                    + "TLS. Needs an ssl:// server-uri. Default: none (no client certificate).");
 
     public static final ConfigOption<String> TLS_KEYSTORE_PASSWORD =
             ConfigOptions.key("tls.keystore-password")
                     .stringType()
                     .noDefaultValue()
-                    .withDescription("Password of tls.keystore (and of its key).");
+                    .withDescription("Password of tls.keystore and of its key. Default: none.");
 
     public static final ConfigOption<Boolean> TLS_VERIFY_HOSTNAME =
             ConfigOptions.key("tls.verify-hostname")
                     .booleanType()
                     .defaultValue(true)
-                    .withDescription("Check that the broker certificate matches the host of server-uri.");
+                    .withDescription(
+                            "Whether to check that the broker certificate matches the host of server-uri: "
+                                    + "true or false. The certificate chain is verified either way.");
 
     // ---- subscription (source) -------------------------------------------------------------
 
@@ -160,7 +175,8 @@ public final class MqttOptions {
                     .noDefaultValue()
                     .withDescription(
                             "One or more MQTT topic filters, comma-separated, with + and # wildcards "
-                                    + "(e.g. 'vehicles/+/battery,vehicles/+/alarm'). Required for a source.");
+                                    + "(e.g. 'vehicles/+/battery,vehicles/+/alarm'). '#' only as the last level; "
+                                    + "a wildcard fills a whole level. Required.");
 
     public static final ConfigOption<String> SHARED_GROUP =
             ConfigOptions.key("shared-group")
@@ -169,7 +185,8 @@ public final class MqttOptions {
                     .withDescription(
                             "MQTT 5 shared subscription group: every subscriber subscribes to "
                                     + "$share/<group>/<filter> and the broker spreads messages over them. "
-                                    + "Without it there is exactly one subscriber.");
+                                    + "A name without '/', '+' or '#'. Default: none, and then there is exactly one "
+                                    + "subscriber.");
 
     public static final ConfigOption<Integer> SUBSCRIBERS =
             ConfigOptions.key("subscribers")
@@ -177,7 +194,8 @@ public final class MqttOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Number of subscriber connections (splits) in the shared group; may exceed the "
-                                    + "parallelism. Default: the source parallelism. Must be 1 without shared-group.");
+                                    + "parallelism. A whole number of at least 1; more than 1 requires shared-group. "
+                                    + "Default: the source parallelism with shared-group, else 1.");
 
     public static final ConfigOption<Integer> QOS =
             ConfigOptions.key("qos")
@@ -190,43 +208,9 @@ public final class MqttOptions {
                     .enumType(AckMode.class)
                     .defaultValue(AckMode.CHECKPOINT)
                     .withDescription(
-                            "CHECKPOINT: acknowledge a QoS 1/2 message only after the checkpoint covering it "
-                                    + "completes (nothing lost). RECEIPT: acknowledge on arrival (messages in "
-                                    + "flight at a failure are lost).");
-
-    // ---- metadata read from user properties ------------------------------------------------
-
-    public static final ConfigOption<String> MESSAGE_ID_PROPERTY =
-            ConfigOptions.key("message-id.property")
-                    .stringType()
-                    .defaultValue("message-id")
-                    .withDescription("User property that carries the publisher's message id (metadata 'message-id').");
-
-    public static final ConfigOption<String> TIMESTAMP_PROPERTY =
-            ConfigOptions.key("timestamp.property")
-                    .stringType()
-                    .defaultValue("timestamp")
-                    .withDescription(
-                            "User property with the publish time in epoch milliseconds (metadata 'timestamp'); "
-                                    + "when absent, the time the source received the message.");
-
-    public static final ConfigOption<String> CLIENT_ID_PROPERTY =
-            ConfigOptions.key("client-id.property")
-                    .stringType()
-                    .defaultValue("client-id")
-                    .withDescription("User property with the publisher's client id (metadata 'client-id').");
-
-    public static final ConfigOption<String> CLIENT_HOST_PROPERTY =
-            ConfigOptions.key("client-host.property")
-                    .stringType()
-                    .defaultValue("client-host")
-                    .withDescription("User property with the publisher's host (metadata 'client-host').");
-
-    public static final ConfigOption<String> USERNAME_PROPERTY =
-            ConfigOptions.key("username.property")
-                    .stringType()
-                    .defaultValue("username")
-                    .withDescription("User property with the publisher's user name (metadata 'username').");
+                            "When a QoS 1/2 message is acknowledged: 'checkpoint' once the checkpoint covering "
+                                    + "it completes (nothing is lost), or 'receipt' on arrival (faster, but messages "
+                                    + "in flight at a failure are lost).");
 
     private MqttOptions() {}
 }

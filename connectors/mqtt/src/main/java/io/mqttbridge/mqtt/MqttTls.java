@@ -1,8 +1,11 @@
 package io.mqttbridge.mqtt;
 
+import io.mqttbridge.connector.options.OptionChecks;
+
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ConfigOption;
 
 import javax.annotation.Nullable;
 import javax.net.ssl.KeyManagerFactory;
@@ -23,23 +26,23 @@ public final class MqttTls {
     public static MqttClientSslConfig sslConfig(MqttConnectionConfig config) {
         MqttClientSslConfigBuilder builder = MqttClientSslConfig.builder();
         if (config.trustStore() != null) {
-            KeyStore store = load("tls.truststore", config.trustStore(), config.trustStorePassword());
+            KeyStore store = load(MqttOptions.TLS_TRUSTSTORE, config.trustStore(), config.trustStorePassword());
             try {
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(store);
                 builder.trustManagerFactory(tmf);
             } catch (Exception e) {
-                throw new IllegalArgumentException("Cannot use tls.truststore '" + config.trustStore() + "': " + e.getMessage(), e);
+                throw unusable(MqttOptions.TLS_TRUSTSTORE, config.trustStore(), e);
             }
         }
         if (config.keyStore() != null) {
-            KeyStore store = load("tls.keystore", config.keyStore(), config.keyStorePassword());
+            KeyStore store = load(MqttOptions.TLS_KEYSTORE, config.keyStore(), config.keyStorePassword());
             try {
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(store, chars(config.keyStorePassword()));
                 builder.keyManagerFactory(kmf);
             } catch (Exception e) {
-                throw new IllegalArgumentException("Cannot use tls.keystore '" + config.keyStore() + "': " + e.getMessage(), e);
+                throw unusable(MqttOptions.TLS_KEYSTORE, config.keyStore(), e);
             }
         }
         if (!config.verifyHostname()) {
@@ -50,7 +53,7 @@ public final class MqttTls {
     }
 
     /** Reads a PKCS12 or JKS file; the type follows the extension (.jks), else PKCS12 then JKS. */
-    private static KeyStore load(String option, String path, @Nullable String password) {
+    private static KeyStore load(ConfigOption<String> option, String path, @Nullable String password) {
         String[] types = path.toLowerCase().endsWith(".jks") ? new String[] {"JKS", "PKCS12"} : new String[] {"PKCS12", "JKS"};
         Exception last = null;
         for (String type : types) {
@@ -59,14 +62,23 @@ public final class MqttTls {
                 store.load(in, chars(password));
                 return store;
             } catch (java.nio.file.NoSuchFileException e) {
-                throw new IllegalArgumentException("Option '" + option + "': file '" + path + "' does not exist", e);
+                IllegalArgumentException missing = OptionChecks.invalid(option, path, "an existing PKCS12 or JKS file (no such file)");
+                missing.initCause(e);
+                throw missing;
             } catch (Exception e) {
                 last = e;
             }
         }
         // The message of a wrong password is "keystore password was incorrect"; it never contains the password.
-        throw new IllegalArgumentException(
-                "Option '" + option + "': cannot read '" + path + "' as PKCS12 or JKS: " + last.getMessage(), last);
+        throw unusable(option, path, last);
+    }
+
+    private static IllegalArgumentException unusable(ConfigOption<String> option, String path, Exception cause) {
+        IllegalArgumentException e = OptionChecks.invalid(
+                option, path, "a PKCS12 or JKS file readable with option '" + option.key() + "-password' ("
+                        + cause.getMessage() + ")");
+        e.initCause(cause);
+        return e;
     }
 
     @Nullable

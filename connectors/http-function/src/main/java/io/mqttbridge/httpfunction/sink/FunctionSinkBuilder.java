@@ -6,6 +6,7 @@ import io.mqttbridge.httpfunction.sink.FunctionSinkConfig.PayloadEncoding;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 
 import java.util.LinkedHashMap;
@@ -23,13 +24,15 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  *
- * <p>All options are those of {@link HttpFunctionOptions} (one config model with the table);
- * {@link #build()} checks them and names the bad option.
+ * <p>The options are those of {@link HttpFunctionOptions}, kept in one typed {@link Configuration}
+ * (the table shares them); {@link #build()} checks them once into a {@link FunctionSinkConfig}, with
+ * the same error texts as the table, naming the bad option.
  */
 @PublicEvolving
 public final class FunctionSinkBuilder<InputT> {
 
-    private final Map<String, String> options = new LinkedHashMap<>();
+    private final Configuration options = new Configuration();
+    private final Map<String, String> headers = new LinkedHashMap<>();
     private ElementConverter<InputT, FunctionRecord> converter;
     private PayloadEncoding encoding = PayloadEncoding.JSON;
     private String name = "function";
@@ -37,24 +40,18 @@ public final class FunctionSinkBuilder<InputT> {
     FunctionSinkBuilder() {}
 
     public FunctionSinkBuilder<InputT> setUrl(String url) {
-        options.put(HttpFunctionOptions.URL.key(), url);
-        return this;
+        return setOption(HttpFunctionOptions.URL, url);
     }
 
+    /** Any option of {@link HttpFunctionOptions}. */
     public <T> FunctionSinkBuilder<InputT> setOption(ConfigOption<T> option, T value) {
-        options.put(option.key(), value.toString());
-        return this;
-    }
-
-    /** Any option by its key as in SQL, e.g. {@code ("retry-backoff", "100 ms")}. */
-    public FunctionSinkBuilder<InputT> setOption(String key, String value) {
-        options.put(key, value);
+        options.set(option, value);
         return this;
     }
 
     /** A request header; its value is never logged. */
     public FunctionSinkBuilder<InputT> setHeader(String name, String value) {
-        options.put(HttpFunctionOptions.HEADERS_PREFIX + name, value);
+        headers.put(name, value);
         return this;
     }
 
@@ -77,9 +74,13 @@ public final class FunctionSinkBuilder<InputT> {
 
     /** @throws IllegalArgumentException naming the option that is missing or bad */
     public FunctionSink<InputT> build() {
+        return new FunctionSink<>(converter, sanityCheck());
+    }
+
+    private FunctionSinkConfig sanityCheck() {
         if (converter == null) {
             throw new IllegalArgumentException("setElementConverter(...) is required: it turns each element into a FunctionRecord.");
         }
-        return new FunctionSink<>(converter, FunctionSinkConfig.of(options, encoding, name));
+        return FunctionSinkConfig.of(options, headers, encoding, name);
     }
 }

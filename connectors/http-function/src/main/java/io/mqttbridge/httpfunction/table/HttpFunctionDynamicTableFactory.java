@@ -1,5 +1,6 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
@@ -20,17 +21,22 @@ import org.apache.flink.table.factories.SerializationFormatFactory;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
+import javax.annotation.Nullable;
+
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Factory of the {@code 'http-function'} table: {@code CREATE TABLE fn (...) WITH ('connector' =
  * 'http-function', 'url' = ...)}, then {@code INSERT INTO fn SELECT ... FROM mqtt_t WHERE ...}.
  *
- * <p>Accepts the options of {@link HttpFunctionOptions}, {@code headers.<Name>}, {@code format}
- * (default {@code json}) with its options and {@code sink.parallelism}. Every value is checked when
- * the route is planned; errors name the option and what it accepts.
+ * <p>Accepts the options of {@link HttpFunctionOptions} (shared with the DataStream builder), those of
+ * {@link HttpFunctionTableOptions}, {@code headers.<Name>}, {@code format} (default {@code json}) with
+ * its options and {@code sink.parallelism}. Every value is checked once, when the route is planned,
+ * by the sink's own checks ({@link FunctionSinkConfig}); errors name the option and what it accepts.
  */
 @Internal
 public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFactory {
@@ -60,7 +66,7 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
         options.add(HttpFunctionOptions.RETRY_BACKOFF);
         options.add(HttpFunctionOptions.RETRY_BACKOFF_MAX);
         options.add(HttpFunctionOptions.ORDERING);
-        options.add(HttpFunctionOptions.ORDERING_KEY);
+        options.add(HttpFunctionTableOptions.ORDERING_KEY);
         options.add(HttpFunctionOptions.BASE64_PAYLOAD);
         options.add(HttpFunctionOptions.FAILURE_HANDLING);
         options.add(HttpFunctionOptions.DEAD_LETTER_PATH);
@@ -84,38 +90,52 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
         helper.validateExcept(HttpFunctionOptions.HEADERS_PREFIX);
         ReadableConfig options = helper.getOptions();
 
+        DataType physical = context.getPhysicalRowDataType();
         FunctionSinkConfig config;
+        String orderingKey;
         try {
             config =
                     FunctionSinkConfig.of(
-                            context.getCatalogTable().getOptions(),
+                            options,
+                            headers(context.getCatalogTable().getOptions()),
                             "json".equals(formatName) ? PayloadEncoding.JSON : PayloadEncoding.TEXT,
                             context.getObjectIdentifier().getObjectName());
+            orderingKey = orderingKey(options, (RowType) physical.getLogicalType());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage() + " (table " + context.getObjectIdentifier().asSummaryString() + ")", e);
         }
-        DataType physical = context.getPhysicalRowDataType();
-        String orderingKey = orderingKey(options, (RowType) physical.getLogicalType());
         return new HttpFunctionDynamicSink(
                 physical, format, config, orderingKey, options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
     }
 
+    /** The {@code headers.<Name>} options by name. */
+    private static Map<String, String> headers(Map<String, String> tableOptions) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        tableOptions.forEach(
+                (key, value) -> {
+                    if (key.startsWith(HttpFunctionOptions.HEADERS_PREFIX)) {
+                        headers.put(key.substring(HttpFunctionOptions.HEADERS_PREFIX.length()), value);
+                    }
+                });
+        return headers;
+    }
+
+    @Nullable
     private static String orderingKey(ReadableConfig options, RowType row) {
-        String key = options.getOptional(HttpFunctionOptions.ORDERING_KEY).orElse(null);
+        String key = OptionChecks.optionalString(options, HttpFunctionTableOptions.ORDERING_KEY);
+        List<String> columns = row.getFieldNames();
         if (key == null) {
             if (options.get(HttpFunctionOptions.ORDERING) == Ordering.SEQUENTIAL) {
-                throw new ValidationException(
-                        "Option '" + HttpFunctionOptions.ORDERING.key() + "' = 'sequential' requires '"
-                                + HttpFunctionOptions.ORDERING_KEY.key() + "': the column whose records are kept "
-                                + "in order, e.g. a device id or the topic. Columns: " + row.getFieldNames());
+                throw OptionChecks.missing(
+                        HttpFunctionTableOptions.ORDERING_KEY,
+                        "the column whose records are kept in order, because option '"
+                                + HttpFunctionOptions.ORDERING.key() + "' is 'sequential'; e.g. a device id or the "
+                                + "topic, one of " + columns);
             }
             return null;
         }
-        List<String> columns = row.getFieldNames();
         if (!columns.contains(key)) {
-            throw new ValidationException(
-                    "Invalid value for option '" + HttpFunctionOptions.ORDERING_KEY.key() + "': '" + key
-                            + "' is not a physical column of the table. Columns: " + columns);
+            throw OptionChecks.invalid(HttpFunctionTableOptions.ORDERING_KEY, key, "a physical column of the table, one of " + columns);
         }
         return key;
     }

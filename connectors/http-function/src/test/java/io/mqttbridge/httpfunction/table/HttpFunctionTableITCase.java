@@ -80,15 +80,16 @@ class HttpFunctionTableITCase {
         assertThatThrownBy(() -> plan("'connector' = 'http-function'"))
                 .hasStackTraceContaining("Missing required options are:").hasStackTraceContaining("url");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'localhost:8090'"))
-                .hasStackTraceContaining("Invalid option 'url'");
+                .hasStackTraceContaining("Invalid value 'localhost:8090' for option 'url': expected an absolute http:// or https:// URL");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'max-messages' = '0'"))
-                .hasStackTraceContaining("Invalid value for option 'max-messages': '0'. Accepted: a whole number from 1 to 10000.");
+                .hasStackTraceContaining("Invalid value '0' for option 'max-messages': expected a whole number from 1 to 10000");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'max-in-flight' = '0'"))
                 .hasStackTraceContaining("'max-in-flight'");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'sequential'"))
-                .hasStackTraceContaining("'ordering' = 'sequential' requires 'ordering-key'");
+                .hasStackTraceContaining("Missing required option 'ordering-key': expected the column whose records are kept "
+                        + "in order, because option 'ordering' is 'sequential'; e.g. a device id or the topic, one of [id]");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'sequential', 'ordering-key' = 'nope'"))
-                .hasStackTraceContaining("'nope' is not a physical column");
+                .hasStackTraceContaining("Invalid value 'nope' for option 'ordering-key': expected a physical column of the table, one of [id]");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'random'"))
                 .hasStackTraceContaining("ordering");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'retrys' = '2'"))

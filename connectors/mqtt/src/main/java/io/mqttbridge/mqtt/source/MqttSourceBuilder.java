@@ -5,12 +5,11 @@ import io.mqttbridge.mqtt.MqttOptions;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ReadableConfig;
 
 /**
- * Builder of {@link MqttSource}. Every setter writes an option of {@link MqttOptions} into one
- * {@link Configuration}, so the DataStream API and the 'mqtt' table share one config model.
- * {@link #build()} validates everything once and names the option at fault.
+ * Builder of {@link MqttSource}. Every setter writes an option of {@link MqttOptions} into one typed
+ * {@link Configuration}; {@link #build()} validates it once into an {@link MqttSourceConfig}, the
+ * same checks (and error texts) as the 'mqtt' table, naming the option at fault.
  */
 @PublicEvolving
 public final class MqttSourceBuilder<T> {
@@ -49,15 +48,9 @@ public final class MqttSourceBuilder<T> {
         return setOption(MqttOptions.ACK_MODE, ackMode);
     }
 
-    /** Any option of {@link MqttOptions}. */
+    /** Any option of {@link MqttOptions}; the table-only options of {@code MqttTableOptions} have no effect here. */
     public <V> MqttSourceBuilder<T> setOption(ConfigOption<V> option, V value) {
         options.set(option, value);
-        return this;
-    }
-
-    /** All options at once, e.g. the validated options of a table. */
-    public MqttSourceBuilder<T> setConfiguration(ReadableConfig config) {
-        options.addAll(Configuration.fromMap(config.toMap()));
         return this;
     }
 

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.source;
 
+import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.mqtt.MqttConnectionConfig;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.MqttTopicFilter;
@@ -15,6 +16,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
+import static io.mqttbridge.connector.options.OptionChecks.intInRange;
+import static io.mqttbridge.connector.options.OptionChecks.invalid;
+import static io.mqttbridge.connector.options.OptionChecks.missing;
+import static io.mqttbridge.connector.options.OptionChecks.optionalString;
+import static io.mqttbridge.connector.options.OptionChecks.requireString;
+
 /**
  * Everything a subscriber needs, read from the {@link MqttOptions} of one source and validated once.
  * Immutable and serializable. Errors name the option and the accepted values.
@@ -23,6 +30,8 @@ import java.util.Objects;
 public final class MqttSourceConfig implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    private static final String TOPIC_FILTERS = "one or more MQTT topic filters, comma-separated (e.g. 'devices/+/state')";
 
     private final MqttConnectionConfig connection;
     /** The filters to subscribe to: {@code $share/<group>/<filter>} when a shared group is set. */
@@ -33,19 +42,19 @@ public final class MqttSourceConfig implements Serializable {
     private final int qos;
     private final MqttOptions.AckMode ackMode;
 
-    private MqttSourceConfig(ReadableConfig config) {
+    private MqttSourceConfig(ReadableConfig config, @Nullable String tableName) {
         this.connection = MqttConnectionConfig.fromConfiguration(config);
-        String filters = MqttConnectionConfig.require(
-                config, MqttOptions.TOPIC_FILTER, "one or more MQTT topic filters, comma-separated (e.g. 'devices/+/state')");
+        String filters = requireString(config, MqttOptions.TOPIC_FILTER, TOPIC_FILTERS);
         List<String> topicFilters;
         try {
             topicFilters = MqttTopicFilter.parseList(filters);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Option 'topic-filter': " + e.getMessage(), e);
+            throw (IllegalArgumentException)
+                    invalid(MqttOptions.TOPIC_FILTER, filters, TOPIC_FILTERS + ". " + e.getMessage()).initCause(e);
         }
         String group = config.getOptional(MqttOptions.SHARED_GROUP).map(String::trim).orElse(null);
         if (group != null && (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#"))) {
-            throw MqttConnectionConfig.invalid(MqttOptions.SHARED_GROUP, group, "a non-empty name without '/', '+' or '#'");
+            throw invalid(MqttOptions.SHARED_GROUP, group, "a non-empty name without '/', '+' or '#'");
         }
         this.sharedGroup = group;
         List<String> subscriptions = new ArrayList<>(topicFilters.size());
@@ -54,29 +63,28 @@ public final class MqttSourceConfig implements Serializable {
         }
         this.subscriptionFilters = Collections.unmodifiableList(subscriptions);
         this.subscribers = config.getOptional(MqttOptions.SUBSCRIBERS).orElse(null);
-        if (subscribers != null && subscribers < 1) {
-            throw MqttConnectionConfig.invalid(MqttOptions.SUBSCRIBERS, subscribers, "a number >= 1");
-        }
-        if (subscribers != null && subscribers > 1 && sharedGroup == null) {
-            throw new IllegalArgumentException(
-                    "Option 'subscribers' = " + subscribers + " requires option 'shared-group': without a shared "
-                            + "subscription every subscriber would receive every message (duplicates). Set "
-                            + "'shared-group' or use 'subscribers' = 1.");
-        }
-        String prefix = config.getOptional(MqttOptions.CLIENT_ID_PREFIX).map(String::trim).orElse(null);
-        if (prefix == null || prefix.isEmpty()) {
-            if (sharedGroup == null) {
-                throw new IllegalArgumentException(
-                        "Missing option 'client-id-prefix': without 'shared-group' the source needs a stable client id "
-                                + "prefix so that the broker keeps its session across restarts");
+        if (subscribers != null) {
+            OptionChecks.atLeast(MqttOptions.SUBSCRIBERS, subscribers, 1);
+            if (subscribers > 1 && sharedGroup == null) {
+                throw missing(
+                        MqttOptions.SHARED_GROUP,
+                        "a shared subscription group, because option 'subscribers' = " + subscribers + ": without "
+                                + "a shared subscription every subscriber would receive every message (duplicates). "
+                                + "Set 'shared-group' or use 'subscribers' = 1.");
             }
-            prefix = defaultClientIdPrefix(sharedGroup, null);
+        }
+        String prefix = optionalString(config, MqttOptions.CLIENT_ID_PREFIX);
+        if (prefix == null) {
+            if (sharedGroup == null && tableName == null) {
+                throw missing(
+                        MqttOptions.CLIENT_ID_PREFIX,
+                        "a stable client id prefix when 'shared-group' is not set, so that the broker keeps "
+                                + "the session across restarts");
+            }
+            prefix = defaultClientIdPrefix(sharedGroup, tableName);
         }
         this.clientIdPrefix = prefix;
-        this.qos = config.get(MqttOptions.QOS);
-        if (qos < 0 || qos > 2) {
-            throw MqttConnectionConfig.invalid(MqttOptions.QOS, qos, "0, 1 or 2");
-        }
+        this.qos = intInRange(config, MqttOptions.QOS, 0, 2);
         this.ackMode = config.get(MqttOptions.ACK_MODE);
     }
 
@@ -89,9 +97,22 @@ public final class MqttSourceConfig implements Serializable {
         return "mqtt-bridge-" + base.replaceAll("[^A-Za-z0-9._-]", "-");
     }
 
-    /** @throws IllegalArgumentException naming the option and the accepted values */
+    /**
+     * The DataStream builder's config: 'client-id-prefix' is required unless 'shared-group' is set.
+     *
+     * @throws IllegalArgumentException naming the option and the accepted values
+     */
     public static MqttSourceConfig fromConfiguration(ReadableConfig config) {
-        return new MqttSourceConfig(config);
+        return new MqttSourceConfig(config, null);
+    }
+
+    /**
+     * A table's config: without 'client-id-prefix' and 'shared-group' the prefix follows the table name.
+     *
+     * @throws IllegalArgumentException naming the option and the accepted values
+     */
+    public static MqttSourceConfig forTable(ReadableConfig config, String tableName) {
+        return new MqttSourceConfig(config, Objects.requireNonNull(tableName, "tableName"));
     }
 
     public MqttConnectionConfig connection() {
@@ -119,6 +140,26 @@ public final class MqttSourceConfig implements Serializable {
 
     public MqttOptions.AckMode ackMode() {
         return ackMode;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MqttSourceConfig)) {
+            return false;
+        }
+        MqttSourceConfig that = (MqttSourceConfig) o;
+        return qos == that.qos
+                && connection.equals(that.connection)
+                && subscriptionFilters.equals(that.subscriptionFilters)
+                && Objects.equals(sharedGroup, that.sharedGroup)
+                && Objects.equals(subscribers, that.subscribers)
+                && clientIdPrefix.equals(that.clientIdPrefix)
+                && ackMode == that.ackMode;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connection, subscriptionFilters, clientIdPrefix, qos, ackMode);
     }
 
     @Override

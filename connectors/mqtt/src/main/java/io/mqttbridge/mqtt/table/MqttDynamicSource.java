@@ -7,7 +7,6 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DynamicTableSource;
@@ -37,10 +36,9 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     private final DataType physicalDataType;
     private final DecodingFormat<DeserializationSchema<RowData>> decodingFormat;
     private final String formatName;
-    /** Only options of {@code MqttOptions}, validated, with the default client id prefix filled in. */
-    private final Configuration sourceOptions;
-    /** {@link #sourceOptions} as validated by the factory: not validated again per plan. */
+    /** Validated once by the factory: not validated again per plan. */
     private final MqttSourceConfig sourceConfig;
+    private final MqttPropertyMetadata propertyMetadata;
     @Nullable private final Integer parallelism;
 
     private List<MqttReadableMetadata> metadata = Collections.emptyList();
@@ -50,14 +48,14 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
             DataType physicalDataType,
             DecodingFormat<DeserializationSchema<RowData>> decodingFormat,
             String formatName,
-            Configuration sourceOptions,
             MqttSourceConfig sourceConfig,
+            MqttPropertyMetadata propertyMetadata,
             @Nullable Integer parallelism) {
         this.physicalDataType = physicalDataType;
         this.decodingFormat = decodingFormat;
         this.formatName = formatName;
-        this.sourceOptions = sourceOptions;
         this.sourceConfig = sourceConfig;
+        this.propertyMetadata = propertyMetadata;
         this.parallelism = parallelism;
         this.producedDataType = physicalDataType;
     }
@@ -82,7 +80,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
                 payloadDecoder,
                 formatName,
                 metadata,
-                MqttPropertyMetadata.from(sourceOptions),
+                propertyMetadata,
                 producedType);
     }
 
@@ -106,7 +104,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     public DynamicTableSource copy() {
         MqttDynamicSource copy =
                 new MqttDynamicSource(
-                        physicalDataType, decodingFormat, formatName, sourceOptions, sourceConfig, parallelism);
+                        physicalDataType, decodingFormat, formatName, sourceConfig, propertyMetadata, parallelism);
         copy.metadata = new ArrayList<>(metadata);
         copy.producedDataType = producedDataType;
         return copy;
@@ -119,8 +117,13 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     }
 
     @VisibleForTesting
-    Configuration sourceOptions() {
-        return sourceOptions;
+    MqttSourceConfig sourceConfig() {
+        return sourceConfig;
+    }
+
+    @VisibleForTesting
+    MqttPropertyMetadata propertyMetadata() {
+        return propertyMetadata;
     }
 
     @VisibleForTesting
@@ -138,7 +141,8 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
         return physicalDataType.equals(that.physicalDataType)
                 && decodingFormat.equals(that.decodingFormat)
                 && formatName.equals(that.formatName)
-                && sourceOptions.equals(that.sourceOptions)
+                && sourceConfig.equals(that.sourceConfig)
+                && propertyMetadata.equals(that.propertyMetadata)
                 && Objects.equals(parallelism, that.parallelism)
                 && metadata.equals(that.metadata)
                 && producedDataType.equals(that.producedDataType);
@@ -146,6 +150,6 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
 
     @Override
     public int hashCode() {
-        return Objects.hash(physicalDataType, formatName, sourceOptions, parallelism, metadata);
+        return Objects.hash(physicalDataType, formatName, sourceConfig, parallelism, metadata);
     }
 }

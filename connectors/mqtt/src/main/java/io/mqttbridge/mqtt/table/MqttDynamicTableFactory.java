@@ -1,12 +1,12 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -16,10 +16,7 @@ import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,18 +27,19 @@ import java.util.TreeSet;
  * Factory of the {@code 'mqtt'} table (source side): {@code CREATE TABLE t (...) WITH ('connector' =
  * 'mqtt', 'server-uri' = ..., 'topic-filter' = ..., 'format' = 'json')}.
  *
- * <p>The table accepts exactly the options of {@link MqttOptions} (the DataStream builder's config
- * model), {@code format} with its format options, and {@code scan.parallelism}. Values are checked
- * here, by the source's own configuration checks, so that a bad route fails when it is planned,
- * naming the option and what it accepts.
+ * <p>The table accepts exactly the options of {@link MqttOptions} (shared with the DataStream builder),
+ * those of {@link MqttTableOptions} (metadata property names), {@code format} with its format options,
+ * and {@code scan.parallelism}. Values are checked here, once, by the source's own configuration
+ * checks ({@link MqttSourceConfig}), so that a bad route fails when it is planned, naming the option
+ * and what it accepts.
  */
 @Internal
 public final class MqttDynamicTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "mqtt";
 
-    /** Every option of MqttOptions, found once so that a new option is usable in SQL at once. */
-    private static final Set<ConfigOption<?>> MQTT_OPTIONS = mqttOptions();
+    /** The options of MqttOptions (shared with the DataStream builder) and of MqttTableOptions. */
+    private static final Set<ConfigOption<?>> MQTT_OPTIONS = DeclaredOptions.in(MqttOptions.class, MqttTableOptions.class);
 
     private static final Set<ConfigOption<?>> REQUIRED =
             Set.of(MqttOptions.SERVER_URI, MqttOptions.TOPIC_FILTER, FactoryUtil.FORMAT);
@@ -75,11 +73,10 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
             throw summarize(context.getCatalogTable().getOptions(), e);
         }
         ReadableConfig options = helper.getOptions();
-        Configuration sourceOptions = sourceOptions(options, context.getObjectIdentifier().getObjectName());
         MqttSourceConfig sourceConfig;
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
-            sourceConfig = MqttSourceConfig.fromConfiguration(sourceOptions);
+            sourceConfig = MqttSourceConfig.forTable(options, context.getObjectIdentifier().getObjectName());
             sourceConfig.connection().checkTlsStores();
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
@@ -88,8 +85,8 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
                 context.getPhysicalRowDataType(),
                 format,
                 options.get(FactoryUtil.FORMAT),
-                sourceOptions,
                 sourceConfig,
+                MqttPropertyMetadata.from(options),
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
     }
 
@@ -136,36 +133,4 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         return new ValidationException(message.toString(), e);
     }
 
-    /** The MqttOptions of the table, for MqttSource.builder(), with the default client id prefix. */
-    private static Configuration sourceOptions(ReadableConfig options, String tableName) {
-        Map<String, String> all = options.toMap();
-        Configuration result = new Configuration();
-        for (ConfigOption<?> option : MQTT_OPTIONS) {
-            String value = all.get(option.key());
-            if (value != null) {
-                result.setString(option.key(), value);
-            }
-        }
-        if (!result.contains(MqttOptions.CLIENT_ID_PREFIX)) {
-            result.set(
-                    MqttOptions.CLIENT_ID_PREFIX,
-                    MqttSourceConfig.defaultClientIdPrefix(
-                            options.getOptional(MqttOptions.SHARED_GROUP).orElse(null), tableName));
-        }
-        return result;
-    }
-
-    private static Set<ConfigOption<?>> mqttOptions() {
-        Set<ConfigOption<?>> options = new LinkedHashSet<>();
-        for (Field field : MqttOptions.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && ConfigOption.class.isAssignableFrom(field.getType())) {
-                try {
-                    options.add((ConfigOption<?>) field.get(null));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("Cannot read " + field, e);
-                }
-            }
-        }
-        return Collections.unmodifiableSet(options);
-    }
 }

@@ -1,7 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.mqtt.MqttMessage;
-import io.mqttbridge.mqtt.MqttOptions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
@@ -11,11 +10,12 @@ import javax.annotation.Nullable;
 import java.io.Serializable;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 
 /**
  * Reads the fields that MQTT itself does not deliver to a subscriber - message id, publish time,
  * publisher client id / host / user name - from the user properties named by the {@code *.property}
- * options. Absent properties give null (the source never invents them), except the timestamp,
+ * options of {@link MqttTableOptions}. Absent properties give null (the source never invents them), except the timestamp,
  * which falls back to the time the source received the message.
  */
 @Internal
@@ -42,13 +42,14 @@ public final class MqttPropertyMetadata implements Serializable {
         this.usernameProperty = usernameProperty;
     }
 
+    /** The property names of a table's options ({@link MqttTableOptions}, defaults where unset). */
     public static MqttPropertyMetadata from(ReadableConfig options) {
         return new MqttPropertyMetadata(
-                options.get(MqttOptions.MESSAGE_ID_PROPERTY),
-                options.get(MqttOptions.TIMESTAMP_PROPERTY),
-                options.get(MqttOptions.CLIENT_ID_PROPERTY),
-                options.get(MqttOptions.CLIENT_HOST_PROPERTY),
-                options.get(MqttOptions.USERNAME_PROPERTY));
+                options.get(MqttTableOptions.MESSAGE_ID_PROPERTY),
+                options.get(MqttTableOptions.TIMESTAMP_PROPERTY),
+                options.get(MqttTableOptions.CLIENT_ID_PROPERTY),
+                options.get(MqttTableOptions.CLIENT_HOST_PROPERTY),
+                options.get(MqttTableOptions.USERNAME_PROPERTY));
     }
 
     @Nullable
@@ -91,5 +92,23 @@ public final class MqttPropertyMetadata implements Serializable {
             }
         }
         return message.receivedAtMillis();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MqttPropertyMetadata)) {
+            return false;
+        }
+        MqttPropertyMetadata that = (MqttPropertyMetadata) o;
+        return messageIdProperty.equals(that.messageIdProperty)
+                && timestampProperty.equals(that.timestampProperty)
+                && clientIdProperty.equals(that.clientIdProperty)
+                && clientHostProperty.equals(that.clientHostProperty)
+                && usernameProperty.equals(that.usernameProperty);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(messageIdProperty, timestampProperty, clientIdProperty, clientHostProperty, usernameProperty);
     }
 }

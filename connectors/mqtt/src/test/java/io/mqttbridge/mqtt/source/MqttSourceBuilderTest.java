@@ -87,7 +87,8 @@ class MqttSourceBuilderTest {
     @Test
     void invalidTopicFilterIsNamed() {
         assertThatThrownBy(() -> valid().setTopicFilters("ok/+", "a/#/b").build())
-                .hasMessage("Option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+                .hasMessage("Invalid value 'ok/+,a/#/b' for option 'topic-filter': expected one or more MQTT topic filters, "
+                        + "comma-separated (e.g. 'devices/+/state'). Invalid topic filter 'a/#/b': '#' must be the last level");
         assertThatThrownBy(() -> valid().setTopicFilters("+x").build())
                 .hasMessageContaining("Invalid topic filter '+x'");
     }
@@ -96,7 +97,8 @@ class MqttSourceBuilderTest {
     void severalSubscribersWithoutSharedGroupIsRefusedWithTheReason() {
         assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
                         .setClientIdPrefix("p").setSubscribers(3).setDeserializer(new TopicDeserializer()).build())
-                .hasMessageContaining("Option 'subscribers' = 3 requires option 'shared-group'")
+                .hasMessageStartingWith("Missing required option 'shared-group': expected a shared subscription group, "
+                        + "because option 'subscribers' = 3")
                 .hasMessageContaining("every subscriber would receive every message");
     }
 
@@ -104,30 +106,33 @@ class MqttSourceBuilderTest {
     void noGroupNeedsAClientIdPrefix() {
         assertThatThrownBy(() -> MqttSource.<String>builder().setServerUri("tcp://h:1").setTopicFilters("a")
                         .setDeserializer(new TopicDeserializer()).build())
-                .hasMessageStartingWith("Missing option 'client-id-prefix'");
+                .hasMessage("Missing required option 'client-id-prefix': expected a stable client id prefix when "
+                        + "'shared-group' is not set, so that the broker keeps the session across restarts");
     }
 
     @Test
     void outOfRangeValuesNameOptionAndAcceptedValues() {
         assertThatThrownBy(() -> valid().setQos(3).build())
-                .hasMessage("Invalid value '3' for option 'qos': expected 0, 1 or 2");
+                .hasMessage("Invalid value '3' for option 'qos': expected a whole number from 0 to 2");
         assertThatThrownBy(() -> valid().setSubscribers(0).build())
-                .hasMessage("Invalid value '0' for option 'subscribers': expected a number >= 1");
+                .hasMessage("Invalid value '0' for option 'subscribers': expected a whole number of at least 1");
         assertThatThrownBy(() -> valid().setOption(MqttOptions.RECEIVE_MAXIMUM, 70_000).build())
-                .hasMessage("Invalid value '70000' for option 'receive-maximum': expected 1..65535");
+                .hasMessage("Invalid value '70000' for option 'receive-maximum': expected a whole number from 1 to 65535");
         assertThatThrownBy(() -> valid().setSharedGroup("a/b").build())
                 .hasMessageContaining("option 'shared-group': expected a non-empty name without '/', '+' or '#'");
         assertThatThrownBy(() -> valid()
                         .setOption(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofSeconds(10))
                         .setOption(MqttOptions.RECONNECT_BACKOFF_MAX, Duration.ofSeconds(1))
                         .build())
-                .hasMessageContaining("'reconnect.max-backoff' (1000 ms) must not be smaller than 'reconnect.initial-backoff' (10000 ms)");
+                .hasMessage("Invalid value '1 s' for option 'reconnect.max-backoff': expected a duration not shorter than "
+                        + "option 'reconnect.initial-backoff' (10 s)");
     }
 
     @Test
     void tlsStoresNeedSsl() {
         assertThatThrownBy(() -> valid().setOption(MqttOptions.TLS_TRUSTSTORE, "/tmp/t.p12").build())
-                .hasMessageContaining("need an ssl:// server-uri");
+                .hasMessage("Invalid value '/tmp/t.p12' for option 'tls.truststore': expected no store with a plain "
+                        + "server-uri ('tcp://127.0.0.1:1883'); use ssl://host:port for TLS");
     }
 
     @Test
@@ -135,7 +140,8 @@ class MqttSourceBuilderTest {
         assertThatThrownBy(() -> valid().setServerUri("ssl://h:8883")
                         .setOption(MqttOptions.TLS_TRUSTSTORE, "/nonexistent/t.p12").build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Option 'tls.truststore': file '/nonexistent/t.p12' does not exist");
+                .hasMessage("Invalid value '/nonexistent/t.p12' for option 'tls.truststore': expected an existing PKCS12 "
+                        + "or JKS file (no such file)");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.TestKeyStores;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -13,13 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,18 +29,8 @@ class MqttDynamicTableFactoryTest {
 
     @TempDir Path tempDir;
 
-    /** An empty PKCS12 store: readable, so the plan-time store check passes. */
-    private static String emptyStore(Path file, String password) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (OutputStream out = Files.newOutputStream(file)) {
-            store.store(out, password.toCharArray());
-        }
-        return file.toString();
-    }
-
     @Test
-    void passesOnlyMqttOptionsToTheSourceAndDefaultsTheClientIdPrefixToTheTableName() {
+    void buildsTheSourceConfigOfTheDataStreamBuilderAndDefaultsTheClientIdPrefixToTheTableName() {
         Map<String, String> options = MqttTables.validOptions();
         options.put("qos", "2");
         options.put("ack-mode", "receipt");
@@ -49,14 +40,25 @@ class MqttDynamicTableFactoryTest {
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
         Configuration expected = new Configuration();
-        expected.setString("server-uri", "tcp://127.0.0.1:1883");
-        expected.setString("topic-filter", "vehicles/+/battery");
-        expected.setString("qos", "2");
-        expected.setString("ack-mode", "receipt");
-        expected.setString("client-id-prefix", "mqtt-bridge-vehicle_battery");
-        assertThat(source.sourceOptions().toMap()).isEqualTo(expected.toMap());
-        assertThat(source.sourceOptions().get(MqttOptions.ACK_MODE)).isEqualTo(MqttOptions.AckMode.RECEIPT);
+        expected.set(MqttOptions.SERVER_URI, "tcp://127.0.0.1:1883");
+        expected.set(MqttOptions.TOPIC_FILTER, "vehicles/+/battery");
+        expected.set(MqttOptions.QOS, 2);
+        expected.set(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT);
+        expected.set(MqttOptions.CLIENT_ID_PREFIX, "mqtt-bridge-vehicle_battery");
+        assertThat(source.sourceConfig()).isEqualTo(MqttSourceConfig.fromConfiguration(expected));
+        assertThat(source.sourceConfig().ackMode()).isEqualTo(MqttOptions.AckMode.RECEIPT);
+        assertThat(source.sourceConfig().qos()).isEqualTo(2);
+        assertThat(source.propertyMetadata())
+                .isEqualTo(new MqttPropertyMetadata("message-id", "timestamp", "client-id", "client-host", "username"));
         assertThat(source.parallelism()).isEqualTo(3);
+    }
+
+    @Test
+    void sourceConfigDiffersWhenAnOptionDiffers() {
+        Map<String, String> options = MqttTables.validOptions();
+        MqttSourceConfig base = ((MqttDynamicSource) MqttTables.create(options)).sourceConfig();
+        options.put("keep-alive", "30 s");
+        assertThat(((MqttDynamicSource) MqttTables.create(options)).sourceConfig()).isNotEqualTo(base);
     }
 
     @Test
@@ -64,7 +66,7 @@ class MqttDynamicTableFactoryTest {
         Map<String, String> options = MqttTables.validOptions();
         options.put("shared-group", "battery-route");
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
-        assertThat(source.sourceOptions().get(MqttOptions.CLIENT_ID_PREFIX)).isEqualTo("mqtt-bridge-battery-route");
+        assertThat(source.sourceConfig().clientIdPrefix()).isEqualTo("mqtt-bridge-battery-route");
         assertThat(source.parallelism()).isNull();
     }
 
@@ -74,7 +76,7 @@ class MqttDynamicTableFactoryTest {
         options.put("shared-group", "g");
         options.put("client-id-prefix", "fleet-ingest");
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
-        assertThat(source.sourceOptions().get(MqttOptions.CLIENT_ID_PREFIX)).isEqualTo("fleet-ingest");
+        assertThat(source.sourceConfig().clientIdPrefix()).isEqualTo("fleet-ingest");
     }
 
     @Test
@@ -83,7 +85,7 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
-    void everyOptionOfMqttOptionsIsAccepted() throws Exception {
+    void everyOptionOfMqttOptionsAndMqttTableOptionsIsAccepted() throws Exception {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", "ssl://broker.example:8883"); // the tls.* options need TLS
         options.put("shared-group", "g");
@@ -99,9 +101,9 @@ class MqttDynamicTableFactoryTest {
         options.put("connect-timeout", "5 s");
         options.put("reconnect.initial-backoff", "100 ms");
         options.put("reconnect.max-backoff", "10 s");
-        options.put("tls.truststore", emptyStore(tempDir.resolve("ca.p12"), "x"));
+        options.put("tls.truststore", TestKeyStores.emptyStore(tempDir.resolve("ca.p12"), "x"));
         options.put("tls.truststore-password", "x");
-        options.put("tls.keystore", emptyStore(tempDir.resolve("client.p12"), "y"));
+        options.put("tls.keystore", TestKeyStores.emptyStore(tempDir.resolve("client.p12"), "y"));
         options.put("tls.keystore-password", "y");
         options.put("tls.verify-hostname", "false");
         options.put("qos", "0");
@@ -114,9 +116,42 @@ class MqttDynamicTableFactoryTest {
 
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
-        // every MqttOptions key reached the source (all but 'connector' and 'format' were set above)
-        assertThat(source.sourceOptions().toMap()).containsEntry("password", "secret");
-        assertThat(source.sourceOptions().toMap()).hasSize(options.size() - 2);
+        // every option of the factory but scan.parallelism was set above
+        MqttDynamicTableFactory factory = new MqttDynamicTableFactory();
+        Set<String> keys = new TreeSet<>();
+        factory.requiredOptions().forEach(o -> keys.add(o.key()));
+        factory.optionalOptions().forEach(o -> keys.add(o.key()));
+        keys.remove("scan.parallelism");
+        assertThat(options).containsKeys(keys.toArray(new String[0]));
+
+        MqttSourceConfig config = source.sourceConfig();
+        assertThat(config.connection().password()).isEqualTo("secret");
+        assertThat(config.connection().protocolVersion()).isEqualTo(MqttOptions.ProtocolVersion.V3_1_1);
+        assertThat(config.connection().keepAliveSeconds()).isEqualTo(30);
+        assertThat(config.connection().verifyHostname()).isFalse();
+        assertThat(config.subscribers()).isEqualTo(4);
+        assertThat(config.clientIdPrefix()).isEqualTo("p");
+        assertThat(config.qos()).isZero();
+        assertThat(source.propertyMetadata()).isEqualTo(new MqttPropertyMetadata("msg-id", "ts", "cid", "host", "user"));
+    }
+
+    @Test
+    void tableOnlyOptionsAreNotOptionsOfTheDataStreamBuilder() {
+        Set<String> shared = new TreeSet<>(DeclaredOptions.keysIn(MqttOptions.class));
+        Set<String> tableOnly = new TreeSet<>(DeclaredOptions.keysIn(MqttTableOptions.class));
+        assertThat(tableOnly).containsExactlyInAnyOrder(
+                "message-id.property", "timestamp.property", "client-id.property", "client-host.property", "username.property");
+        assertThat(shared).doesNotContainAnyElementsOf(tableOnly);
+    }
+
+    @Test
+    void everyOptionHasADescription() {
+        MqttDynamicTableFactory factory = new MqttDynamicTableFactory();
+        Set<ConfigOption<?>> all = new LinkedHashSet<>(factory.requiredOptions());
+        all.addAll(factory.optionalOptions());
+        for (ConfigOption<?> option : all) {
+            assertThat(option.description().getBlocks()).as(option.key()).isNotEmpty();
+        }
     }
 
     @Test
@@ -135,11 +170,10 @@ class MqttDynamicTableFactoryTest {
                 .hasMessageNotContaining("\n")
                 .satisfies(
                         e -> {
-                            for (Field field : MqttOptions.class.getFields()) {
-                                if (field.get(null) instanceof ConfigOption) {
-                                    String key = ((ConfigOption<?>) field.get(null)).key();
-                                    assertThat(e.getMessage()).contains(" " + key + ",");
-                                }
+                            Set<String> keys = new TreeSet<>(DeclaredOptions.keysIn(MqttOptions.class));
+                            keys.addAll(DeclaredOptions.keysIn(MqttTableOptions.class));
+                            for (String key : keys) {
+                                assertThat(e.getMessage()).contains(" " + key + ",");
                             }
                         });
     }
@@ -213,8 +247,8 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("Option 'topic-filter': Invalid topic filter '")
-                .hasMessageContaining(filter.contains(",") ? "'sensors/#/x'" : "'" + filter + "'");
+                .hasMessageStartingWith("Invalid value '" + filter + "' for option 'topic-filter': expected one or more MQTT topic filters")
+                .hasMessageContaining("Invalid topic filter " + (filter.contains(",") ? "'sensors/#/x'" : "'" + filter + "'"));
     }
 
     @Test
@@ -223,7 +257,8 @@ class MqttDynamicTableFactoryTest {
         options.put("topic-filter", "ok/+, a/#/b");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Option 'topic-filter': Invalid topic filter 'a/#/b': '#' must be the last level");
+                .hasMessage("Invalid value 'ok/+, a/#/b' for option 'topic-filter': expected one or more MQTT topic filters, "
+                        + "comma-separated (e.g. 'devices/+/state'). Invalid topic filter 'a/#/b': '#' must be the last level");
     }
 
     @Test
@@ -233,7 +268,7 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("Invalid value '3' for option 'qos': expected 0, 1 or 2");
+                .hasMessage("Invalid value '3' for option 'qos': expected a whole number from 0 to 2");
     }
 
     @ParameterizedTest
@@ -243,7 +278,7 @@ class MqttDynamicTableFactoryTest {
         options.put("receive-maximum", value);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected 1..65535");
+                .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected a whole number from 1 to 65535");
     }
 
     @ParameterizedTest
@@ -253,8 +288,7 @@ class MqttDynamicTableFactoryTest {
         options.put("keep-alive", value);
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessageStartingWith("Invalid value '")
-                .hasMessageEndingWith("' for option 'keep-alive': expected 0 s or 1 s .. 65535 s");
+                .hasMessage("Invalid value '" + value + "' for option 'keep-alive': expected 0 s (off) or 1 s to 65535 s");
     }
 
     @ParameterizedTest
@@ -274,20 +308,21 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessage("Option 'tls.truststore': file '" + missing + "' does not exist");
+                .hasMessage("Invalid value '" + missing + "' for option 'tls.truststore': expected an existing PKCS12 or JKS file (no such file)");
     }
 
     @Test
     void keyStoreWithAWrongPasswordIsNamedAtPlanTime() throws Exception {
         Map<String, String> options = MqttTables.validOptions();
         options.put("server-uri", "ssl://broker.example:8883");
-        String store = emptyStore(tempDir.resolve("client.p12"), "right");
+        String store = TestKeyStores.emptyStore(tempDir.resolve("client.p12"), "right");
         options.put("tls.keystore", store);
         options.put("tls.keystore-password", "wrong");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageStartingWith("Option 'tls.keystore': cannot read '" + store + "' as PKCS12 or JKS");
+                .hasMessageStartingWith("Invalid value '" + store + "' for option 'tls.keystore': expected a PKCS12 or JKS file "
+                        + "readable with option 'tls.keystore-password' (");
     }
 
     @Test
@@ -297,8 +332,8 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .isInstanceOf(ValidationException.class)
-                .hasMessageContaining("'tls.truststore'")
-                .hasMessageContaining("ssl://");
+                .hasMessage("Invalid value '/etc/ca.p12' for option 'tls.truststore': expected no store with a plain "
+                        + "server-uri ('tcp://127.0.0.1:1883'); use ssl://host:port for TLS");
     }
 
     @Test
@@ -338,9 +373,10 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "2");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessageStartingWith(
-                        "Option 'subscribers' = 2 requires option 'shared-group': without a shared "
-                                + "subscription every subscriber would receive every message");
+                .hasMessage(
+                        "Missing required option 'shared-group': expected a shared subscription group, because option "
+                                + "'subscribers' = 2: without a shared subscription every subscriber would receive every "
+                                + "message (duplicates). Set 'shared-group' or use 'subscribers' = 1.");
     }
 
     @Test
@@ -350,7 +386,7 @@ class MqttDynamicTableFactoryTest {
         options.put("subscribers", "0");
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
-                .hasMessage("Invalid value '0' for option 'subscribers': expected a number >= 1");
+                .hasMessage("Invalid value '0' for option 'subscribers': expected a whole number of at least 1");
     }
 
     @ParameterizedTest
@@ -373,8 +409,8 @@ class MqttDynamicTableFactoryTest {
         assertThatThrownBy(() -> MqttTables.create(options))
                 .cause()
                 .hasMessage(
-                        "Option 'reconnect.max-backoff' (1000 ms) must not be smaller than "
-                                + "'reconnect.initial-backoff' (5000 ms)");
+                        "Invalid value '1 s' for option 'reconnect.max-backoff': expected a duration not shorter than "
+                                + "option 'reconnect.initial-backoff' (5 s)");
     }
 
     @Test

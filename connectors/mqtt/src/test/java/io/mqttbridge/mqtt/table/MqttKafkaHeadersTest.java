@@ -25,19 +25,20 @@ class MqttKafkaHeadersTest {
         props.put("client-host", "10.1.2.3");
         props.put("username", "fleet");
         MqttMessage message =
-                new MqttMessage(
-                        "vehicles/v-7/battery",
-                        "{}".getBytes(StandardCharsets.UTF_8),
-                        1,
-                        true,
-                        false,
-                        4711,
-                        props,
-                        "application/json",
-                        "replies/v-7",
-                        new byte[] {0, (byte) 0xff, 7},
-                        3600L,
-                        1_800_000_000_000L);
+                MqttMessage.builder()
+                        .setTopic("vehicles/v-7/battery")
+                        .setPayload("{}".getBytes(StandardCharsets.UTF_8))
+                        .setQos(1)
+                        .setRetained(true)
+                        .setDup(false)
+                        .setPacketId(4711)
+                        .setUserProperties(props)
+                        .setContentType("application/json")
+                        .setResponseTopic("replies/v-7")
+                        .setCorrelationData(new byte[] {0, (byte) 0xff, 7})
+                        .setMessageExpirySeconds(3600L)
+                        .setReceivedAtMillis(1_800_000_000_000L)
+                        .build();
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, DEFAULT_PROPERTIES));
 
@@ -65,8 +66,12 @@ class MqttKafkaHeadersTest {
     @Test
     void leavesOutNullFieldsAndFallsBackToTheReceiveTime() {
         MqttMessage message =
-                new MqttMessage(
-                        "t", new byte[0], 0, false, null, null, Map.of(), null, null, null, null, 1234L);
+                MqttMessage.builder()
+                        .setTopic("t")
+                        .setPayload(new byte[0])
+                        .setQos(0)
+                        .setReceivedAtMillis(1234L)
+                        .build();
 
         assertThat(text(MqttKafkaHeaders.of(message, DEFAULT_PROPERTIES)))
                 .containsExactly(
@@ -82,8 +87,7 @@ class MqttKafkaHeadersTest {
         props.put("mqtt.topic", "fake/topic");
         props.put("mqtt.message-id", "fake-id");
         props.put("mqtt.correlation-data", "fake");
-        MqttMessage message =
-                new MqttMessage("real/topic", new byte[0], 1, false, false, 1, props, null, null, null, null, 1L);
+        MqttMessage message = qos1("real/topic", props, 1L);
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, DEFAULT_PROPERTIES));
 
@@ -98,7 +102,7 @@ class MqttKafkaHeadersTest {
         props.put("msg", "abc");
         props.put("sent-at", "2026-01-31T12:00:00.5Z");
         props.put("message-id", "not-this-one");
-        MqttMessage message = new MqttMessage("t", new byte[0], 1, false, false, 1, props, null, null, null, null, 1L);
+        MqttMessage message = qos1("t", props, 1L);
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, custom));
 
@@ -109,9 +113,21 @@ class MqttKafkaHeadersTest {
 
     @Test
     void unreadableTimestampPropertyFallsBackToTheReceiveTime() {
-        MqttMessage message =
-                new MqttMessage("t", new byte[0], 1, false, false, 1, Map.of("timestamp", "yesterday"), null, null, null, null, 99L);
+        MqttMessage message = qos1("t", Map.of("timestamp", "yesterday"), 99L);
         assertThat(DEFAULT_PROPERTIES.timestampMillis(message)).isEqualTo(99L);
+    }
+
+    /** A QoS 1 first delivery (packet id 1) with an empty payload. */
+    private static MqttMessage qos1(String topic, Map<String, String> userProperties, long receivedAtMillis) {
+        return MqttMessage.builder()
+                .setTopic(topic)
+                .setPayload(new byte[0])
+                .setQos(1)
+                .setDup(false)
+                .setPacketId(1)
+                .setUserProperties(userProperties)
+                .setReceivedAtMillis(receivedAtMillis)
+                .build();
     }
 
     static Map<String, String> text(Map<String, byte[]> headers) {

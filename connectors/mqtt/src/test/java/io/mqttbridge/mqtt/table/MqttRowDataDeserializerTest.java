@@ -111,19 +111,20 @@ class MqttRowDataDeserializerTest {
         props.put("username", "fleet");
         props.put("vehicle-type", "van");
         MqttMessage message =
-                new MqttMessage(
-                        "vehicles/v-7/battery",
-                        "{\"vehicle\":\"v-7\",\"soc\":80}".getBytes(StandardCharsets.UTF_8),
-                        2,
-                        true,
-                        true,
-                        321,
-                        props,
-                        "application/json",
-                        "replies/v-7",
-                        new byte[] {9, 8},
-                        60L,
-                        RECEIVED_AT);
+                MqttMessage.builder()
+                        .setTopic("vehicles/v-7/battery")
+                        .setPayload("{\"vehicle\":\"v-7\",\"soc\":80}".getBytes(StandardCharsets.UTF_8))
+                        .setQos(2)
+                        .setRetained(true)
+                        .setDup(true)
+                        .setPacketId(321)
+                        .setUserProperties(props)
+                        .setContentType("application/json")
+                        .setResponseTopic("replies/v-7")
+                        .setCorrelationData(new byte[] {9, 8})
+                        .setMessageExpirySeconds(60L)
+                        .setReceivedAtMillis(RECEIVED_AT)
+                        .build();
 
         RowData row = deserialize(deserializer, message).get(0);
 
@@ -158,9 +159,12 @@ class MqttRowDataDeserializerTest {
                         "content-type", "response-topic", "correlation-data", "message-expiry", "user-properties");
         MqttRowDataDeserializer deserializer = deserializer(MqttTables.validOptions(), MqttTables.VEHICLE_SCHEMA, keys);
         MqttMessage message =
-                new MqttMessage(
-                        "t", "{}".getBytes(StandardCharsets.UTF_8), 0, false, null, null, Map.of(), null, null, null,
-                        null, RECEIVED_AT);
+                MqttMessage.builder()
+                        .setTopic("t")
+                        .setPayload("{}".getBytes(StandardCharsets.UTF_8))
+                        .setQos(0)
+                        .setReceivedAtMillis(RECEIVED_AT)
+                        .build();
 
         RowData row = deserialize(deserializer, message).get(0);
 
@@ -304,9 +308,15 @@ class MqttRowDataDeserializerTest {
     }
 
     private static MqttMessage message(byte[] payload, Map<String, String> userProperties) {
-        return new MqttMessage(
-                "vehicles/v-7/battery", payload, 1, false, false, 17, userProperties, null, null, null, null,
-                RECEIVED_AT);
+        return MqttMessage.builder()
+                .setTopic("vehicles/v-7/battery")
+                .setPayload(payload)
+                .setQos(1)
+                .setDup(false)
+                .setPacketId(17)
+                .setUserProperties(userProperties)
+                .setReceivedAtMillis(RECEIVED_AT)
+                .build();
     }
 
     private static Map<String, byte[]> bytesMap(MapData map) {

@@ -13,7 +13,6 @@ import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import org.apache.flink.annotation.Internal;
 
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,20 +74,9 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
     }
 
     private static MqttMessage toMessage(Mqtt3Publish publish) {
-        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
-        int qos = publish.getQos().getCode();
-        return MqttMessage.adopting(
-                publish.getTopic().toString(),
-                publish.getPayloadAsBytes(),
-                qos,
-                publish.isRetain(),
-                HiveMqPublishDetails.Details.dupOf(details),
-                HiveMqPublishDetails.Details.packetIdOf(details, qos),
-                Collections.emptyMap(),
-                null,
-                null,
-                null,
-                null,
-                System.currentTimeMillis());
+        return HiveMqPublishDetails.messageBuilder(
+                        publish, publish.getTopic(), publish.getPayloadAsBytes(), publish.getQos(), publish.isRetain())
+                .setReceivedAtMillis(System.currentTimeMillis())
+                .build();
     }
 }

@@ -87,21 +87,16 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         for (Mqtt5UserProperty p : list) {
             properties.put(p.getName().toString(), p.getValue().toString());
         }
-        HiveMqPublishDetails.Details details = HiveMqPublishDetails.of(publish);
-        int qos = publish.getQos().getCode();
-        return MqttMessage.adopting(
-                publish.getTopic().toString(),
-                publish.getPayloadAsBytes(),
-                qos,
-                publish.isRetain(),
-                HiveMqPublishDetails.Details.dupOf(details),
-                HiveMqPublishDetails.Details.packetIdOf(details, qos),
-                properties,
-                publish.getContentType().map(Object::toString).orElse(null),
-                publish.getResponseTopic().map(Object::toString).orElse(null),
-                publish.getCorrelationData().map(Mqtt5SubscriberClient::bytes).orElse(null),
-                publish.getMessageExpiryInterval().isPresent() ? publish.getMessageExpiryInterval().getAsLong() : null,
-                System.currentTimeMillis());
+        return HiveMqPublishDetails.messageBuilder(
+                        publish, publish.getTopic(), publish.getPayloadAsBytes(), publish.getQos(), publish.isRetain())
+                .adoptUserProperties(properties)
+                .setContentType(publish.getContentType().map(Object::toString).orElse(null))
+                .setResponseTopic(publish.getResponseTopic().map(Object::toString).orElse(null))
+                .setCorrelationData(publish.getCorrelationData().map(Mqtt5SubscriberClient::bytes).orElse(null))
+                .setMessageExpirySeconds(
+                        publish.getMessageExpiryInterval().isPresent() ? publish.getMessageExpiryInterval().getAsLong() : null)
+                .setReceivedAtMillis(System.currentTimeMillis())
+                .build();
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

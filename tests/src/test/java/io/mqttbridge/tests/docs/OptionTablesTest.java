@@ -1,5 +1,8 @@
 package io.mqttbridge.tests.docs;
 
+import io.mqttbridge.httpfunction.table.HttpFunctionTableOptions;
+import io.mqttbridge.mqtt.table.MqttTableOptions;
+
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.mqtt.MqttOptions;
 
@@ -27,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OptionTablesTest {
 
     /** Every Options class whose options docs/ must show: the one place to add a new one. */
-    static final List<Class<?>> OPTIONS_CLASSES = List.of(MqttOptions.class, HttpFunctionOptions.class);
+    static final List<Class<?>> OPTIONS_CLASSES = List.of(
+            MqttOptions.class, MqttTableOptions.class, HttpFunctionOptions.class, HttpFunctionTableOptions.class);
 
     private static final String UPDATE_COMMAND =
             "mvn -B -o -pl tests -am verify -Dtest=OptionTablesTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.update=true";

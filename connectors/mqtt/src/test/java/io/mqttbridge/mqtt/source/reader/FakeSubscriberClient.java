@@ -7,7 +7,6 @@ import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -86,8 +85,13 @@ final class FakeSubscriberClient implements SubscriberClient {
 
     void deliver(String payload, int qos, boolean dup) throws InterruptedException {
         Integer packetId = qos == 0 ? null : nextPacketId++;
-        MqttMessage message = new MqttMessage(
-                "a/b", payload.getBytes(StandardCharsets.UTF_8), qos, false, dup, packetId, Map.of(), null, null, null, null, 0L);
+        MqttMessage message = MqttMessage.builder()
+                .setTopic("a/b")
+                .setPayload(payload.getBytes(StandardCharsets.UTF_8))
+                .setQos(qos)
+                .setDup(dup)
+                .setPacketId(packetId)
+                .build();
         AtomicBoolean acknowledged = new AtomicBoolean();
         listener.onPublish(message, () -> {
             // The real client throws on a second acknowledgement of one message.

@@ -67,13 +67,18 @@ class ShadedJarTest {
         }
 
         Path file() {
-            Path jar = StandaloneFlinkCluster.repository().resolve(path);
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalStateException(jar + " is missing: build it through the reactor, e.g."
-                        + " `mvn -pl tests -am verify -Dtest=ShadedJarTest -Dsurefire.failIfNoSpecifiedTests=false`");
-            }
-            return jar;
+            return built(path);
         }
+    }
+
+    /** A file of the repository that the build makes; fails naming the build command when it is missing. */
+    static Path built(String relativePath) {
+        Path file = StandaloneFlinkCluster.repository().resolve(relativePath);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build it through the reactor to the package phase, e.g."
+                    + " `mvn -pl tests -am verify -Dtest=ShadedJarTest -Dsurefire.failIfNoSpecifiedTests=false`");
+        }
+        return file;
     }
 
     @ParameterizedTest

@@ -1,4 +1,4 @@
-package io.mqttbridge.tests.sqlgateway;
+package io.mqttbridge.tests.cluster;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,6 +41,19 @@ final class GatewaySession implements AutoCloseable {
     private GatewaySession(URI gateway, String handle) {
         this.gateway = gateway;
         this.handle = handle;
+    }
+
+    /** True once the gateway's REST API answers. */
+    static boolean answers(URI gateway) {
+        HttpRequest info = HttpRequest.newBuilder(gateway.resolve("/v3/info")).timeout(Duration.ofSeconds(5)).build();
+        try {
+            return HttpClient.newHttpClient().send(info, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static GatewaySession open(URI gateway) throws IOException, InterruptedException {

@@ -1,4 +1,4 @@
-package io.mqttbridge.tests.sqlgateway;
+package io.mqttbridge.tests.cluster;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
@@ -18,8 +18,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +37,8 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SQL client / SQL Gateway path: Flink's own SQL Gateway, with no mqtt-bridge class on its class
- * path, gets the MQTT connector from {@code ADD JAR} of its SQL jar (and the Kafka connector from
+ * The SQL client / SQL Gateway path: Flink's own SQL Gateway, in a JVM of its own with Flink's lib/ and
+ * no mqtt-bridge class on its class path (jobs run in a MiniCluster in that JVM), gets the MQTT connector from {@code ADD JAR} of its SQL jar (and the Kafka connector from
  * {@code ADD JAR} of flink-sql-connector-kafka, as a user adds it), loads the {@code mqtt} module
  * and runs an MQTT -> Kafka route submitted over its REST API. Exactly the messages the route's WHERE
  * admits reach Kafka, keyed by a topic level that MQTT_TOPIC_LEVEL (from the jar) extracts.
@@ -48,72 +51,91 @@ class SqlGatewayITCase {
 
     @Test
     void routesMqttToKafkaWithTheConnectorAddedAsSqlJar(@TempDir Path tmp) throws Exception {
-        Path mqttJar = SqlGatewayProcess.built("connectors/mqtt/target/mqtt-bridge-sql-connector-mqtt.jar");
-        Path kafkaJar = SqlGatewayProcess.built("tests/target/sql-gateway/flink-sql-connector-kafka.jar");
-        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
-                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
-                SqlGatewayProcess gateway = SqlGatewayProcess.start(tmp.resolve("gateway"), Duration.ofSeconds(60));
-                GatewaySession session = GatewaySession.open(gateway.restUri)) {
+        Path mqttJar = ShadedJarTest.ShadedJar.MQTT_SQL.file();
+        Path kafkaJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-connector-kafka.jar");
+        Path gatewayJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-gateway.jar");
+        String port = String.valueOf(MosquittoBroker.freePort());
+        // Every job the gateway submits runs in a MiniCluster inside the gateway's JVM.
+        Map<String, String> settings = Map.of(
+                "execution.target", "local",
+                "sql-gateway.endpoint.rest.address", "127.0.0.1",
+                "sql-gateway.endpoint.rest.bind-address", "127.0.0.1",
+                "sql-gateway.endpoint.rest.port", port,
+                "sql-gateway.endpoint.rest.bind-port", port);
+        URI rest = URI.create("http://127.0.0.1:" + port);
+        // The gateway's JVM starts while the brokers start in this one.
+        try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings);
+                FlinkProcess gateway = flink.startSqlGateway(gatewayJar);
+                EmbeddedHiveMq broker = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(TOPIC, 1);
+            flink.await(() -> GatewaySession.answers(rest), Duration.ofSeconds(60), "the SQL Gateway's REST API");
             assertNoConnectorOnTheClassPathOf(gateway);
-            // The gateway's own proof of the same: without the jar, neither the module nor the table is found.
-            String notFound = "Could not find any factory for identifier 'mqtt'";
-            assertThat(session.errorOf("LOAD MODULE mqtt")).contains(notFound).contains("ModuleFactory");
-            session.execute("CREATE TEMPORARY TABLE no_jar_yet (v STRING) WITH ('connector' = 'mqtt')");
-            assertThat(session.errorOf("EXPLAIN SELECT * FROM no_jar_yet")).contains(notFound).contains("DynamicTable");
-
-            session.execute("ADD JAR '" + mqttJar + "'");
-            session.execute("ADD JAR '" + kafkaJar + "'");
-            assertThat(session.execute("SHOW JARS").rows).extracting(row -> row.get(0).asText())
-                    .containsExactlyInAnyOrder(mqttJar.toString(), kafkaJar.toString());
-            session.execute("LOAD MODULE mqtt");
-            // A routes file gets these from RoutesJob; in a session they are SET (MQTT acks wait for checkpoints).
-            session.execute("SET 'execution.checkpointing.interval' = '500 ms'");
-            session.execute("SET 'restart-strategy.type' = 'none'");
-            for (String statement : route(broker.serverUri(), kafka.bootstrapServers())) {
-                session.execute(statement);
+            try (GatewaySession session = GatewaySession.open(rest)) {
+                routeThroughTheGateway(session, flink, broker, kafka, mqttJar, kafkaJar);
             }
-            String jobId = session.execute(
-                    "INSERT INTO battery_alerts SELECT MQTT_TOPIC_LEVEL(topic, 2), vehicle, soc, ts, headers"
-                            + " FROM vehicle_battery WHERE soc < 25").jobId;
-            assertThat(jobId).as("the INSERT submitted a job").isNotBlank();
+        }
+    }
 
-            Mqtt5BlockingClient publisher = publisher(broker);
-            try (AutoCloseable disconnect = publisher::disconnect;
-                    KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers())) {
-                List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
-                // A message published before the subscription exists is not delivered: probe until one arrives.
-                int[] probes = {0};
-                readUntil(consumer, read, gateway, r -> {
-                    if (!r.isEmpty()) {
-                        return true;
-                    }
-                    publish(publisher, new Battery("probe", "probe-" + probes[0]++, 1.0, -1));
-                    return false;
-                });
+    private static void routeThroughTheGateway(GatewaySession session, StandaloneFlinkCluster flink, EmbeddedHiveMq broker,
+            EmbeddedKafka kafka, Path mqttJar, Path kafkaJar) throws Exception {
+        // Without the jar the gateway finds neither the module nor the table.
+        String notFound = "Could not find any factory for identifier 'mqtt'";
+        assertThat(session.errorOf("LOAD MODULE mqtt")).contains(notFound).contains("ModuleFactory");
+        session.execute("CREATE TEMPORARY TABLE no_jar_yet (v STRING) WITH ('connector' = 'mqtt')");
+        assertThat(session.errorOf("EXPLAIN SELECT * FROM no_jar_yet")).contains(notFound).contains("DynamicTable");
 
-                List<Battery> admitted = new ArrayList<>();
-                for (int i = 0; i < 60; i++) {
-                    Battery b = new Battery("dev-" + (i % 4), "veh-" + i, (i * 37) % 100 + 0.5, i);
-                    publish(publisher, b);
-                    if (b.soc < 25) {
-                        admitted.add(b);
-                    }
+        session.execute("ADD JAR '" + mqttJar + "'");
+        session.execute("ADD JAR '" + kafkaJar + "'");
+        assertThat(session.execute("SHOW JARS").rows).extracting(row -> row.get(0).asText())
+                .containsExactlyInAnyOrder(mqttJar.toString(), kafkaJar.toString());
+        session.execute("LOAD MODULE mqtt");
+        // A routes file gets these from RoutesJob; in a session they are SET (MQTT acks wait for checkpoints).
+        session.execute("SET 'execution.checkpointing.interval' = '500 ms'");
+        session.execute("SET 'restart-strategy.type' = 'none'");
+        for (String statement : route(broker.serverUri(), kafka.bootstrapServers())) {
+            session.execute(statement);
+        }
+        String jobId = session.execute(
+                "INSERT INTO battery_alerts SELECT MQTT_TOPIC_LEVEL(topic, 2), vehicle, soc, ts, headers"
+                        + " FROM vehicle_battery WHERE soc < 25").jobId;
+        assertThat(jobId).as("the INSERT submitted a job").isNotBlank();
+
+        Mqtt5BlockingClient publisher = publisher(broker);
+        try (AutoCloseable disconnect = publisher::disconnect;
+                KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers())) {
+            List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+            // A message published before the subscription exists is not delivered: probe until one arrives.
+            int[] probes = {0};
+            readUntil(flink, consumer, read, "a first probe (is the route subscribed?)", r -> {
+                if (!r.isEmpty()) {
+                    return true;
                 }
-                assertThat(admitted).hasSizeBetween(10, 20); // the data set exercises the WHERE both ways
-                // One subscriber delivers in order: once this last one is in Kafka, anything wrongly
-                // admitted before it would be there too.
-                Battery last = new Battery("dev-last", "veh-last", 0.5, 1_000);
-                publish(publisher, last);
-                admitted.add(last);
-                readUntil(consumer, read, gateway, r -> r.stream().anyMatch(rec -> key(rec).equals("dev-last")));
+                publish(publisher, new Battery("probe", "probe-" + probes[0]++, 1.0, -1));
+                return false;
+            });
 
-                List<ConsumerRecord<byte[], byte[]>> routed = read.stream()
-                        .filter(r -> !key(r).equals("probe")).collect(Collectors.toList());
-                assertThat(routed).hasSameSizeAs(admitted);
-                for (int i = 0; i < admitted.size(); i++) {
-                    assertCarries(routed.get(i), admitted.get(i));
+            List<Battery> admitted = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                Battery b = new Battery("dev-" + (i % 4), "veh-" + i, (i * 37) % 100 + 0.5, i);
+                publish(publisher, b);
+                if (b.soc < 25) {
+                    admitted.add(b);
                 }
+            }
+            assertThat(admitted).hasSizeBetween(10, 20); // the data set exercises the WHERE both ways
+            // One subscriber delivers in order: once this last one is in Kafka, anything wrongly
+            // admitted before it would be there too.
+            Battery last = new Battery("dev-last", "veh-last", 0.5, 1_000);
+            publish(publisher, last);
+            admitted.add(last);
+            readUntil(flink, consumer, read, "dev-last", r -> r.stream().anyMatch(rec -> key(rec).equals("dev-last")));
+
+            List<ConsumerRecord<byte[], byte[]>> routed = read.stream()
+                    .filter(r -> !key(r).equals("probe")).collect(Collectors.toList());
+            assertThat(routed).hasSameSizeAs(admitted);
+            for (int i = 0; i < admitted.size(); i++) {
+                assertCarries(routed.get(i), admitted.get(i));
             }
         }
     }
@@ -152,14 +174,17 @@ class SqlGatewayITCase {
                         + ")");
     }
 
-    /** Neither the gateway's class path nor anything on it holds an mqtt-bridge class. */
-    private static void assertNoConnectorOnTheClassPathOf(SqlGatewayProcess gateway) throws IOException {
-        assertThat(gateway.classPath).as("the gateway's class path").isNotEmpty();
-        for (Path jar : gateway.classPath) {
-            try (ZipFile zip = new ZipFile(jar.toFile())) {
-                assertThat(zip.getEntry(FACTORY)).as("%s in %s", FACTORY, jar).isNull();
+    /** The class path the gateway's JVM reports (Flink logs it at start) holds no mqtt-bridge class. */
+    private static void assertNoConnectorOnTheClassPathOf(FlinkProcess gateway) throws IOException {
+        String line = Files.readAllLines(gateway.log).stream().filter(l -> l.contains(" Classpath: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no class path in " + gateway.log));
+        List<String> classPath = List.of(line.substring(line.indexOf(" Classpath: ") + 12).trim().split(File.pathSeparator));
+        assertThat(classPath).as("the gateway's class path").anyMatch(e -> e.endsWith("flink-sql-gateway.jar"));
+        for (String entry : classPath) {
+            try (ZipFile zip = new ZipFile(entry)) {
+                assertThat(zip.getEntry(FACTORY)).as("%s in %s", FACTORY, entry).isNull();
                 assertThat(zip.stream().filter(e -> e.getName().startsWith("io/mqttbridge/")).findAny())
-                        .as("mqtt-bridge classes in %s", jar).isEmpty();
+                        .as("mqtt-bridge classes in %s", entry).isEmpty();
             }
         }
     }
@@ -180,18 +205,15 @@ class SqlGatewayITCase {
         assertThat(Integer.parseInt(headers.get("mqtt.packet-id"))).isBetween(1, 65_535);
     }
 
-    private static void readUntil(KafkaConsumer<byte[], byte[]> consumer, List<ConsumerRecord<byte[], byte[]>> read,
-            SqlGatewayProcess gateway, Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
-        Duration timeout = Duration.ofSeconds(45); // a bound against hanging, not a timing expectation
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.test(read)) {
-            gateway.assertAlive("routing");
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Kafka topic '" + TOPIC + "': gave up after " + timeout + "; read "
-                        + read.stream().map(SqlGatewayITCase::key).collect(Collectors.toList()) + "\n" + gateway.tail());
-            }
+    /** Polls Kafka until {@code done} holds for what was read; fails with the gateway's log after a bound against hanging. */
+    private static void readUntil(StandaloneFlinkCluster flink, KafkaConsumer<byte[], byte[]> consumer,
+            List<ConsumerRecord<byte[], byte[]>> read, String what, Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
+            throws InterruptedException {
+        flink.await(() -> {
             consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-        }
+            return done.test(read);
+        }, Duration.ofSeconds(45), () -> what + " in Kafka topic '" + TOPIC + "'; read keys "
+                + read.stream().map(SqlGatewayITCase::key).collect(Collectors.toList()));
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> record) {

@@ -37,10 +37,11 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The SQL client / SQL Gateway path: Flink's own SQL Gateway, in a JVM of its own with Flink's lib/ and
- * no mqtt-bridge class on its class path (jobs run in a MiniCluster in that JVM), gets the MQTT connector from {@code ADD JAR} of its SQL jar (and the Kafka connector from
- * {@code ADD JAR} of flink-sql-connector-kafka, as a user adds it), loads the {@code mqtt} module
- * and runs an MQTT -> Kafka route submitted over its REST API. Exactly the messages the route's WHERE
+ * The SQL client / SQL Gateway path: Flink's own SQL Gateway, in a JVM of its own with Flink's lib/
+ * and no mqtt-bridge class on its class path (its jobs run in a MiniCluster in that JVM), gets the
+ * MQTT connector from {@code ADD JAR} of its SQL jar (and the Kafka connector from {@code ADD JAR} of
+ * flink-sql-connector-kafka, as a user adds it), loads the {@code mqtt} module and runs an MQTT ->
+ * Kafka route submitted over its REST API. Exactly the messages the route's WHERE
  * admits reach Kafka, keyed by a topic level that MQTT_TOPIC_LEVEL (from the jar) extracts.
  */
 class SqlGatewayITCase {

@@ -1,6 +1,7 @@
 package io.mqttbridge.tests.cluster;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -18,55 +20,119 @@ import java.util.zip.ZipFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the cluster test relies on, checked without a cluster: the shaded jar is small, bundles no
- * class that the cluster's Flink already has, and its SPI files list every factory (merged, not
- * overwritten by the last jar shaded in).
+ * What a Flink cluster, the SQL client and the SQL Gateway rely on, checked without running them, for
+ * each shaded jar the build makes: the job jar and the connectors' SQL jars (ADD JAR). Each is small,
+ * bundles no class that a Flink distribution already has, holds its own classes, and its SPI file
+ * lists every factory (merged, not overwritten by the last jar shaded in).
  */
 class ShadedJarTest {
 
-    private static final long MAX_BYTES = 30_000_000;
+    private static final String FACTORY_SERVICE = "META-INF/services/org.apache.flink.table.factories.Factory";
 
-    @Test
-    void jarIsUnderThirtyMegabytes() throws IOException {
-        assertThat(Files.size(StandaloneFlinkCluster.jobJar())).isLessThan(MAX_BYTES);
+    /** A shaded jar, the connector modules whose factories it must list, and classes it must hold. */
+    enum ShadedJar {
+        JOB("job/target/mqtt-bridge-job.jar", 30_000_000,
+                List.of("connectors/mqtt", "connectors/http-function"),
+                List.of("org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
+                        "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory"),
+                List.of("io/mqttbridge/RoutesJob.class", "org/apache/flink/connector/kafka/sink/KafkaSink.class",
+                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class")),
+        MQTT_SQL("connectors/mqtt/target/mqtt-bridge-sql-connector-mqtt.jar", 10_000_000,
+                List.of("connectors/mqtt"),
+                List.of(),
+                List.of("io/mqttbridge/mqtt/table/MqttDynamicTableFactory.class",
+                        "io/mqttbridge/mqtt/functions/MqttModuleFactory.class",
+                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class",
+                        // the HiveMQ client and its netty, relocated (see the shade configuration)
+                        "io/mqttbridge/mqtt/shaded/com/hivemq/client/mqtt/MqttClient.class",
+                        "io/mqttbridge/mqtt/shaded/io/netty/channel/Channel.class")),
+        HTTP_FUNCTION_SQL("connectors/http-function/target/mqtt-bridge-sql-connector-http-function.jar", 2_000_000,
+                List.of("connectors/http-function"),
+                List.of(),
+                List.of("io/mqttbridge/httpfunction/table/HttpFunctionDynamicTableFactory.class",
+                        "org/apache/flink/connector/base/sink/AsyncSinkBase.class"));
+
+        final String path;
+        final long maxBytes;
+        final List<String> connectorModules;
+        final List<String> otherFactories;
+        final List<String> ownClasses;
+
+        ShadedJar(String path, long maxBytes, List<String> connectorModules, List<String> otherFactories, List<String> ownClasses) {
+            this.path = path;
+            this.maxBytes = maxBytes;
+            this.connectorModules = connectorModules;
+            this.otherFactories = otherFactories;
+            this.ownClasses = ownClasses;
+        }
+
+        Path file() {
+            return built(path);
+        }
     }
 
-    @Test
-    void bundlesNoClassOfTheFlinkDistribution() throws IOException {
-        Set<String> jobClasses = classes(StandaloneFlinkCluster.jobJar());
+    /** A file of the repository that the build makes; fails naming the build command when it is missing. */
+    static Path built(String relativePath) {
+        Path file = StandaloneFlinkCluster.repository().resolve(relativePath);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build it through the reactor to the package phase, e.g."
+                    + " `mvn -pl tests -am verify -Dtest=ShadedJarTest -Dsurefire.failIfNoSpecifiedTests=false`");
+        }
+        return file;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ShadedJar.class)
+    void jarIsSmall(ShadedJar jar) throws IOException {
+        assertThat(Files.size(jar.file())).isLessThan(jar.maxBytes);
+    }
+
+    @ParameterizedTest
+    @EnumSource(ShadedJar.class)
+    void bundlesNoClassOfTheFlinkDistribution(ShadedJar jar) throws IOException {
+        Set<String> bundled = classes(jar.file());
         List<String> clashes = new ArrayList<>();
         try (Stream<Path> lib = Files.list(StandaloneFlinkCluster.repository().resolve("job/target/flink-lib"))) {
-            for (Path jar : (Iterable<Path>) lib.filter(p -> p.getFileName().toString().startsWith("flink-"))::iterator) {
-                for (String type : classes(jar)) {
-                    if (jobClasses.contains(type)) {
-                        clashes.add(type + " (" + jar.getFileName() + ")");
+            for (Path flinkJar : (Iterable<Path>) lib.filter(p -> p.getFileName().toString().startsWith("flink-"))::iterator) {
+                for (String type : classes(flinkJar)) {
+                    if (bundled.contains(type)) {
+                        clashes.add(type + " (" + flinkJar.getFileName() + ")");
                     }
                 }
             }
         }
-        assertThat(clashes).as("classes of Flink's lib/ also in the job jar").isEmpty();
-        assertThat(jobClasses).as("the jar's own connector classes are there")
-                .contains("io/mqttbridge/RoutesJob.class", "org/apache/flink/connector/kafka/sink/KafkaSink.class",
-                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class");
+        assertThat(clashes).as("classes of Flink's lib/ also in %s", jar.path).isEmpty();
+        assertThat(bundled).as("the jar's own classes are there").containsAll(jar.ownClasses);
     }
 
-    @Test
-    void serviceFilesListEveryFactory() throws IOException {
-        String service = "META-INF/services/org.apache.flink.table.factories.Factory";
+    @ParameterizedTest
+    @EnumSource(ShadedJar.class)
+    void serviceFileListsTheJarsFactories(ShadedJar jar) throws IOException {
         List<String> own = new ArrayList<>();
-        for (String connector : List.of("connectors/mqtt", "connectors/http-function")) {
-            Files.readAllLines(StandaloneFlinkCluster.repository().resolve(connector + "/src/main/resources/" + service)).stream()
+        for (String module : jar.connectorModules) {
+            Files.readAllLines(StandaloneFlinkCluster.repository().resolve(module + "/src/main/resources/" + FACTORY_SERVICE)).stream()
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(own::add);
         }
-        assertThat(own).contains("io.mqttbridge.mqtt.table.MqttDynamicTableFactory",
-                "io.mqttbridge.httpfunction.table.HttpFunctionDynamicTableFactory", "io.mqttbridge.mqtt.functions.MqttModuleFactory");
-        try (ZipFile jar = new ZipFile(StandaloneFlinkCluster.jobJar().toFile())) {
-            String factories = new String(jar.getInputStream(jar.getEntry(service)).readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(factories).contains(own);
-            assertThat(factories).contains(
-                    "org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
-                    "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory");
+        assertThat(own).as("factories declared by %s", jar.connectorModules).isNotEmpty();
+        try (ZipFile zip = new ZipFile(jar.file().toFile())) {
+            String factories = new String(zip.getInputStream(zip.getEntry(FACTORY_SERVICE)).readAllBytes(), StandardCharsets.UTF_8);
+            List<String> expected = new ArrayList<>(own);
+            expected.addAll(jar.otherFactories);
+            assertThat(factories).contains(expected);
         }
+    }
+
+    /**
+     * A SQL jar shares one class loader with whatever else a session adds: apart from its own classes
+     * and Flink's connector base, every class it bundles is relocated under its own package.
+     */
+    @ParameterizedTest
+    @EnumSource(value = ShadedJar.class, names = {"MQTT_SQL", "HTTP_FUNCTION_SQL"})
+    void sqlJarBundlesNoLibraryUnderItsOriginalName(ShadedJar jar) throws IOException {
+        List<String> foreign = classes(jar.file()).stream()
+                .filter(c -> !c.startsWith("io/mqttbridge/") && !c.startsWith("org/apache/flink/connector/base/"))
+                .sorted().limit(20).collect(Collectors.toList());
+        assertThat(foreign).as("classes of %s outside io/mqttbridge/ and flink-connector-base", jar.path).isEmpty();
     }
 
     private static Set<String> classes(Path jar) throws IOException {

@@ -186,6 +186,15 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 TASK_MANAGER_MAIN, List.of("--configDir", confDir.toString()), Map.of()));
     }
 
+    /**
+     * Flink's SQL Gateway as {@code bin/sql-gateway.sh} starts it: Flink's lib/ plus {@code gatewayJar}
+     * (opt/flink-sql-gateway of a distribution); its endpoint and execution target come from the settings.
+     */
+    FlinkProcess startSqlGateway(Path gatewayJar) throws IOException {
+        return track(FlinkProcess.start("sql-gateway", folder, classPath + File.pathSeparator + gatewayJar, confDir,
+                List.of("-Xmx640m"), "org.apache.flink.table.gateway.SqlGateway", List.of(), Map.of()));
+    }
+
     /** {@code flink run ARGS} (the CLI entry point of bin/flink) with {@code env}; returns when it exits. */
     FlinkProcess flinkCli(List<String> args, Map<String, String> env, Duration timeout) throws Exception {
         FlinkProcess cli = track(FlinkProcess.start("flink-cli", folder, classPath, confDir,

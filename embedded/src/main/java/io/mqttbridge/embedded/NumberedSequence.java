@@ -49,7 +49,8 @@ public final class NumberedSequence implements AutoCloseable {
     private void run() {
         try {
             long next = System.nanoTime();
-            for (long n = 1; n <= count && !Thread.currentThread().isInterrupted(); n++) {
+            // Stops at the first failure: a closed publisher ends the sequence.
+            for (long n = 1; n <= count && failure.get() == null && !Thread.currentThread().isInterrupted(); n++) {
                 MqttTestPublisher publisher = publishers.get((int) (n % publishers.size()));
                 CompletableFuture<Void> acked = publisher.publishAsync(MqttTestPublisher.message(topic, payload.apply(n), 1, p -> p));
                 sent.set(n);

@@ -1,5 +1,7 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -34,7 +36,7 @@ class RouteSinksTest {
     @Test
     void readsTheDemoRoutes() throws Exception {
         // The demo file, split on the statement ends it uses, with the stack's addresses filled in.
-        Path demo = Path.of("..", "sql", "demo.sql");
+        Path demo = RepositoryRoot.resolve("sql/demo.sql");
         String sql = Files.readString(demo).replace("${env:KAFKA_BOOTSTRAP:-127.0.0.1:9092}", "127.0.0.1:9092");
         List<RouteSinks.Sink> sinks = RouteSinks.of(List.of(sql.split(";\\s*\\n")));
         assertThat(sinks)

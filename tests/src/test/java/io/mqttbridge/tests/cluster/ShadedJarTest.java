@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.cluster;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,7 +37,7 @@ class ShadedJarTest {
     void bundlesNoClassOfTheFlinkDistribution() throws IOException {
         Set<String> jobClasses = classes(StandaloneFlinkCluster.jobJar());
         List<String> clashes = new ArrayList<>();
-        try (Stream<Path> lib = Files.list(StandaloneFlinkCluster.repository().resolve("job/target/flink-lib"))) {
+        try (Stream<Path> lib = Files.list(RepositoryRoot.path().resolve("job/target/flink-lib"))) {
             for (Path jar : (Iterable<Path>) lib.filter(p -> p.getFileName().toString().startsWith("flink-"))::iterator) {
                 for (String type : classes(jar)) {
                     if (jobClasses.contains(type)) {
@@ -55,7 +57,7 @@ class ShadedJarTest {
         String service = "META-INF/services/org.apache.flink.table.factories.Factory";
         List<String> own = new ArrayList<>();
         for (String connector : List.of("connectors/mqtt", "connectors/http-function")) {
-            Files.readAllLines(StandaloneFlinkCluster.repository().resolve(connector + "/src/main/resources/" + service)).stream()
+            Files.readAllLines(RepositoryRoot.path().resolve(connector + "/src/main/resources/" + service)).stream()
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(own::add);
         }
         assertThat(own).contains("io.mqttbridge.mqtt.table.MqttDynamicTableFactory",

@@ -5,15 +5,12 @@ import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.MqttTestPublisher;
-import io.mqttbridge.embedded.RepositoryRoot;
-import io.mqttbridge.routes.FlinkConfigFile;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -33,10 +30,7 @@ class ApplicationModeITCase {
 
     @Test
     void routesJobRunsInsideTheJobManagerInApplicationMode(@TempDir Path tmp) throws Exception {
-        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(
-                RepositoryRoot.resolve("checkpoints-config/config.yaml")));
-        settings.put("execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString());
-        settings.put("execution.checkpointing.savepoint-dir", tmp.resolve("savepoints").toUri().toString());
+        Map<String, String> settings = StandaloneFlinkCluster.shippedCheckpointSettings(tmp);
 
         try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));

@@ -6,8 +6,6 @@ import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.embedded.NumberedSequence;
-import io.mqttbridge.embedded.RepositoryRoot;
-import io.mqttbridge.routes.FlinkConfigFile;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -17,7 +15,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,10 +41,7 @@ class ClusterRecoveryITCase {
     @Test
     void jobJarSurvivesTaskManagerKillWithoutLosingANumber(@TempDir Path tmp) throws Exception {
         Path jar = StandaloneFlinkCluster.jobJar();
-        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(
-                RepositoryRoot.resolve("checkpoints-config/config.yaml")));
-        settings.put("execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString());
-        settings.put("execution.checkpointing.savepoint-dir", tmp.resolve("savepoints").toUri().toString());
+        Map<String, String> settings = StandaloneFlinkCluster.shippedCheckpointSettings(tmp);
 
         try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));

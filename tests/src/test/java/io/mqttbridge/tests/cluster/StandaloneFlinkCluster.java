@@ -2,6 +2,7 @@ package io.mqttbridge.tests.cluster;
 
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.RepositoryRoot;
+import io.mqttbridge.routes.FlinkConfigFile;
 
 
 
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,17 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                     + " `mvn -pl tests -am verify -Dtest=ClusterRecoveryITCase -Dsurefire.failIfNoSpecifiedTests=false`");
         }
         return jar;
+    }
+
+    /**
+     * The shipped checkpoints-config/config.yaml, with checkpoints and savepoints in {@code folder}
+     * (a cluster's shared storage), as mutable settings for {@link #configure}.
+     */
+    static Map<String, String> shippedCheckpointSettings(Path folder) {
+        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(RepositoryRoot.resolve("checkpoints-config/config.yaml")));
+        settings.put("execution.checkpointing.dir", folder.resolve("checkpoints").toUri().toString());
+        settings.put("execution.checkpointing.savepoint-dir", folder.resolve("savepoints").toUri().toString());
+        return settings;
     }
 
     /**

@@ -116,12 +116,12 @@ class MqttSourceITCase {
         assertThat(distinctData(run)).isEqualTo(numbers(count));
         Map<Integer, Integer> perSubtask = new HashMap<>();
         for (Received r : data(run)) {
-            perSubtask.merge(r.subtask, 1, Integer::sum);
+            perSubtask.merge(r.subtask(), 1, Integer::sum);
         }
         LOG.info("{}: per subtask {}, duplicates {}", kind, perSubtask, data(run).size() - count);
         assertThat(perSubtask.keySet()).containsExactlyInAnyOrder(0, 1);
         assertThat(perSubtask.values()).allSatisfy(n -> assertThat(n).isGreaterThan(0));
-        assertThat(data(run)).allSatisfy(r -> assertThat(r.packetId).isNotNull().isPositive());
+        assertThat(data(run)).allSatisfy(r -> assertThat(r.packetId()).isNotNull().isPositive());
     }
 
     @ParameterizedTest
@@ -141,13 +141,13 @@ class MqttSourceITCase {
         runUntilReceived(new JobSpec(firstRun, source(broker, base).setClientIdPrefix(prefix).build()),
                 count, "messages in the first job", Duration.ofSeconds(60));
         assertThat(distinctData(firstRun)).isEqualTo(numbers(count));
-        assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup).isFalse());
+        assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup()).isFalse());
 
         // Same client id again: the broker resends every unacknowledged message, DUP set.
         runUntilReceived(new JobSpec(secondRun, source(broker, base).setClientIdPrefix(prefix).build()),
                 count, "redelivered messages", Duration.ofSeconds(60));
         assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
-        assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup).as("DUP of redelivered %s", r.payload).isTrue());
+        assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup()).as("DUP of redelivered %s", r.payload()).isTrue());
     }
 
     @ParameterizedTest
@@ -261,8 +261,8 @@ class MqttSourceITCase {
         }
         assertThat(distinctData(run)).isEqualTo(numbers(count));
         assertThat(data(run)).allSatisfy(r -> {
-            assertThat(r.topic).isEqualTo(base + "/data");
-            assertThat(r.packetId).isNotNull().isPositive();
+            assertThat(r.topic()).isEqualTo(base + "/data");
+            assertThat(r.packetId()).isNotNull().isPositive();
         });
     }
 

@@ -50,21 +50,7 @@ import java.util.function.BooleanSupplier;
 final class SourceTestSupport {
 
     /** One received record as the recording map saw it. */
-    static final class Received {
-        final int subtask;
-        final String topic;
-        final String payload;
-        final Boolean dup;
-        final Integer packetId;
-
-        Received(int subtask, String topic, String payload, Boolean dup, Integer packetId) {
-            this.subtask = subtask;
-            this.topic = topic;
-            this.payload = payload;
-            this.dup = dup;
-            this.packetId = packetId;
-        }
-
+    record Received(int subtask, String topic, String payload, Boolean dup, Integer packetId) {
         boolean isWarmUp() {
             return topic.endsWith("/warm");
         }
@@ -93,7 +79,7 @@ final class SourceTestSupport {
     static Set<String> distinctData(String run) {
         Set<String> result = new HashSet<>();
         for (Received r : data(run)) {
-            result.add(r.payload);
+            result.add(r.payload());
         }
         return result;
     }
@@ -283,7 +269,7 @@ final class SourceTestSupport {
             Set<Integer> seen = new HashSet<>();
             for (Received r : received(run)) {
                 if (r.isWarmUp()) {
-                    seen.add(r.subtask);
+                    seen.add(r.subtask());
                 }
             }
             if (seen.size() >= subtasks) {
@@ -319,7 +305,7 @@ final class SourceTestSupport {
     static Map<String, Integer> counts(String run) {
         Map<String, Integer> counts = new HashMap<>();
         for (Received r : data(run)) {
-            counts.merge(r.payload, 1, Integer::sum);
+            counts.merge(r.payload(), 1, Integer::sum);
         }
         return counts;
     }

@@ -1,5 +1,7 @@
 package io.mqttbridge.embedded;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
 
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * default, the rest discarded) are both raised, or a subscriber that holds acks until a checkpoint
  * is throttled to 50 messages per interval and the broker silently drops the overflow.
  */
+@PublicEvolving
 public final class EmbeddedHiveMq implements AutoCloseable {
 
     /**

@@ -19,16 +19,24 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The local stack's HTTP function: a JDK HttpServer on 127.0.0.1 that accepts the {@code
- * http-function} envelope on any path (e.g. {@code /low-battery}), logs each invocation and counts
- * invocations and records. It can add a fixed latency and fail a share of requests with 503, so
- * that retries can be watched. Answers 400 to a body that is not an envelope.
+ * The HTTP function of the local stack and of every test: a JDK HttpServer on 127.0.0.1 that
+ * accepts the {@code http-function} envelope on any path (e.g. {@code /low-battery}), logs each
+ * invocation and keeps the requests with their parsed envelopes. Answers 400 to a body that is not
+ * an envelope.
+ *
+ * <p>For ./run-local it adds a fixed latency and fails a share of requests with 503, so that
+ * retries can be watched. Tests script the answer per request ({@link #behave}, e.g. a 503 with
+ * Retry-After for the second attempt) and read how many requests were in flight at once, overall
+ * and per record key.
  */
 @PublicEvolving
 public final class FunctionEndpoint implements AutoCloseable {
@@ -45,8 +53,58 @@ public final class FunctionEndpoint implements AutoCloseable {
      */
     private static final Logger LOG = LoggerFactory.getLogger("function-endpoint");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Records kept for {@link #received(String)}: the newest ones, so a long run stays small. */
+    /** Records kept in {@link #requests()}: those of the newest requests, so a long run stays small. */
     private static final int KEPT_RECORDS = 100_000;
+
+    /** Decides the answer to one request; may sleep to add latency. */
+    @FunctionalInterface
+    public interface Behaviour {
+        Answer answer(Request request) throws InterruptedException;
+    }
+
+    /** A status and response headers (e.g. Retry-After). */
+    public record Answer(int status, Map<String, String> headers) {
+        public static Answer ok() {
+            return new Answer(200, Map.of());
+        }
+
+        public static Answer status(int status) {
+            return new Answer(status, Map.of());
+        }
+
+        /** {@code status} with a Retry-After of {@code delay} (whole seconds). */
+        public static Answer retryAfter(int status, Duration delay) {
+            return new Answer(status, Map.of("Retry-After", Long.toString(delay.toSeconds())));
+        }
+    }
+
+    /**
+     * One request: {@code number} counts all requests from 1, {@code attempt} is the sink's attempt
+     * header (0 when absent), {@code envelope} the parsed body (a missing node when it was not
+     * JSON), {@code status} the answer (0 while the {@link Behaviour} decides).
+     */
+    public record Request(
+            int number, String path, int attempt, String method, Map<String, List<String>> headers, JsonNode envelope, int status) {
+
+        public List<JsonNode> records() {
+            List<JsonNode> out = new ArrayList<>();
+            envelope.path("records").forEach(out::add);
+            return out;
+        }
+
+        /** The key of the first record (null without one): with ordering by key, every record's. */
+        public String key() {
+            return envelope.path("records").path(0).path("key").asText(null);
+        }
+
+        public boolean delivered() {
+            return status >= 200 && status < 300;
+        }
+
+        Request answered(int status) {
+            return new Request(number, path, attempt, method, headers, envelope, status);
+        }
+    }
 
     /** One record as the function received it, with the path it was sent to. */
     public record Received(String path, JsonNode record) {}
@@ -55,10 +113,18 @@ public final class FunctionEndpoint implements AutoCloseable {
     private final ExecutorService threads;
     private final double failShare;
     private final Duration latency;
+    private volatile Behaviour behaviour = request -> Answer.ok();
+    private final AtomicInteger numbers = new AtomicInteger();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final Deque<Received> kept = new ArrayDeque<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<String, AtomicInteger> inFlightPerKey = new ConcurrentHashMap<>();
+    private final AtomicInteger maxInFlightPerKey = new AtomicInteger();
+    /** Guarded by itself; {@link #keptRecords} counts the records in it. */
+    private final Deque<Request> kept = new ArrayDeque<>();
+    private long keptRecords;
 
     private FunctionEndpoint(HttpServer server, double failShare, Duration latency) {
         this.server = server;
@@ -71,6 +137,11 @@ public final class FunctionEndpoint implements AutoCloseable {
         });
         server.setExecutor(threads);
         server.createContext("/", this::handle);
+    }
+
+    /** Starts on a free port of 127.0.0.1, answering 200 until told otherwise ({@link #behave}). */
+    public static FunctionEndpoint start() throws IOException {
+        return start(0, 0.0, Duration.ZERO);
     }
 
     /**
@@ -93,9 +164,23 @@ public final class FunctionEndpoint implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * Answers every later envelope as {@code behaviour} says (after the latency and failure share
+     * given at start). A behaviour that throws is answered 500.
+     */
+    public FunctionEndpoint behave(Behaviour behaviour) {
+        this.behaviour = behaviour;
+        return this;
+    }
+
     /** {@code http://127.0.0.1:<port>}; functions are at any path below it. */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The URL of the function at {@code path} (e.g. {@code /fn}). */
+    public String url(String path) {
+        return url() + path;
     }
 
     /** Requests answered 2xx. */
@@ -108,66 +193,156 @@ public final class FunctionEndpoint implements AutoCloseable {
         return records.get();
     }
 
-    /** Requests answered with an error (injected 503s and bad bodies). */
+    /** Requests answered with an error (injected or scripted failures, bad bodies). */
     public long failed() {
         return failed.get();
     }
 
-    /** The newest records received (up to 100,000), oldest first. */
-    public List<Received> received(String path) {
+    /** The newest requests (those holding the newest 100,000 records), in the order they were answered. */
+    public List<Request> requests() {
         synchronized (kept) {
-            return kept.stream().filter(r -> path == null || r.path().equals(path)).toList();
+            return new ArrayList<>(kept);
         }
+    }
+
+    /** {@link #requests()} answered 2xx. */
+    public List<Request> delivered() {
+        return requests().stream().filter(Request::delivered).toList();
+    }
+
+    /** Every record of {@link #delivered()}, in the order the requests were answered. */
+    public List<JsonNode> deliveredRecords() {
+        List<JsonNode> out = new ArrayList<>();
+        delivered().forEach(r -> out.addAll(r.records()));
+        return out;
+    }
+
+    /** The records delivered to {@code path} (null: to any path), oldest first. */
+    public List<Received> received(String path) {
+        List<Received> out = new ArrayList<>();
+        for (Request request : delivered()) {
+            if (path == null || request.path().equals(path)) {
+                request.records().forEach(r -> out.add(new Received(request.path(), r)));
+            }
+        }
+        return out;
+    }
+
+    /** The most requests that were in flight at once. */
+    public int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    /** The most requests for the same key (of their first record) that were in flight at once. */
+    public int maxInFlightPerKey() {
+        return maxInFlightPerKey.get();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            Request request = read(exchange);
+            String key = request.key();
+            AtomicInteger perKey = key == null ? null : inFlightPerKey.computeIfAbsent(key, k -> new AtomicInteger());
+            if (perKey != null) {
+                maxInFlightPerKey.accumulateAndGet(perKey.incrementAndGet(), Math::max);
             }
-            String attempt = exchange.getRequestHeaders().getFirst(ATTEMPT_HEADER);
-            if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
-                failed.incrementAndGet();
-                LOG.info("function {}: attempt {} answered 503 (injected failure)", path, attempt);
-                answer(exchange, 503, "{\"error\":\"injected failure\"}");
-                return;
-            }
-            JsonNode envelope;
+            Answer answer;
             try {
-                envelope = JSON.readTree(body);
-            } catch (IOException e) {
-                envelope = null;
-            }
-            if (envelope == null || !envelope.path("records").isArray()) {
-                failed.incrementAndGet();
-                answer(exchange, 400, "{\"error\":\"expected the http-function envelope {\\\"records\\\":[...]}\"}");
-                return;
-            }
-            int count = envelope.path("records").size();
-            invocations.incrementAndGet();
-            records.addAndGet(count);
-            synchronized (kept) {
-                for (JsonNode record : envelope.path("records")) {
-                    kept.addLast(new Received(path, record));
-                    if (kept.size() > KEPT_RECORDS) {
-                        kept.removeFirst();
-                    }
+                answer = decide(request);
+            } finally {
+                if (perKey != null) {
+                    perKey.decrementAndGet();
                 }
+                inFlight.decrementAndGet();
             }
-            if (LOG.isInfoEnabled()) {
-                LOG.info("function {}: {} records (attempt {}), keys {}", path, count, attempt, keys(envelope));
-            }
-            answer(exchange, 200, "{\"received\":" + count + "}");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Kept before answering: when the client sees the answer, the request is in the list.
+            keep(request.answered(answer.status()));
+            answer.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            send(exchange, answer.status(), "{\"status\":" + answer.status() + "}");
+        } catch (IOException clientGone) {
+            // The client timed out and closed the connection: the request counts as not delivered.
         }
     }
 
-    private static String keys(JsonNode envelope) {
+    private Request read(HttpExchange exchange) throws IOException {
+        JsonNode envelope;
+        try {
+            envelope = JSON.readTree(exchange.getRequestBody().readAllBytes());
+        } catch (IOException e) {
+            envelope = null;
+        }
+        String attempt = exchange.getRequestHeaders().getFirst(ATTEMPT_HEADER);
+        return new Request(
+                numbers.incrementAndGet(),
+                exchange.getRequestURI().getPath(),
+                attemptNumber(attempt),
+                exchange.getRequestMethod(),
+                Map.copyOf(exchange.getRequestHeaders()),
+                envelope == null ? JSON.missingNode() : envelope,
+                0);
+    }
+
+    private static int attemptNumber(String header) {
+        try {
+            return header == null ? 0 : Integer.parseInt(header.trim());
+        } catch (NumberFormatException e) {
+            return -1; // not the sink's header: kept as "some attempt", the request is still answered
+        }
+    }
+
+    private Answer decide(Request request) {
+        try {
+            if (!latency.isZero()) {
+                Thread.sleep(latency.toMillis());
+            }
+            if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
+                failed.incrementAndGet();
+                LOG.info("function {}: attempt {} answered 503 (injected failure)", request.path(), request.attempt());
+                return Answer.status(503);
+            }
+            if (!request.envelope().path("records").isArray()) {
+                failed.incrementAndGet();
+                LOG.info("function {}: answered 400, the body is not the http-function envelope {\"records\":[...]}", request.path());
+                return Answer.status(400);
+            }
+            Answer answer = behaviour.answer(request);
+            int count = request.envelope().path("records").size();
+            if (answer.status() >= 200 && answer.status() < 300) {
+                invocations.incrementAndGet();
+                records.addAndGet(count);
+            } else {
+                failed.incrementAndGet();
+            }
+            if (LOG.isInfoEnabled()) {
+                LOG.info("function {}: {} records (attempt {}), keys {}, answered {}",
+                        request.path(), count, request.attempt(), keys(request), answer.status());
+            }
+            return answer;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed.incrementAndGet();
+            return Answer.status(503);
+        } catch (RuntimeException e) {
+            failed.incrementAndGet();
+            LOG.info("function {}: the scripted behaviour failed, answered 500", request.path(), e);
+            return Answer.status(500);
+        }
+    }
+
+    private void keep(Request request) {
+        synchronized (kept) {
+            kept.addLast(request);
+            keptRecords += request.records().size();
+            while (keptRecords > KEPT_RECORDS && kept.size() > 1) {
+                keptRecords -= kept.removeFirst().records().size();
+            }
+        }
+    }
+
+    private static String keys(Request request) {
         List<String> keys = new ArrayList<>();
-        for (JsonNode r : envelope.path("records")) {
+        for (JsonNode r : request.records()) {
             if (r.has("key") && !keys.contains(r.path("key").asText()) && keys.size() < 10) {
                 keys.add(r.path("key").asText());
             }
@@ -175,7 +350,7 @@ public final class FunctionEndpoint implements AutoCloseable {
         return keys.toString();
     }
 
-    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
+    private static void send(HttpExchange exchange, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

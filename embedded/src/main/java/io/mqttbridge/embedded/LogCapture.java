@@ -1,23 +1,32 @@
 package io.mqttbridge.embedded;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * What a logger (and the loggers below it) logs while this is open, for tests that assert on log lines.
- * Tests log through logback (HiveMQ CE needs it), so this reads logback's events.
+ * What a logger (and the loggers below it) logs at INFO or above while this is open, for tests that
+ * assert on log lines. Tests log through logback (HiveMQ CE needs it), so this reads logback's
+ * events. The test configuration keeps frameworks at WARN; while open, the captured loggers are
+ * lowered to INFO (and restored on close), so that an assertion like "no line contains the
+ * secret" covers their INFO lines too.
  */
+@PublicEvolving
 public final class LogCapture implements AutoCloseable {
 
     private final Logger logger;
-    private final Level previous;
+    private final Map<Logger, Level> previousLevels = new LinkedHashMap<>();
     private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
     /** Captures everything logged at INFO or above. */
@@ -27,12 +36,27 @@ public final class LogCapture implements AutoCloseable {
 
     public LogCapture(String loggerName) {
         logger = (Logger) LoggerFactory.getLogger(loggerName);
-        previous = logger.getLevel();
-        if (!logger.isInfoEnabled()) {
-            logger.setLevel(Level.INFO);
+        lowerToInfo(logger);
+        LoggerContext context = logger.getLoggerContext();
+        String prefix = logger.getName() + ".";
+        boolean root = logger.getName().equals(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        for (Logger below : context.getLoggerList()) {
+            if (below != logger && (root || below.getName().startsWith(prefix))) {
+                lowerToInfo(below);
+            }
         }
         events.start();
         logger.addAppender(events);
+    }
+
+    /** Lowers a logger whose own level hides INFO; loggers without a level follow their parent. */
+    private void lowerToInfo(Logger target) {
+        Level own = target.getLevel();
+        boolean hidesInfo = own != null ? own.toInt() > Level.INFO_INT : target == logger && !target.isInfoEnabled();
+        if (hidesInfo) {
+            previousLevels.put(target, own);
+            target.setLevel(Level.INFO);
+        }
     }
 
     /** Every captured event as "logger message [stack trace]", in order. */
@@ -59,10 +83,10 @@ public final class LogCapture implements AutoCloseable {
         return result;
     }
 
-    /** Stops capturing; what was captured stays readable. */
+    /** Stops capturing and restores the levels; what was captured stays readable. */
     @Override
     public void close() {
         logger.detachAppender(events);
-        logger.setLevel(previous);
+        previousLevels.forEach(Logger::setLevel);
     }
 }

@@ -1,8 +1,9 @@
 package io.mqttbridge.embedded;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * of 1000 (the rest would be discarded), persistence off, anonymous access. Its log is
  * {@code <folder>/mosquitto.log}.
  */
+@PublicEvolving
 public final class MosquittoBroker implements AutoCloseable {
 
     public static final String BINARY = "/usr/sbin/mosquitto";
@@ -37,7 +39,7 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /** Starts Mosquitto on a free loopback port; config and log go to {@code folder}. */
     public static MosquittoBroker start(Path folder) throws IOException {
-        return start(freePort(), folder);
+        return start(FreePorts.pick(), folder);
     }
 
     /** Starts Mosquitto on 127.0.0.1:{@code port} and waits until the port accepts connections. */
@@ -92,14 +94,6 @@ public final class MosquittoBroker implements AutoCloseable {
                 + "log_dest stdout\n"
                 + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"
                 + "connection_messages true\n";
-    }
-
-    /** A port that was free a moment ago on 127.0.0.1. */
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 
     private static boolean accepts(int port) {

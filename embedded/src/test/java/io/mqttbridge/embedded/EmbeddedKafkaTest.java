@@ -70,10 +70,7 @@ class EmbeddedKafkaTest {
 
     @Test
     void listensOnTheRequestedPort(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(port, dir.resolve("kafka"))) {
             assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
             // Something really listens there: the port is taken now.

@@ -1,5 +1,7 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -18,8 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** checkpoints-config/config.yaml: every key a current Flink option, every value parseable, the documented choices. */
 class CheckpointsConfigTest {
 
-    /** Tests run in job/; the file is at the repository root. */
-    static final Path CONFIG = Path.of("..", "checkpoints-config", "config.yaml");
+    static final Path CONFIG = RepositoryRoot.resolve("checkpoints-config/config.yaml");
 
     private static FlinkOptionKeys keys;
 

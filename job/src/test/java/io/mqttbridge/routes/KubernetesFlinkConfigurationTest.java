@@ -1,5 +1,7 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.apache.flink.configuration.YamlParserUtils;
 
 import org.junit.jupiter.api.Test;
@@ -17,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KubernetesFlinkConfigurationTest {
 
-    /** Tests run in job/; the manifest is at the repository root. */
-    static final Path DEPLOYMENT = Path.of("..", "k8s", "flink-deployment.yaml");
+    static final Path DEPLOYMENT = RepositoryRoot.resolve("k8s/flink-deployment.yaml");
 
     @Test
     void everyKeyIsACurrentFlinkOptionWithAValidValue() throws Exception {

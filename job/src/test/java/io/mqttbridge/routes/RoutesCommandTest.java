@@ -1,5 +1,7 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -17,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RoutesCommandTest {
 
     private static final String RESOURCES = "src/test/resources/routes/";
+    private static final String CHECKPOINT_CONFIG = RepositoryRoot.resolve("checkpoints-config/config.yaml").toString();
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -99,7 +102,7 @@ class RoutesCommandTest {
         try {
             code = run(Map.of("PRINT_PREFIX", "numbered"),
                     "--routes", RESOURCES + "bounded-print.sql",
-                    "--checkpoint-config", "../checkpoints-config/config.yaml",
+                    "--checkpoint-config", CHECKPOINT_CONFIG,
                     "--set", "parallelism.default=2");
         } finally {
             System.setOut(stdout);
@@ -118,7 +121,7 @@ class RoutesCommandTest {
         assertThat(numbers).containsExactlyElementsOf(
                 java.util.stream.IntStream.rangeClosed(1, 20).boxed().collect(Collectors.toList()));
         assertThat(lines).allMatch(l -> l.replaceAll(".*\\+I\\[(\\d+), (\\d+)]", "$1").equals(l.replaceAll(".*\\+I\\[(\\d+), (\\d+)]", "$2")));
-        assertThat(err()).contains("Flink configuration from ../checkpoints-config/config.yaml");
+        assertThat(err()).contains("Flink configuration from " + CHECKPOINT_CONFIG);
     }
 
     @Test
@@ -128,7 +131,7 @@ class RoutesCommandTest {
                 + "CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\n"
                 + "CREATE TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\n"
                 + "INSERT INTO sink SELECT n FROM numbers;\n");
-        int code = run(Map.of(), "--routes", routes.toString(), "--checkpoint-config", "../checkpoints-config/config.yaml");
+        int code = run(Map.of(), "--routes", routes.toString(), "--checkpoint-config", CHECKPOINT_CONFIG);
         assertThat(code).as(err()).isEqualTo(0);
         assertThat(out()).contains("submitted 'renamed-by-set'").contains("job 'renamed-by-set' finished");
     }

@@ -1,5 +1,7 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** {@link RoutesRunner#plan}: the INSERT targets as the connectors will see them, without a job. */
 class RoutesPlanTest {
 
-    private static final Path RECIPE = Path.of("..", "sql", "kafka-topic-per-site.sql");
+    private static final Path RECIPE = RepositoryRoot.resolve("sql/kafka-topic-per-site.sql");
 
     private static RoutesPlan plan(String sql, Map<String, String> env) {
         return RoutesRunner.plan(StreamExecutionEnvironment.getExecutionEnvironment(), RoutesFile.parse(Path.of("r.sql"), sql, env));

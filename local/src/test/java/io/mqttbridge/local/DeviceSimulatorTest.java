@@ -1,17 +1,17 @@
 package io.mqttbridge.local;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,14 +28,9 @@ class DeviceSimulatorTest {
 
     @Test
     void publishesBatteryReportsWithUserPropertiesOverEmbeddedHiveMq(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = FreePorts.pick();
         try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, dir)) {
-            Mqtt5BlockingClient subscriber =
-                    MqttClient.builder().useMqttVersion5().identifier("sim-test").serverHost("127.0.0.1")
-                            .serverPort(port).buildBlocking();
+            Mqtt5BlockingClient subscriber = MqttTestPublisher.clientBuilder(broker.serverUri(), "sim-test").buildBlocking();
             subscriber.connect();
             try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
                 subscriber.subscribeWith().topicFilter("vehicles/+/battery").qos(MqttQos.AT_LEAST_ONCE).send();

@@ -1,6 +1,7 @@
 package io.mqttbridge.local;
 
 import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.RepositoryRoot;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesPlan;
 import io.mqttbridge.routes.RoutesRunner;
@@ -23,7 +24,7 @@ class RouteSinksTest {
 
     private static RoutesPlan plan(String file, Map<String, String> env) {
         return RoutesRunner.plan(StreamExecutionEnvironment.getExecutionEnvironment(),
-                RoutesFile.load(Path.of("..", "sql", file), env));
+                RoutesFile.load(RepositoryRoot.resolve("sql/" + file), env));
     }
 
     private static RoutesPlan.SinkTable table(String name, String... options) {

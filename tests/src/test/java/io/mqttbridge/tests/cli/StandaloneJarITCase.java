@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.cli;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StandaloneJarITCase {
 
-    private static final Path JAR = Path.of("..", "job", "target", "mqtt-bridge-job.jar").toAbsolutePath().normalize();
+    private static final Path JAR = RepositoryRoot.path().resolve("job/target/mqtt-bridge-job.jar");
 
     @TempDir
     static Path dir;

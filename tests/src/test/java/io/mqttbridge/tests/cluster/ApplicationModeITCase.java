@@ -2,15 +2,15 @@ package io.mqttbridge.tests.cluster;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
-import io.mqttbridge.embedded.MosquittoBroker;
-import io.mqttbridge.routes.FlinkConfigFile;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,12 +30,9 @@ class ApplicationModeITCase {
 
     @Test
     void routesJobRunsInsideTheJobManagerInApplicationMode(@TempDir Path tmp) throws Exception {
-        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(
-                StandaloneFlinkCluster.repository().resolve("checkpoints-config/config.yaml")));
-        settings.put("execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString());
-        settings.put("execution.checkpointing.savepoint-dir", tmp.resolve("savepoints").toUri().toString());
+        Map<String, String> settings = StandaloneFlinkCluster.shippedCheckpointSettings(tmp);
 
-        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
                 StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings)) {
             kafka.createTopic("numbers", 1);
@@ -51,14 +48,13 @@ class ApplicationModeITCase {
                     () -> "the application's job with every task RUNNING; job " + flink.jobState() + ", exceptions: " + flink.jobExceptions());
             long started = (System.nanoTime() - t0) / 1_000_000;
 
-            try (NumbersInKafka numbers = new NumbersInKafka(kafka.bootstrapServers(), "numbers");
-                    NumberPublisher publisher = new NumberPublisher(mqtt.serverUri(), "numbers/device-1", COUNT, 500)) {
-                numbers.awaitSubscribed(mqtt, flink);
-                publisher.start();
-                flink.await(publisher::done, Duration.ofSeconds(60), "the publisher to send all " + COUNT);
-                flink.await(() -> numbers.poll().size() == COUNT, Duration.ofSeconds(60),
-                        () -> "all " + COUNT + " numbers in Kafka; missing: " + numbers.missing(COUNT));
-                assertThat(numbers.poll()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
+            try (KafkaTopicReader kafkaTopic = KafkaTopicReader.open(kafka.bootstrapServers(), "numbers", false);
+                    MqttTestPublisher device = MqttTestPublisher.connect(mqtt.serverUri(), "number-publisher")) {
+                NumbersRoute.awaitSubscribed(device, kafkaTopic, flink);
+                MqttTestPublisher.publishNumbered(List.of(device), "numbers/device-1", 1, COUNT, NumbersRoute::payload);
+                flink.await(() -> NumbersRoute.read(kafkaTopic).complete(1, COUNT), Duration.ofSeconds(60),
+                        () -> "all " + COUNT + " numbers in Kafka; missing: " + NumbersRoute.read(kafkaTopic).missing(1, COUNT));
+                assertThat(NumbersRoute.read(kafkaTopic).distinct()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
                 assertThat(flink.jobState()).isEqualTo("RUNNING");
             }
             System.out.printf("application mode: JobManager start to all tasks running %d ms%n", started);

@@ -2,8 +2,10 @@ package io.mqttbridge.tests.cluster;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
-import io.mqttbridge.embedded.MosquittoBroker;
-import io.mqttbridge.routes.FlinkConfigFile;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.NumberedSequence;
 
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,12 +41,9 @@ class ClusterRecoveryITCase {
     @Test
     void jobJarSurvivesTaskManagerKillWithoutLosingANumber(@TempDir Path tmp) throws Exception {
         Path jar = StandaloneFlinkCluster.jobJar();
-        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(
-                StandaloneFlinkCluster.repository().resolve("checkpoints-config/config.yaml")));
-        settings.put("execution.checkpointing.dir", tmp.resolve("checkpoints").toUri().toString());
-        settings.put("execution.checkpointing.savepoint-dir", tmp.resolve("savepoints").toUri().toString());
+        Map<String, String> settings = StandaloneFlinkCluster.shippedCheckpointSettings(tmp);
 
-        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
                 StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings)) {
             kafka.createTopic(TOPIC, 1);
@@ -66,28 +64,33 @@ class ClusterRecoveryITCase {
             flink.await(flink::allTasksRunning, Duration.ofSeconds(90), "every task of the job RUNNING");
             long deployed = millisSince(t1);
 
-            try (NumbersInKafka numbers = new NumbersInKafka(kafka.bootstrapServers(), TOPIC);
-                    NumberPublisher publisher = new NumberPublisher(mqtt.serverUri(), "numbers/device-1", COUNT, PER_SECOND)) {
-                numbers.awaitSubscribed(mqtt, flink);
-                publisher.start();
+            try (KafkaTopicReader kafkaTopic = KafkaTopicReader.open(kafka.bootstrapServers(), TOPIC, false);
+                    MqttTestPublisher device = MqttTestPublisher.connect(mqtt.serverUri(), "number-publisher")) {
+                NumbersRoute.awaitSubscribed(device, kafkaTopic, flink);
+                NumberedSequence publisher = MqttTestPublisher.startSequence(
+                        List.of(device), "numbers/device-1", COUNT, PER_SECOND, NumbersRoute::payload);
 
                 // Mid-stream: enough has flowed for checkpoints to have completed and acks to have gone out.
-                flink.await(() -> numbers.poll().size() >= COUNT / 5, Duration.ofSeconds(90), COUNT / 5 + " numbers in Kafka");
-                long publishedAtKill = publisher.published();
+                flink.await(() -> NumbersRoute.read(kafkaTopic).distinct().size() >= COUNT / 5, Duration.ofSeconds(90),
+                        COUNT / 5 + " numbers in Kafka");
+                // Every number above this one is sent after the kill.
+                long publishedAtKill = publisher.sent();
                 long tKill = System.nanoTime();
                 taskManager.kill();
                 assertThat(taskManager.process.isAlive()).isFalse();
                 flink.startTaskManager();
 
-                flink.await(() -> numbers.poll().higher(publishedAtKill) != null, Duration.ofSeconds(120),
+                flink.await(() -> NumbersRoute.read(kafkaTopic).distinct().higher(publishedAtKill) != null, Duration.ofSeconds(120),
                         () -> "a number published after the kill (> " + publishedAtKill + ") to reach Kafka; job "
                                 + flink.jobState() + ", exceptions: " + flink.jobExceptions());
                 long recovery = millisSince(tKill);
                 flink.await(publisher::done, Duration.ofSeconds(120), "the publisher to send all " + COUNT);
-                flink.await(() -> numbers.poll().size() == COUNT, Duration.ofSeconds(120),
-                        () -> "all " + COUNT + " numbers in Kafka; missing: " + numbers.missing(COUNT));
+                flink.await(() -> NumbersRoute.read(kafkaTopic).complete(1, COUNT), Duration.ofSeconds(120),
+                        () -> "all " + COUNT + " numbers in Kafka; missing: " + NumbersRoute.read(kafkaTopic).missing(1, COUNT));
+                publisher.close();
 
-                assertThat(numbers.poll()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
+                KafkaTopicReader.Numbers numbers = NumbersRoute.read(kafkaTopic);
+                assertThat(numbers.distinct()).containsExactlyElementsOf(LongStream.rangeClosed(1, COUNT).boxed().collect(Collectors.toList()));
                 assertThat(flink.jobState()).isEqualTo("RUNNING");
                 // recovered from a checkpoint, not started afresh
                 JsonNode restored = flink.rest("/jobs/" + flink.jobId() + "/checkpoints").path("latest").path("restored");
@@ -100,7 +103,7 @@ class ClusterRecoveryITCase {
                 System.out.printf("cluster: jar %.1f MB; cluster start %d ms; flink run %d ms (tasks running after %d ms);"
                                 + " recovery after SIGKILL %d ms (kill at number %d); %d records for %d numbers (%d duplicates)%n",
                         Files.size(jar) / 1e6, clusterStart, submission, deployed, recovery, publishedAtKill,
-                        numbers.records, COUNT, numbers.records - COUNT);
+                        numbers.records(), COUNT, numbers.duplicates());
             }
         }
     }

@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.cluster;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -73,7 +75,7 @@ class ShadedJarTest {
 
     /** A file of the repository that the build makes; fails naming the build command when it is missing. */
     static Path built(String relativePath) {
-        Path file = StandaloneFlinkCluster.repository().resolve(relativePath);
+        Path file = RepositoryRoot.path().resolve(relativePath);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build it through the reactor to the package phase, e.g."
                     + " `mvn -pl tests -am verify -Dtest=ShadedJarTest -Dsurefire.failIfNoSpecifiedTests=false`");
@@ -92,7 +94,7 @@ class ShadedJarTest {
     void bundlesNoClassOfTheFlinkDistribution(ShadedJar jar) throws IOException {
         Set<String> bundled = classes(jar.file());
         List<String> clashes = new ArrayList<>();
-        try (Stream<Path> lib = Files.list(StandaloneFlinkCluster.repository().resolve("job/target/flink-lib"))) {
+        try (Stream<Path> lib = Files.list(RepositoryRoot.path().resolve("job/target/flink-lib"))) {
             for (Path flinkJar : (Iterable<Path>) lib.filter(p -> p.getFileName().toString().startsWith("flink-"))::iterator) {
                 for (String type : classes(flinkJar)) {
                     if (bundled.contains(type)) {
@@ -110,7 +112,7 @@ class ShadedJarTest {
     void serviceFileListsTheJarsFactories(ShadedJar jar) throws IOException {
         List<String> own = new ArrayList<>();
         for (String module : jar.connectorModules) {
-            Files.readAllLines(StandaloneFlinkCluster.repository().resolve(module + "/src/main/resources/" + FACTORY_SERVICE)).stream()
+            Files.readAllLines(RepositoryRoot.path().resolve(module + "/src/main/resources/" + FACTORY_SERVICE)).stream()
                     .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(own::add);
         }
         assertThat(own).as("factories declared by %s", jar.connectorModules).isNotEmpty();

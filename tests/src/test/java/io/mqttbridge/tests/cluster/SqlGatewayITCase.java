@@ -2,26 +2,19 @@ package io.mqttbridge.tests.cluster;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
-import io.mqttbridge.embedded.MosquittoBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.zip.ZipFile;
 
@@ -55,7 +46,7 @@ class SqlGatewayITCase {
         Path mqttJar = ShadedJarTest.ShadedJar.MQTT_SQL.file();
         Path kafkaJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-connector-kafka.jar");
         Path gatewayJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-gateway.jar");
-        String port = String.valueOf(MosquittoBroker.freePort());
+        String port = String.valueOf(FreePorts.pick());
         // Every job the gateway submits runs in a MiniCluster inside the gateway's JVM.
         Map<String, String> settings = Map.of(
                 "execution.target", "local",
@@ -67,18 +58,18 @@ class SqlGatewayITCase {
         // The gateway's JVM starts while the brokers start in this one.
         try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings);
                 FlinkProcess gateway = flink.startSqlGateway(gatewayJar);
-                EmbeddedHiveMq broker = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+                EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(TOPIC, 1);
             flink.await(() -> GatewaySession.answers(rest), Duration.ofSeconds(60), "the SQL Gateway's REST API");
             assertNoConnectorOnTheClassPathOf(gateway);
             try (GatewaySession session = GatewaySession.open(rest)) {
-                routeThroughTheGateway(session, flink, broker, kafka, mqttJar, kafkaJar);
+                routeThroughTheGateway(session, gateway, broker, kafka, mqttJar, kafkaJar);
             }
         }
     }
 
-    private static void routeThroughTheGateway(GatewaySession session, StandaloneFlinkCluster flink, EmbeddedHiveMq broker,
+    private static void routeThroughTheGateway(GatewaySession session, FlinkProcess gateway, EmbeddedHiveMq broker,
             EmbeddedKafka kafka, Path mqttJar, Path kafkaJar) throws Exception {
         // Without the jar the gateway finds neither the module nor the table.
         String notFound = "Could not find any factory for identifier 'mqtt'";
@@ -102,19 +93,13 @@ class SqlGatewayITCase {
                         + " FROM vehicle_battery WHERE soc < 25").jobId;
         assertThat(jobId).as("the INSERT submitted a job").isNotBlank();
 
-        Mqtt5BlockingClient publisher = publisher(broker);
-        try (AutoCloseable disconnect = publisher::disconnect;
-                KafkaConsumer<byte[], byte[]> consumer = consumer(kafka.bootstrapServers())) {
-            List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>();
+        String log = " (gateway log: " + gateway.log + ")";
+        Runnable gatewayAlive = () -> assertThat(gateway.process.isAlive()).as("the SQL Gateway is running" + log).isTrue();
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri());
+                KafkaTopicReader reader = KafkaTopicReader.open(kafka.bootstrapServers(), TOPIC, false)) {
             // A message published before the subscription exists is not delivered: probe until one arrives.
-            int[] probes = {0};
-            readUntil(flink, consumer, read, "a first probe (is the route subscribed?)", r -> {
-                if (!r.isEmpty()) {
-                    return true;
-                }
-                publish(publisher, new Battery("probe", "probe-" + probes[0]++, 1.0, -1));
-                return false;
-            });
+            reader.awaitFirstRecord(n -> publish(publisher, new Battery("probe", "probe-" + n, 1.0, -1)),
+                    "a first probe (is the route subscribed?)" + log, Duration.ofSeconds(45), gatewayAlive);
 
             List<Battery> admitted = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
@@ -130,10 +115,12 @@ class SqlGatewayITCase {
             Battery last = new Battery("dev-last", "veh-last", 0.5, 1_000);
             publish(publisher, last);
             admitted.add(last);
-            readUntil(flink, consumer, read, "dev-last", r -> r.stream().anyMatch(rec -> key(rec).equals("dev-last")));
+            List<ConsumerRecord<byte[], byte[]>> read = reader.readUntil(
+                    r -> r.stream().anyMatch(rec -> KafkaTopicReader.key(rec).equals("dev-last")), Duration.ofSeconds(45),
+                    "dev-last" + log, gatewayAlive);
 
             List<ConsumerRecord<byte[], byte[]>> routed = read.stream()
-                    .filter(r -> !key(r).equals("probe")).collect(Collectors.toList());
+                    .filter(r -> !KafkaTopicReader.key(r).equals("probe")).collect(Collectors.toList());
             assertThat(routed).hasSameSizeAs(admitted);
             for (int i = 0; i < admitted.size(); i++) {
                 assertCarries(routed.get(i), admitted.get(i));
@@ -191,58 +178,20 @@ class SqlGatewayITCase {
     }
 
     private static void assertCarries(ConsumerRecord<byte[], byte[]> record, Battery sent) throws IOException {
-        assertThat(key(record)).isEqualTo(sent.device);
+        assertThat(KafkaTopicReader.key(record)).isEqualTo(sent.device);
         JsonNode value = JSON.readTree(record.value());
         assertThat(value.get("device").asText()).isEqualTo(sent.device);
         assertThat(value.get("vehicle").asText()).isEqualTo(sent.vehicle);
         assertThat(value.get("soc").asDouble()).isEqualTo(sent.soc);
         assertThat(value.get("ts").asLong()).isEqualTo(sent.ts);
-        Map<String, String> headers = new java.util.HashMap<>();
-        for (Header h : record.headers()) {
-            headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
-        }
+        Map<String, String> headers = KafkaTopicReader.headers(record);
         assertThat(headers).containsEntry("mqtt.topic", sent.topic()).containsEntry("mqtt.qos", "1");
         // read through the relocated HiveMQ client's internals (HiveMqPublishDetails): relocation kept that path
         assertThat(Integer.parseInt(headers.get("mqtt.packet-id"))).isBetween(1, 65_535);
     }
 
-    /** Polls Kafka until {@code done} holds for what was read; fails with the gateway's log after a bound against hanging. */
-    private static void readUntil(StandaloneFlinkCluster flink, KafkaConsumer<byte[], byte[]> consumer,
-            List<ConsumerRecord<byte[], byte[]>> read, String what, Predicate<List<ConsumerRecord<byte[], byte[]>>> done)
-            throws InterruptedException {
-        flink.await(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(read::add);
-            return done.test(read);
-        }, Duration.ofSeconds(45), () -> what + " in Kafka topic '" + TOPIC + "'; read keys "
-                + read.stream().map(SqlGatewayITCase::key).collect(Collectors.toList()));
-    }
-
-    private static String key(ConsumerRecord<byte[], byte[]> record) {
-        return new String(record.key(), StandardCharsets.UTF_8);
-    }
-
-    private static Mqtt5BlockingClient publisher(EmbeddedHiveMq broker) {
-        Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("sql-gateway-it-publisher")
-                .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
-        client.connect();
-        return client;
-    }
-
-    private static void publish(Mqtt5BlockingClient publisher, Battery b) {
-        publisher.publishWith().topic(b.topic()).qos(MqttQos.AT_LEAST_ONCE)
-                .payload(b.json().getBytes(StandardCharsets.UTF_8)).send();
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        TopicPartition partition = new TopicPartition(TOPIC, 0);
-        consumer.assign(List.of(partition));
-        consumer.seekToBeginning(List.of(partition));
-        return consumer;
+    private static void publish(MqttTestPublisher publisher, Battery b) {
+        publisher.publish(b.topic(), b.json(), 1);
     }
 
     /** A battery state as a device publishes it to vehicles/<device>/battery. */

@@ -1,6 +1,10 @@
 package io.mqttbridge.tests.cluster;
 
-import io.mqttbridge.embedded.MosquittoBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.RepositoryRoot;
+import io.mqttbridge.routes.FlinkConfigFile;
+
+
 
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,14 +69,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(reaper);
     }
 
-    /** The repository root (tests run in the tests/ module folder). */
-    static Path repository() {
-        return Path.of("").toAbsolutePath().getParent();
-    }
-
     /** The shaded job jar the build produced; fails with what to run when it is missing. */
     static Path jobJar() {
-        Path jar = repository().resolve("job/target/mqtt-bridge-job.jar");
+        Path jar = RepositoryRoot.path().resolve("job/target/mqtt-bridge-job.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: build it through the reactor, e.g."
                     + " `mvn -pl tests -am verify -Dtest=ClusterRecoveryITCase -Dsurefire.failIfNoSpecifiedTests=false`");
@@ -80,11 +80,22 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     }
 
     /**
+     * The shipped checkpoints-config/config.yaml, with checkpoints and savepoints in {@code folder}
+     * (a cluster's shared storage), as mutable settings for {@link #configure}.
+     */
+    static Map<String, String> shippedCheckpointSettings(Path folder) {
+        Map<String, String> settings = new HashMap<>(FlinkConfigFile.loadFlat(RepositoryRoot.resolve("checkpoints-config/config.yaml")));
+        settings.put("execution.checkpointing.dir", folder.resolve("checkpoints").toUri().toString());
+        settings.put("execution.checkpointing.savepoint-dir", folder.resolve("savepoints").toUri().toString());
+        return settings;
+    }
+
+    /**
      * Writes {@code conf/config.yaml} (loopback addresses, free ports, fixed TaskManager memory, then
      * {@code settings}) and a log4j configuration. Nothing is started yet.
      */
     static StandaloneFlinkCluster configure(Path folder, Map<String, String> settings) throws IOException {
-        Path lib = repository().resolve("job/target/flink-lib");
+        Path lib = RepositoryRoot.path().resolve("job/target/flink-lib");
         List<String> jars;
         try (Stream<Path> files = Files.list(lib)) {
             jars = files.filter(p -> p.toString().endsWith(".jar")).map(Path::toString).sorted().collect(Collectors.toList());
@@ -99,11 +110,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         jars.add(jarOf(PrometheusReporterFactory.class));
 
         Path conf = Files.createDirectories(folder.resolve("conf"));
-        int restPort = MosquittoBroker.freePort();
-        int prometheusPort = MosquittoBroker.freePort();
+        int restPort = FreePorts.pick();
+        int prometheusPort = FreePorts.pick();
         Map<String, String> config = new LinkedHashMap<>();
         config.put("jobmanager.rpc.address", "127.0.0.1");
-        config.put("jobmanager.rpc.port", String.valueOf(MosquittoBroker.freePort()));
+        config.put("jobmanager.rpc.port", String.valueOf(FreePorts.pick()));
         config.put("jobmanager.bind-host", "127.0.0.1");
         config.put("rest.address", "127.0.0.1");
         config.put("rest.bind-address", "127.0.0.1");
@@ -154,7 +165,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         // configured one belongs to the TaskManagers.
         return track(FlinkProcess.start("jobmanager", folder, classPath, confDir,
                 List.of("-Xmx384m", "-Xms128m"), JOB_MANAGER_MAIN,
-                List.of("--configDir", confDir.toString(), "-Dmetrics.reporter.prom.port=" + MosquittoBroker.freePort()), Map.of()));
+                List.of("--configDir", confDir.toString(), "-Dmetrics.reporter.prom.port=" + FreePorts.pick()), Map.of()));
     }
 
     /**
@@ -171,7 +182,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         // Flink finds usrlib/ as a sibling of FLINK_LIB_DIR (ClusterEntrypointUtils.tryFindUserLibDirectory).
         environment.put("FLINK_LIB_DIR", Files.createDirectories(home.resolve("lib")).toString());
         List<String> args = new ArrayList<>(List.of("--configDir", confDir.toString(),
-                "-Dmetrics.reporter.prom.port=" + MosquittoBroker.freePort(), "--job-classname", mainClass));
+                "-Dmetrics.reporter.prom.port=" + FreePorts.pick(), "--job-classname", mainClass));
         args.addAll(programArgs);
         return track(FlinkProcess.start("jobmanager", folder, classPath + File.pathSeparator + jarOf(
                         org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint.class), confDir,

@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.docs;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import io.mqttbridge.mqtt.functions.MqttModule;
 import io.mqttbridge.mqtt.table.MqttKafkaHeaders;
 import io.mqttbridge.mqtt.table.MqttReadableMetadata;
@@ -29,7 +31,7 @@ class DocsCompletenessTest {
 
     @Test
     void mqttPageNamesEveryMetadataColumnHeaderAndFunction() throws IOException {
-        String page = Files.readString(OptionTablesTest.repositoryRoot().resolve("docs/connectors/mqtt.md"));
+        String page = Files.readString(RepositoryRoot.path().resolve("docs/connectors/mqtt.md"));
         List<String> missing = new ArrayList<>();
         for (MqttReadableMetadata metadata : MqttReadableMetadata.values()) {
             if (!page.contains("| `" + metadata.key() + "` |")) {
@@ -51,7 +53,7 @@ class DocsCompletenessTest {
 
     @Test
     void relativeLinksPointAtFilesAndHeadings() throws IOException {
-        Path root = OptionTablesTest.repositoryRoot();
+        Path root = RepositoryRoot.path();
         List<String> broken = new ArrayList<>();
         for (Path file : OptionTables.markdownFiles(root)) {
             Matcher m = LINK.matcher(Files.readString(file));

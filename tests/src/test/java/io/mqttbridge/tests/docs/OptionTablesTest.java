@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.docs;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import io.mqttbridge.httpfunction.table.HttpFunctionTableOptions;
 import io.mqttbridge.mqtt.table.MqttTableOptions;
 
@@ -39,18 +41,12 @@ class OptionTablesTest {
     /** Header of a hand-written table that lists options like a generated one. */
     private static final Pattern OPTION_TABLE_HEADER = Pattern.compile("(?m)^\\| *(key|option) *\\| *(type *\\| *default|default *\\| *type) *\\|");
 
-    static Path repositoryRoot() {
-        // surefire runs in the module folder, tests/
-        Path root = Path.of("").toAbsolutePath().getParent();
-        assertThat(root.resolve("docs")).as("docs/ of the repository at %s", root).isDirectory();
-        return root;
-    }
 
     @Test
     void generatedTablesEqualTheCode() throws IOException {
         boolean update = Boolean.getBoolean("docs.update");
         List<String> problems = new ArrayList<>();
-        for (Path file : OptionTables.markdownFiles(repositoryRoot())) {
+        for (Path file : OptionTables.markdownFiles(RepositoryRoot.path())) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             List<OptionTables.Block> blocks = OptionTables.blocks(file, text);
             for (OptionTables.Block block : blocks) {
@@ -77,7 +73,7 @@ class OptionTablesTest {
     @Test
     void everyOptionsClassHasATable() throws IOException {
         Set<String> tabled = new LinkedHashSet<>();
-        for (Path file : OptionTables.markdownFiles(repositoryRoot())) {
+        for (Path file : OptionTables.markdownFiles(RepositoryRoot.path())) {
             OptionTables.blocks(file, Files.readString(file)).forEach(b -> tabled.add(b.className()));
         }
         for (Class<?> options : OPTIONS_CLASSES) {
@@ -92,7 +88,7 @@ class OptionTablesTest {
 
     @Test
     void optionTablesAreOnlyGenerated() throws IOException {
-        for (Path file : OptionTables.markdownFiles(repositoryRoot())) {
+        for (Path file : OptionTables.markdownFiles(RepositoryRoot.path())) {
             String text = Files.readString(file);
             for (OptionTables.Block block : OptionTables.blocks(file, text)) {
                 text = text.replace(block.content(), "");
@@ -121,6 +117,6 @@ class OptionTablesTest {
     }
 
     private static String name(Path file) {
-        return repositoryRoot().relativize(file).toString();
+        return RepositoryRoot.path().relativize(file).toString();
     }
 }

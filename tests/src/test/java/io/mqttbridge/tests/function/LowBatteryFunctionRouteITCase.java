@@ -3,12 +3,10 @@ package io.mqttbridge.tests.function;
 import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.RepositoryRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,8 +46,8 @@ class LowBatteryFunctionRouteITCase {
         try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp);
                 FunctionEndpoint functions = FunctionEndpoint.start(0, failShare, Duration.ZERO)) {
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "FUNCTIONS_URL", functions.url(), "FUNCTION_TOKEN", "e2e-secret");
-            try (RouteJob job = RouteJob.submit(RouteJob.repositorySql("low-battery-function.sql"), env, new Configuration());
-                    Publisher publisher = new Publisher(broker.port())) {
+            try (RouteJob job = RouteJob.submit(RepositoryRoot.resolve("sql/low-battery-function.sql"), env, new Configuration());
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri())) {
                 // Probe until the route is subscribed: a probe below the threshold reaches the function.
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 int probes = 0;
@@ -60,7 +56,7 @@ class LowBatteryFunctionRouteITCase {
                     if (System.nanoTime() > deadline) {
                         throw new AssertionError("no probe reached the function in 60 s: is the route subscribed?");
                     }
-                    publisher.report("probe", 1.0, "probe-" + probes++);
+                    report(publisher, "probe", 1.0, "probe-" + probes++);
                     Thread.sleep(300);
                 }
 
@@ -70,7 +66,7 @@ class LowBatteryFunctionRouteITCase {
                     String vehicle = vehicles.get(i % vehicles.size());
                     double soc = (i * 37) % 100 + 0.5; // 0.5 .. 99.5, the threshold admits about 15 %
                     String messageId = "m-" + i;
-                    publisher.report(vehicle, soc, messageId);
+                    report(publisher, vehicle, soc, messageId);
                     if (soc < 15) {
                         expected.computeIfAbsent(vehicle, v -> new ArrayList<>()).add(messageId);
                     }
@@ -78,7 +74,7 @@ class LowBatteryFunctionRouteITCase {
                 // A last low report per vehicle: sequential ordering per vehicle means that once it
                 // arrived, everything the vehicle published before it has been decided.
                 for (String vehicle : vehicles) {
-                    publisher.report(vehicle, 0.5, "end-" + vehicle);
+                    report(publisher, vehicle, 0.5, "end-" + vehicle);
                     expected.computeIfAbsent(vehicle, v -> new ArrayList<>()).add("end-" + vehicle);
                 }
                 deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -121,30 +117,11 @@ class LowBatteryFunctionRouteITCase {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** A device publishing battery reports with QoS 1 and a message-id user property. */
-    private static final class Publisher implements AutoCloseable {
-        private final Mqtt5BlockingClient client;
-
-        Publisher(int port) {
-            client = MqttClient.builder().useMqttVersion5().identifier("e2e-" + UUID.randomUUID())
-                    .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-            client.connect();
-        }
-
-        void report(String vehicle, double soc, String messageId) {
-            String json = String.format(Locale.ROOT,
-                    "{\"vehicle\":\"%s\",\"soc\":%.1f,\"lat\":52.5,\"lon\":13.4,\"ts\":%d}", vehicle, soc, System.currentTimeMillis());
-            client.publish(Mqtt5Publish.builder()
-                    .topic("vehicles/" + vehicle + "/battery")
-                    .qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(json.getBytes(StandardCharsets.UTF_8))
-                    .userProperties().add("message-id", messageId).applyUserProperties()
-                    .build());
-        }
-
-        @Override
-        public void close() {
-            client.disconnect();
-        }
+    /** A battery report as a device publishes it: QoS 1, with a message-id user property. */
+    private static void report(MqttTestPublisher publisher, String vehicle, double soc, String messageId) {
+        String json = String.format(Locale.ROOT,
+                "{\"vehicle\":\"%s\",\"soc\":%.1f,\"lat\":52.5,\"lon\":13.4,\"ts\":%d}", vehicle, soc, System.currentTimeMillis());
+        publisher.publish("vehicles/" + vehicle + "/battery", json, 1,
+                p -> p.userProperties().add("message-id", messageId).applyUserProperties());
     }
 }

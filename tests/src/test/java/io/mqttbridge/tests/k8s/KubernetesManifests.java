@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.k8s;
 
+import io.mqttbridge.embedded.RepositoryRoot;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,7 +72,7 @@ final class KubernetesManifests {
     }
 
     static Path folder() {
-        return Path.of("").toAbsolutePath().getParent().resolve("k8s");
+        return RepositoryRoot.resolve("k8s");
     }
 
     static List<Path> all() throws IOException {

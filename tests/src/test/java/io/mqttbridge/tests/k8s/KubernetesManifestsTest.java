@@ -3,6 +3,7 @@ package io.mqttbridge.tests.k8s;
 import io.mqttbridge.routes.FlinkConfigFile;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
+import io.mqttbridge.embedded.RepositoryRoot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -153,7 +154,7 @@ class KubernetesManifestsTest {
     @Test
     void flinkConfigurationIsCheckpointsConfigWithSharedStorage() {
         Map<String, String> checkpoints = FlinkConfigFile.loadFlat(
-                Path.of("").toAbsolutePath().getParent().resolve("checkpoints-config/config.yaml"));
+                RepositoryRoot.resolve("checkpoints-config/config.yaml"));
         Map<String, String> flink = deployment.getSpec().getFlinkConfiguration();
         for (Map.Entry<String, String> entry : checkpoints.entrySet()) {
             String key = entry.getKey();

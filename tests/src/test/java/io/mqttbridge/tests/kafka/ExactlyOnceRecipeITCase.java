@@ -3,6 +3,8 @@ package io.mqttbridge.tests.kafka;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import org.apache.flink.configuration.Configuration;
@@ -15,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -94,8 +95,8 @@ class ExactlyOnceRecipeITCase {
             Path routes = RouteJob.writeRoutes(tmp, "battery-once.sql", ROUTES);
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             try (RouteJob job = RouteJob.submit(routes, env, conf);
-                    TestPublisher publisher = new TestPublisher(broker.serverUri());
-                    KafkaTopicReader committed = new KafkaTopicReader(kafka.bootstrapServers(), TOPIC, 1, true)) {
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri());
+                    KafkaTopicReader committed = KafkaTopicReader.open(kafka.bootstrapServers(), TOPIC, true)) {
                 waitUntilSubscribed(publisher, committed, job);
 
                 FailOnceFunction.arm(MESSAGES / 2);
@@ -121,7 +122,7 @@ class ExactlyOnceRecipeITCase {
                 assertThat(FailOnceFunction.failures()).as("injected failures").isEqualTo(1);
                 Map<String, Long> perId =
                         records.stream()
-                                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                                .map(r -> KafkaTopicReader.key(r))
                                 .filter(id -> !id.startsWith("probe-"))
                                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
                 Map<String, Long> duplicates = new HashMap<>(perId);
@@ -129,12 +130,12 @@ class ExactlyOnceRecipeITCase {
                 assertThat(duplicates).as("message ids written more than once").isEmpty();
                 assertThat(perId.keySet()).containsExactlyInAnyOrderElementsOf(ids);
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    String id = new String(record.key(), StandardCharsets.UTF_8);
+                    String id = KafkaTopicReader.key(record);
                     if (!id.startsWith("probe-")) {
                         assertThat(KafkaTopicReader.value(record)).isEqualTo(json(id, index(id)));
                     }
                 }
-                try (KafkaTopicReader all = new KafkaTopicReader(kafka.bootstrapServers(), TOPIC, 1, false)) {
+                try (KafkaTopicReader all = KafkaTopicReader.open(kafka.bootstrapServers(), TOPIC, false)) {
                     int uncommitted = all.readUntil(r -> messageIds(r).contains("m-last"), Duration.ofSeconds(30),
                             "m-last", () -> {}).size();
                     LOG.info("exactly-once: {} committed records, {} in the log including aborted transactions",
@@ -146,7 +147,7 @@ class ExactlyOnceRecipeITCase {
         }
     }
 
-    private static void publish(TestPublisher publisher, String id, int i) {
+    private static void publish(MqttTestPublisher publisher, String id, int i) {
         publisher.publish(
                 "vehicles/v-" + (i & 7) + "/battery",
                 json(id, i),
@@ -163,12 +164,12 @@ class ExactlyOnceRecipeITCase {
     }
 
     private static Set<String> messageIds(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+        return records.stream().map(r -> KafkaTopicReader.key(r)).collect(Collectors.toSet());
     }
 
-    private static void waitUntilSubscribed(TestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
+    private static void waitUntilSubscribed(MqttTestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
         reader.awaitFirstRecord(n -> publisher.publish("vehicles/probe/battery", "{\"vehicle\":\"probe\",\"soc\":1}", 1,
                 p -> p.userProperties(Mqtt5UserProperties.builder().add("message-id", "probe-" + n).build())),
-                "probe message", job::assertRunning);
+                "probe message", Duration.ofSeconds(45), job::assertRunning);
     }
 }

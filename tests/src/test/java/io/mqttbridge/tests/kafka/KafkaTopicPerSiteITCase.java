@@ -1,6 +1,9 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.RepositoryRoot;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
@@ -57,9 +60,8 @@ class KafkaTopicPerSiteITCase {
 
     @Test
     void theRecipePageShowsTheRoutesFileAndItsPatternVariantAsTested() throws Exception {
-        String file = Files.readString(RouteJob.repositorySql("kafka-topic-per-site.sql"));
-        String page = Files.readString(RouteJob.repositorySql("kafka-topic-per-site.sql").getParent().getParent()
-                .resolve("docs").resolve("recipes").resolve("kafka-topic-per-site.md"));
+        String file = Files.readString(RepositoryRoot.resolve("sql/kafka-topic-per-site.sql"));
+        String page = Files.readString(RepositoryRoot.resolve("docs/recipes/kafka-topic-per-site.md"));
         assertThat(page).contains(file.substring(file.indexOf("CREATE TABLE")));
         assertThat(file).contains(TOPIC_LIST, WHERE);
         String insert = file.substring(file.indexOf("INSERT INTO"));
@@ -69,7 +71,7 @@ class KafkaTopicPerSiteITCase {
     @ParameterizedTest
     @EnumSource(Topics.class)
     void eachMessageLandsInTheTopicOfItsSiteOnly(Topics topics, @TempDir Path tmp) throws Exception {
-        Path routes = RouteJob.repositorySql("kafka-topic-per-site.sql");
+        Path routes = RepositoryRoot.resolve("sql/kafka-topic-per-site.sql");
         List<String> sites = LISTED;
         if (topics == Topics.PATTERN) {
             // The variant the recipe page shows (checked above): topic-pattern instead of the list, no WHERE.
@@ -88,11 +90,12 @@ class KafkaTopicPerSiteITCase {
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             Map<String, KafkaTopicReader> readers = new LinkedHashMap<>();
             try (RouteJob job = RouteJob.submit(routes, env, new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri())) {
-                sites.forEach(site -> readers.put(site, new KafkaTopicReader(kafka.bootstrapServers(), "temp-" + site, 1, false)));
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri())) {
+                sites.forEach(site -> readers.put(site, KafkaTopicReader.open(kafka.bootstrapServers(), "temp-" + site, false)));
 
                 readers.get("s1").awaitFirstRecord(
-                        n -> publish(publisher, new Reading("s1", "probe-" + n, 0.0, n)), "probe reading", job::assertRunning);
+                        n -> publish(publisher, new Reading("s1", "probe-" + n, 0.0, n)), "probe reading", Duration.ofSeconds(45),
+                        job::assertRunning);
 
                 // With the list, s4 and s10 are not listed: the WHERE drops them (a row for an unlisted topic
                 // would fail the job).
@@ -136,7 +139,7 @@ class KafkaTopicPerSiteITCase {
         }
     }
 
-    private static void publish(TestPublisher publisher, Reading reading) {
+    private static void publish(MqttTestPublisher publisher, Reading reading) {
         publisher.publish("sites/" + reading.site + "/temperature", reading.json(), 1, p -> p);
     }
 

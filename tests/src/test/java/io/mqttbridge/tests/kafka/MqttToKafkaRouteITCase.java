@@ -3,6 +3,9 @@ package io.mqttbridge.tests.kafka;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.RepositoryRoot;
 
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
@@ -11,7 +14,6 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,9 +54,9 @@ class MqttToKafkaRouteITCase {
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic(KAFKA_TOPIC, 1);
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
-            try (RouteJob job = RouteJob.submit(RouteJob.repositorySql("mqtt-to-kafka.sql"), env, new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri());
-                    KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), KAFKA_TOPIC, 1, false)) {
+            try (RouteJob job = RouteJob.submit(RepositoryRoot.resolve("sql/mqtt-to-kafka.sql"), env, new Configuration());
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri());
+                    KafkaTopicReader reader = KafkaTopicReader.open(kafka.bootstrapServers(), KAFKA_TOPIC, false)) {
 
                 waitUntilSubscribed(publisher, reader, job);
 
@@ -82,17 +84,17 @@ class MqttToKafkaRouteITCase {
                         reader.readUntil(r -> messageIds(r).contains("m-last"), Duration.ofSeconds(30), "m-last", job::assertRunning);
 
                 List<ConsumerRecord<byte[], byte[]>> routed =
-                        records.stream().filter(r -> !headerText(r).get("message-id").startsWith("probe-")).collect(Collectors.toList());
+                        records.stream().filter(r -> !KafkaTopicReader.headers(r).get("message-id").startsWith("probe-")).collect(Collectors.toList());
                 assertThat(messageIdsInOrder(routed)).containsExactlyElementsOf(admitted.keySet());
                 for (ConsumerRecord<byte[], byte[]> record : routed) {
-                    assertRecordCarries(record, admitted.get(headerText(record).get("mqtt.message-id")));
+                    assertRecordCarries(record, admitted.get(KafkaTopicReader.headers(record).get("mqtt.message-id")));
                 }
             }
         }
     }
 
     private static void assertRecordCarries(ConsumerRecord<byte[], byte[]> record, Battery sent) throws Exception {
-        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(sent.vehicle);
+        assertThat(KafkaTopicReader.key(record)).isEqualTo(sent.vehicle);
         JsonNode value = JSON.readTree(record.value());
         assertThat(value.get("vehicle").asText()).isEqualTo(sent.vehicle);
         assertThat(value.get("soc").asDouble()).isEqualTo(sent.soc);
@@ -100,7 +102,7 @@ class MqttToKafkaRouteITCase {
         assertThat(value.get("lon").asDouble()).isEqualTo(13.25);
         assertThat(value.get("ts").asLong()).isEqualTo(sent.timestamp);
 
-        Map<String, String> headers = headerText(record);
+        Map<String, String> headers = KafkaTopicReader.headers(record);
         Map<String, String> expected = new HashMap<>();
         expected.put("message-id", sent.messageId);
         expected.put("client-id", "sim-" + sent.vehicle);
@@ -130,27 +132,19 @@ class MqttToKafkaRouteITCase {
     }
 
     /** Publishes admitted probe messages until one reaches Kafka: the subscription is in place. */
-    static void waitUntilSubscribed(TestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
+    static void waitUntilSubscribed(MqttTestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
         reader.awaitFirstRecord(n -> {
             Battery probe = new Battery("probe-" + n, "v-0", "truck", 1.0, 1, 1L);
             publisher.publish(probe.topic(), probe.json(), 1, probe::properties);
-        }, "probe message", job::assertRunning);
+        }, "probe message", Duration.ofSeconds(45), job::assertRunning);
     }
 
     static Set<String> messageIds(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> headerText(r).get("mqtt.message-id")).collect(Collectors.toSet());
+        return records.stream().map(r -> KafkaTopicReader.headers(r).get("mqtt.message-id")).collect(Collectors.toSet());
     }
 
     static List<String> messageIdsInOrder(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(r -> headerText(r).get("mqtt.message-id")).collect(Collectors.toList());
-    }
-
-    static Map<String, String> headerText(ConsumerRecord<byte[], byte[]> record) {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (Header h : record.headers()) {
-            result.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
-        }
-        return result;
+        return records.stream().map(r -> KafkaTopicReader.headers(r).get("mqtt.message-id")).collect(Collectors.toList());
     }
 
     /** One battery-state message as the fleet's devices publish it. */

@@ -1,13 +1,10 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -17,17 +14,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -79,12 +72,15 @@ class MqttToKafkaThroughputBenchmark {
             Path routes = RouteJob.writeRoutes(tmp, "bench.sql", ROUTES);
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
             try (RouteJob job = RouteJob.submit(routes, env, conf)) {
-                List<Mqtt5AsyncClient> publishers = connect(broker.serverUri());
+                List<MqttTestPublisher> publishers = new ArrayList<>();
+                for (int i = 0; i < PUBLISHERS; i++) {
+                    publishers.add(MqttTestPublisher.connect(broker.serverUri()));
+                }
                 // probe until the route delivers: all subscribers are then very likely connected
                 long probes = 0;
                 while (kafka.endOffset("bench") == 0) {
                     job.assertRunning();
-                    publish(publishers.get(0), "probe", -1).get(10, TimeUnit.SECONDS);
+                    publish(publishers.get(0), "probe", -1).get(30, TimeUnit.SECONDS);
                     probes++;
                     Thread.sleep(200);
                 }
@@ -92,11 +88,10 @@ class MqttToKafkaThroughputBenchmark {
                 long baseline = kafka.endOffset("bench");
 
                 long start = System.nanoTime();
-                Semaphore inFlight = new Semaphore(2_000);
+                // Each publisher keeps at most the broker's Receive Maximum in flight.
                 List<CompletableFuture<?>> pending = new ArrayList<>();
                 for (int i = 0; i < MESSAGES; i++) {
-                    inFlight.acquire();
-                    pending.add(publish(publishers.get(i % PUBLISHERS), "s-" + (i % 50), i).whenComplete((r, e) -> inFlight.release()));
+                    pending.add(publish(publishers.get(i % PUBLISHERS), "s-" + (i % 50), i));
                 }
                 CompletableFuture.allOf(pending.toArray(new CompletableFuture[0])).get(5, TimeUnit.MINUTES);
                 double publishSeconds = (System.nanoTime() - start) / 1e9;
@@ -112,30 +107,13 @@ class MqttToKafkaThroughputBenchmark {
                         "BENCHMARK %s checkpoint=%s: %d messages MQTT -> Kafka in %.1f s = %.0f msg/s (publishing took %.1f s = %.0f msg/s; %d probes)%n",
                         brokerKind, checkpointInterval, MESSAGES, seconds, MESSAGES / seconds, publishSeconds,
                         MESSAGES / publishSeconds, probes);
-                publishers.forEach(p -> p.disconnect().join());
+                publishers.forEach(MqttTestPublisher::close);
             }
         }
     }
 
-    private static List<Mqtt5AsyncClient> connect(String serverUri) {
-        URI uri = URI.create(serverUri);
-        List<Mqtt5AsyncClient> clients = new ArrayList<>();
-        for (int i = 0; i < PUBLISHERS; i++) {
-            Mqtt5AsyncClient client =
-                    MqttClient.builder().useMqttVersion5().identifier("bench-pub-" + UUID.randomUUID())
-                            .serverHost(uri.getHost()).serverPort(uri.getPort()).buildAsync();
-            client.connect().join();
-            clients.add(client);
-        }
-        return clients;
-    }
-
-    private static CompletableFuture<?> publish(Mqtt5AsyncClient client, String sensor, long seq) {
-        return client.publish(
-                Mqtt5Publish.builder()
-                        .topic("bench/" + sensor)
-                        .qos(MqttQos.AT_LEAST_ONCE)
-                        .payload(("{\"sensor\":\"" + sensor + "\",\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8))
-                        .build());
+    private static CompletableFuture<?> publish(MqttTestPublisher publisher, String sensor, long seq) {
+        return publisher.publishAsync(MqttTestPublisher.message(
+                "bench/" + sensor, "{\"sensor\":\"" + sensor + "\",\"seq\":" + seq + "}", 1, p -> p));
     }
 }

@@ -3,6 +3,8 @@ package io.mqttbridge.tests.kafka;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -54,8 +56,8 @@ class UndecodablePayloadITCase {
             kafka.createTopic("readings", 1);
             Path routes = RouteJob.writeRoutes(tmp, "readings.sql", String.format(ROUTES, ""));
             try (RouteJob job = RouteJob.submit(routes, env(broker, kafka), new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri());
-                    KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), "readings", 1, false)) {
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri());
+                    KafkaTopicReader reader = KafkaTopicReader.open(kafka.bootstrapServers(), "readings", false)) {
                 waitUntilSubscribed(publisher, reader, job);
 
                 publisher.publish("sensors/s-bad/temp", "{\"sensor\":\"s-bad\",\"temp\":", 1, p -> p);
@@ -80,8 +82,8 @@ class UndecodablePayloadITCase {
                     RouteJob.writeRoutes(
                             tmp, "readings.sql", String.format(ROUTES, ",\n  'json.ignore-parse-errors' = 'true'"));
             try (RouteJob job = RouteJob.submit(routes, env(broker, kafka), new Configuration());
-                    TestPublisher publisher = new TestPublisher(broker.serverUri());
-                    KafkaTopicReader reader = new KafkaTopicReader(kafka.bootstrapServers(), "readings", 1, false)) {
+                    MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri());
+                    KafkaTopicReader reader = KafkaTopicReader.open(kafka.bootstrapServers(), "readings", false)) {
                 waitUntilSubscribed(publisher, reader, job);
 
                 publisher.publish("sensors/s-1/temp", "{\"sensor\":\"s-1\",\"temp\":20.5}", 1, p -> p);
@@ -116,8 +118,8 @@ class UndecodablePayloadITCase {
         return Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
     }
 
-    private static void waitUntilSubscribed(TestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
+    private static void waitUntilSubscribed(MqttTestPublisher publisher, KafkaTopicReader reader, RouteJob job) {
         reader.awaitFirstRecord(n -> publisher.publish("sensors/probe/temp", "{\"sensor\":\"probe\",\"temp\":1}", 1, p -> p),
-                "probe reading", job::assertRunning);
+                "probe reading", Duration.ofSeconds(45), job::assertRunning);
     }
 }

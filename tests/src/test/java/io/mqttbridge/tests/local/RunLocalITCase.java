@@ -1,6 +1,7 @@
 package io.mqttbridge.tests.local;
 
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.FreePorts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,10 +69,10 @@ class RunLocalITCase {
 
     @Test
     void demoRoutesDeliverSimulatorDataToKafkaAndSigtermStopsCleanly() throws Exception {
-        int mqtt = TestBroker.freePort();
-        int kafka = TestBroker.freePort();
-        int ui = TestBroker.freePort();
-        int functions = TestBroker.freePort();
+        int mqtt = FreePorts.pick();
+        int kafka = FreePorts.pick();
+        int ui = FreePorts.pick();
+        int functions = FreePorts.pick();
         start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui, "--function-port", functions,
                 "--data-dir", dataDir.resolve("stack"), "--summary-interval", 1, "--rate", 50, "--vehicles", 10);
 

@@ -2,13 +2,12 @@ package io.mqttbridge.tests.metrics;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
-import io.mqttbridge.embedded.MosquittoBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.FunctionEndpoint;
+import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.routes.RoutesFile;
 import io.mqttbridge.routes.RoutesRunner;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
@@ -19,12 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PrometheusMetricsITCase {
 
-    private static final int PROMETHEUS_PORT = freePort();
+    private static final int PROMETHEUS_PORT = FreePorts.pick();
     private static final int MESSAGES = 100;
     private static final int SUBSCRIBERS = 2;
 
@@ -67,14 +61,8 @@ class PrometheusMetricsITCase {
 
     @Test
     void prometheusEndpointServesTheConnectorMetricsOfARunningJob(@TempDir Path tmp) throws Exception {
-        HttpServer function = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        function.createContext("/fn", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        function.start();
-        try (EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(MosquittoBroker.freePort(), tmp.resolve("mqtt"));
+        try (FunctionEndpoint function = FunctionEndpoint.start();
+                EmbeddedHiveMq mqtt = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("readings", 1);
             Path routes = Files.writeString(tmp.resolve("routes.sql"), String.join("\n",
@@ -93,21 +81,18 @@ class PrometheusMetricsITCase {
             JobClient job = RoutesRunner.execute(
                             StreamExecutionEnvironment.getExecutionEnvironment(conf),
                             RoutesFile.load(routes, Map.of("MQTT_URI", mqtt.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers(),
-                                    "FUNCTION_URL", "http://127.0.0.1:" + function.getAddress().getPort() + "/fn")))
+                                    "FUNCTION_URL", function.url("/fn"))))
                     .getJobClient().orElseThrow();
             try {
                 // connectionsUp counts a connection once its subscription is acknowledged: nothing published after is lost
                 PrometheusScrape connected = awaitScrape(s -> s.sum(MQTT + "connectionsUp") == SUBSCRIBERS, "both subscriber connections up");
                 assertThat(connected.sum(MQTT + "messagesReceived")).isZero();
 
-                Mqtt5BlockingClient publisher = MqttClient.builder().useMqttVersion5().identifier("metrics-publisher")
-                        .serverHost("127.0.0.1").serverPort(mqtt.port()).buildBlocking();
-                publisher.connect();
-                for (int i = 0; i < MESSAGES; i++) {
-                    publisher.publishWith().topic("sensors/s-" + (i % 5)).qos(MqttQos.AT_LEAST_ONCE)
-                            .payload(("{\"v\":" + i + "}").getBytes(StandardCharsets.UTF_8)).send();
+                try (MqttTestPublisher publisher = MqttTestPublisher.connect(mqtt.serverUri(), "metrics-publisher")) {
+                    for (int i = 0; i < MESSAGES; i++) {
+                        publisher.publish("sensors/s-" + (i % 5), "{\"v\":" + i + "}", 1);
+                    }
                 }
-                publisher.disconnect();
 
                 // acks go out when the checkpoint covering the messages completes
                 PrometheusScrape done = awaitScrape(
@@ -138,8 +123,6 @@ class PrometheusMetricsITCase {
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
-        } finally {
-            function.stop(0);
         }
     }
 
@@ -159,13 +142,5 @@ class PrometheusMetricsITCase {
         }
         throw new AssertionError("Gave up waiting for " + what + "; mqtt metrics: "
                 + (last == null ? "(no scrape)" : last.names("mqtt") + "\n" + last.text.lines().filter(l -> l.contains("_mqtt_")).reduce("", (a, b) -> a + b + "\n")));
-    }
-
-    private static int freePort() {
-        try {
-            return MosquittoBroker.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.mqttbridge.tests.source;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 import io.mqttbridge.tests.support.TestBroker;
 import io.mqttbridge.tests.support.TestBrokers;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
@@ -89,9 +90,9 @@ class HiveMqPublishDetailsITCase {
         // Session first, messages while it is offline: HiveMQ CE sends a connection with unacknowledged
         // messages nothing new until they are acknowledged, but hands over a backlog on connect.
         new Subscriber(broker, version, clientId, filter, true).disconnect.run();
-        try (SourceTestSupport.Publisher publisher = new SourceTestSupport.Publisher(broker.serverUri(), "pub-" + clientId)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + clientId)) {
             for (int i = 0; i < 3; i++) {
-                publisher.publish("pd/" + run + "/q1", "m" + i).get(30, TimeUnit.SECONDS);
+                publisher.publish("pd/" + run + "/q1", "m" + i, 1);
             }
         }
         Subscriber first = new Subscriber(broker, version, clientId, filter, false);

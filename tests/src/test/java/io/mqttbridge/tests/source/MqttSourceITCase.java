@@ -4,10 +4,11 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
-import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.source.SourceTestSupport.Received;
 import io.mqttbridge.tests.support.TestBroker;
 import io.mqttbridge.tests.support.TestBrokers;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.NumberedSequence;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -19,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -57,8 +59,8 @@ class MqttSourceITCase {
      */
     private static void queueForSession(TestBroker broker, String prefix, String base, int count) throws Exception {
         SourceTestSupport.createSessions(broker.serverUri(), prefix, 1, base + "/#", MqttOptions.RECEIVE_MAXIMUM.defaultValue());
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + prefix)) {
-            publisher.publishNumbered(base + "/data", count, 50, 0);
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + prefix)) {
+            publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
         }
     }
 
@@ -82,27 +84,27 @@ class MqttSourceITCase {
         int count = queued + live;
 
         JobClient job;
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
             if (kind == TestBroker.Kind.HIVEMQ) {
                 // HiveMQ CE hands a shared message to one member at a time, so warm-ups would not reach
                 // both: create both sessions first and queue the first phase at the broker.
                 SourceTestSupport.createSessions(
                         broker.serverUri(), "mqtt-bridge-" + group, 2, "$share/" + group + "/" + base + "/#", 100);
-                publisher.publishNumbered(base + "/data", queued, 100, 0);
+                publisher.publishNumbered(base + "/data", 0, queued - 1, Long::toString);
                 job = SourceTestSupport.start(spec);
             } else {
                 // Mosquitto 2.0.11 exceeds the Receive Maximum when a session with a backlog reconnects
                 // (see the docs), so publish only once both members are subscribed (round robin).
                 job = SourceTestSupport.start(spec);
                 awaitSubscribed(publisher, run, base, 2);
-                publisher.publishNumbered(base + "/data", queued, 100, 0);
+                publisher.publishNumbered(base + "/data", 0, queued - 1, Long::toString);
             }
             try {
                 SourceTestSupport.await(queued + " messages of phase 1", Duration.ofSeconds(120),
                         () -> distinctData(run).size() >= queued);
                 // Phase 2: published while the job runs.
                 for (int i = queued; i < count; i++) {
-                    publisher.publish(base + "/data", Integer.toString(i)).get(30, TimeUnit.SECONDS);
+                    publisher.publish(base + "/data", Integer.toString(i), 1);
                 }
                 SourceTestSupport.await(count + " distinct messages", Duration.ofSeconds(120),
                         () -> distinctData(run).size() >= count);
@@ -114,12 +116,12 @@ class MqttSourceITCase {
         assertThat(distinctData(run)).isEqualTo(numbers(count));
         Map<Integer, Integer> perSubtask = new HashMap<>();
         for (Received r : data(run)) {
-            perSubtask.merge(r.subtask, 1, Integer::sum);
+            perSubtask.merge(r.subtask(), 1, Integer::sum);
         }
         LOG.info("{}: per subtask {}, duplicates {}", kind, perSubtask, data(run).size() - count);
         assertThat(perSubtask.keySet()).containsExactlyInAnyOrder(0, 1);
         assertThat(perSubtask.values()).allSatisfy(n -> assertThat(n).isGreaterThan(0));
-        assertThat(data(run)).allSatisfy(r -> assertThat(r.packetId).isNotNull().isPositive());
+        assertThat(data(run)).allSatisfy(r -> assertThat(r.packetId()).isNotNull().isPositive());
     }
 
     @ParameterizedTest
@@ -139,13 +141,13 @@ class MqttSourceITCase {
         runUntilReceived(new JobSpec(firstRun, source(broker, base).setClientIdPrefix(prefix).build()),
                 count, "messages in the first job", Duration.ofSeconds(60));
         assertThat(distinctData(firstRun)).isEqualTo(numbers(count));
-        assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup).isFalse());
+        assertThat(data(firstRun)).allSatisfy(r -> assertThat(r.dup()).isFalse());
 
         // Same client id again: the broker resends every unacknowledged message, DUP set.
         runUntilReceived(new JobSpec(secondRun, source(broker, base).setClientIdPrefix(prefix).build()),
                 count, "redelivered messages", Duration.ofSeconds(60));
         assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
-        assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup).as("DUP of redelivered %s", r.payload).isTrue());
+        assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup()).as("DUP of redelivered %s", r.payload()).isTrue());
     }
 
     @ParameterizedTest
@@ -164,7 +166,7 @@ class MqttSourceITCase {
                 count, "messages in the first job", Duration.ofSeconds(60));
 
         JobClient again = SourceTestSupport.start(new JobSpec(secondRun, receiptSource(broker, base, prefix)));
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub2-" + firstRun)) {
             // A redelivery would come right after CONNACK, before anything published now.
             awaitSubscribed(publisher, secondRun, base, 1);
         } finally {
@@ -190,10 +192,13 @@ class MqttSourceITCase {
         int count = 2000;
 
         JobClient job = SourceTestSupport.start(spec);
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
             awaitSubscribed(publisher, run, base, 1);
             // Paced, so that checkpoints complete while the sequence flows and the failure hits mid-stream.
-            publisher.publishNumbered(base + "/data", count, 50, 25);
+            try (NumberedSequence paced =
+                    MqttTestPublisher.startSequence(List.of(publisher), base + "/data", count, 2_000, n -> Long.toString(n - 1))) {
+                SourceTestSupport.await("the publisher to send all " + count, Duration.ofSeconds(120), paced::done);
+            }
             SourceTestSupport.await(count + " distinct messages after the failure", Duration.ofSeconds(180),
                     () -> distinctData(run).size() >= count);
             assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
@@ -223,13 +228,13 @@ class MqttSourceITCase {
 
         // The first job creates the persistent session and goes away.
         JobClient job = SourceTestSupport.start(new JobSpec(firstRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200));
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + firstRun)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + firstRun)) {
             awaitSubscribed(publisher, firstRun, base, 1);
         } finally {
             cancel(job);
         }
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + firstRun)) {
-            publisher.publishNumbered(base + "/data", count, 1000, 0);
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub2-" + firstRun)) {
+            publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
         }
 
         runUntilReceived(new JobSpec(secondRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200),
@@ -246,9 +251,9 @@ class MqttSourceITCase {
         int count = 500;
 
         JobClient job = SourceTestSupport.start(new JobSpec(run, mqtt311Source(broker, base, "v311-" + run)).checkpointEvery(200));
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
             awaitSubscribed(publisher, run, base, 1);
-            publisher.publishNumbered(base + "/data", count, 100, 0);
+            publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
             SourceTestSupport.await(count + " messages over MQTT 3.1.1", Duration.ofSeconds(60),
                     () -> distinctData(run).size() >= count);
         } finally {
@@ -256,8 +261,8 @@ class MqttSourceITCase {
         }
         assertThat(distinctData(run)).isEqualTo(numbers(count));
         assertThat(data(run)).allSatisfy(r -> {
-            assertThat(r.topic).isEqualTo(base + "/data");
-            assertThat(r.packetId).isNotNull().isPositive();
+            assertThat(r.topic()).isEqualTo(base + "/data");
+            assertThat(r.packetId()).isNotNull().isPositive();
         });
     }
 

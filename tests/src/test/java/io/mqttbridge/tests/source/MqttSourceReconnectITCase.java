@@ -5,9 +5,10 @@ import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
-import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.source.SourceTestSupport.Received;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -59,7 +60,7 @@ class MqttSourceReconnectITCase {
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void unreachableBrokerAtStartIsRetriedWithBackoffUntilItAppears(TestBroker.Kind kind) throws Exception {
-        int port = TestBroker.freePort();
+        int port = FreePorts.pick();
         String address = "tcp://127.0.0.1:" + port;
         String run = SourceTestSupport.newRun(kind.name().toLowerCase());
         String base = "rc/" + run;
@@ -74,9 +75,9 @@ class MqttSourceReconnectITCase {
             assertThat(status(job)).isEqualTo(JobStatus.RUNNING);
 
             try (TestBroker broker = TestBroker.start(kind, port, folder)) {
-                try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+                try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
                     awaitSubscribed(publisher, run, base, 1);
-                    publisher.publishNumbered(base + "/data", 100, 50, 0);
+                    publisher.publishNumbered(base + "/data", 0, 99, Long::toString);
                     SourceTestSupport.await("100 messages", Duration.ofSeconds(60), () -> distinctData(run).size() >= 100);
                 }
                 assertThat(distinctData(run)).isEqualTo(numbers(100));
@@ -89,16 +90,16 @@ class MqttSourceReconnectITCase {
 
     @Test
     void reconnectsAfterTheBrokerRestarts() throws Exception {
-        int port = TestBroker.freePort();
+        int port = FreePorts.pick();
         String run = SourceTestSupport.newRun("restart");
         String base = "rc/" + run;
 
         MosquittoBroker broker = MosquittoBroker.start(port, folder);
         JobClient job = SourceTestSupport.start(new JobSpec(run, source("tcp://127.0.0.1:" + port, base, run)).checkpointEvery(200));
         try {
-            try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+            try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
                 awaitSubscribed(publisher, run, base, 1);
-                publisher.publishNumbered(base + "/data", 50, 50, 0);
+                publisher.publishNumbered(base + "/data", 0, 49, Long::toString);
                 SourceTestSupport.await("first 50", Duration.ofSeconds(60), () -> distinctData(run).size() >= 50);
             }
             broker.close();
@@ -107,11 +108,11 @@ class MqttSourceReconnectITCase {
 
             // Persistence is off: the restarted broker has no session; the source subscribes again.
             broker = MosquittoBroker.start(port, folder);
-            try (Publisher publisher = new Publisher(broker.serverUri(), "pub2-" + run)) {
+            try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub2-" + run)) {
                 long warmUpsBefore = received(run).stream().filter(Received::isWarmUp).count();
                 SourceTestSupport.await("a warm-up after the restart", Duration.ofSeconds(60), () -> {
                     try {
-                        publisher.publish(base + "/warm", "again").get(10, TimeUnit.SECONDS);
+                        publisher.publish(base + "/warm", "again", 1);
                         Thread.sleep(100);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -119,7 +120,7 @@ class MqttSourceReconnectITCase {
                     return received(run).stream().filter(Received::isWarmUp).count() > warmUpsBefore;
                 });
                 for (int i = 50; i < 100; i++) {
-                    publisher.publish(base + "/data", Integer.toString(i)).get(10, TimeUnit.SECONDS);
+                    publisher.publish(base + "/data", Integer.toString(i), 1);
                 }
                 SourceTestSupport.await("all 100", Duration.ofSeconds(60), () -> distinctData(run).size() >= 100);
             }

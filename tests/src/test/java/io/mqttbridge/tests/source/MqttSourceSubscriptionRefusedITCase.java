@@ -7,6 +7,7 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.FreePorts;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -66,7 +67,7 @@ class MqttSourceSubscriptionRefusedITCase {
         // Mosquitto started as root drops to the user 'mosquitto', which must be able to read the file.
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(dynsec, PosixFilePermissions.fromString("rw-r--r--"));
-        broker = MosquittoBroker.start(TestBroker.freePort(), folder,
+        broker = MosquittoBroker.start(FreePorts.pick(), folder,
                 "plugin " + dynamicSecurityPlugin() + "\nplugin_opt_config_file " + dynsec);
     }
 

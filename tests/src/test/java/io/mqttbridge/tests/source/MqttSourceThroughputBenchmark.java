@@ -5,10 +5,9 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -73,7 +71,7 @@ class MqttSourceThroughputBenchmark {
     void measure() throws Exception {
         List<String> results = new ArrayList<>();
         for (TestBroker.Kind kind : TestBroker.Kind.values()) {
-            try (TestBroker broker = TestBroker.start(kind, TestBroker.freePort(), folder)) {
+            try (TestBroker broker = TestBroker.start(kind, FreePorts.pick(), folder)) {
                 for (long interval : new long[] {200, 1000}) {
                     results.add(run(broker, interval));
                 }
@@ -101,18 +99,14 @@ class MqttSourceThroughputBenchmark {
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "mqtt").map(new Count()).sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("bench-" + run);
         try {
-            List<Mqtt5AsyncClient> publishers = new ArrayList<>();
-            int port = java.net.URI.create(broker.serverUri()).getPort();
+            List<MqttTestPublisher> publishers = new ArrayList<>();
             for (int p = 0; p < PUBLISHERS; p++) {
-                Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("bench-pub-" + run + "-" + p)
-                        .serverHost("127.0.0.1").serverPort(port).buildAsync();
-                client.connect().get(30, TimeUnit.SECONDS);
-                publishers.add(client);
+                publishers.add(MqttTestPublisher.connect(broker.serverUri(), "bench-pub-" + run + "-" + p));
             }
             // Wait until a subscriber is there: a probe message must come through.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (COUNT.get() == 0) {
-                publishers.get(0).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(new byte[1]).send().get();
+                publishers.get(0).publish(topic, "p", 1);
                 Thread.sleep(100);
                 if (System.nanoTime() > deadline) {
                     return "BENCHMARK " + run + ": no subscriber after 60 s";
@@ -121,16 +115,8 @@ class MqttSourceThroughputBenchmark {
             Thread.sleep(2000); // let the other subscribers connect too
             long before = COUNT.get();
             long start = System.nanoTime();
-            byte[] payload = new byte[100];
-            List<CompletableFuture<?>> futures = new ArrayList<>();
-            for (int i = 0; i < MESSAGES; i++) {
-                futures.add(publishers.get(i % PUBLISHERS).publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).send());
-                if (futures.size() >= 2000) {
-                    CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
-                    futures.clear();
-                }
-            }
-            CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+            String payload = "x".repeat(100);
+            MqttTestPublisher.publishNumbered(publishers, topic, 1, MESSAGES, n -> payload);
             double publishSeconds = (System.nanoTime() - start) / 1e9;
             long target = before + MESSAGES;
             long receiveDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
@@ -139,9 +125,7 @@ class MqttSourceThroughputBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long got = COUNT.get() - before;
-            for (Mqtt5AsyncClient client : publishers) {
-                client.disconnect().get(10, TimeUnit.SECONDS);
-            }
+            publishers.forEach(MqttTestPublisher::close);
             return String.format(
                     "BENCHMARK %-9s checkpoint %4d ms: %d/%d messages in %.1f s = %.0f msg/s through the source (publishing alone took %.1f s = %.0f msg/s)%s",
                     broker.kind(), intervalMs, got, MESSAGES, seconds, got / seconds, publishSeconds, MESSAGES / publishSeconds,

@@ -6,8 +6,9 @@ import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
-import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
@@ -70,7 +71,7 @@ class MqttSourceTlsITCase {
         for (Path file : new Path[] {cert, key, passwords}) {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
         }
-        broker = MosquittoBroker.start(TestBroker.freePort(), folder,
+        broker = MosquittoBroker.start(FreePorts.pick(), folder,
                 "certfile " + cert + "\nkeyfile " + key + "\ncafile " + cert + "\n"
                         + "allow_anonymous false\npassword_file " + passwords);
     }
@@ -100,14 +101,14 @@ class MqttSourceTlsITCase {
     }
 
     /** A TLS publisher that logs in. */
-    private static Publisher publisher(String run) throws Exception {
+    private static MqttTestPublisher publisher(String run) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(trustStore)) {
             store.load(in, TRUST_PASSWORD.toCharArray());
         }
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
-        return new Publisher(MqttClient.builder().useMqttVersion5().identifier("pub-" + run)
+        return MqttTestPublisher.connect(MqttClient.builder().useMqttVersion5().identifier("pub-" + run)
                 .serverHost("localhost").serverPort(broker.port())
                 .sslConfig(MqttClientSslConfig.builder().trustManagerFactory(tmf).build())
                 .simpleAuth().username(USER).password(PASSWORD.getBytes(StandardCharsets.UTF_8)).applySimpleAuth());
@@ -126,9 +127,9 @@ class MqttSourceTlsITCase {
 
     private void receives(MqttSourceBuilder<String> source, String run, String base) throws Exception {
         JobClient job = SourceTestSupport.start(new JobSpec(run, source.build()).checkpointEvery(200));
-        try (Publisher publisher = publisher(run)) {
+        try (MqttTestPublisher publisher = publisher(run)) {
             awaitSubscribed(publisher, run, base, 1);
-            publisher.publishNumbered(base + "/data", 100, 100, 0);
+            publisher.publishNumbered(base + "/data", 0, 99, Long::toString);
             SourceTestSupport.await("100 messages over TLS", Duration.ofSeconds(60), () -> distinctData(run).size() >= 100);
         } finally {
             cancel(job);

@@ -5,11 +5,10 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
+import io.mqttbridge.embedded.MqttTestPublisher;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
@@ -27,7 +26,6 @@ import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +36,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,27 +45,12 @@ import java.util.function.BooleanSupplier;
 /**
  * Shared pieces of the source ITs: a job MQTT source -> (optional failing map) -> recording map ->
  * discarding sink, where the recording map puts every record into a static per-run queue (the
- * MiniCluster runs in the test JVM), the MiniCluster and source they use, a QoS 1 publisher using
- * the HiveMQ client, and waiting helpers.
+ * MiniCluster runs in the test JVM), the MiniCluster and source they use, and waiting helpers.
  */
 final class SourceTestSupport {
 
     /** One received record as the recording map saw it. */
-    static final class Received {
-        final int subtask;
-        final String topic;
-        final String payload;
-        final Boolean dup;
-        final Integer packetId;
-
-        Received(int subtask, String topic, String payload, Boolean dup, Integer packetId) {
-            this.subtask = subtask;
-            this.topic = topic;
-            this.payload = payload;
-            this.dup = dup;
-            this.packetId = packetId;
-        }
-
+    record Received(int subtask, String topic, String payload, Boolean dup, Integer packetId) {
         boolean isWarmUp() {
             return topic.endsWith("/warm");
         }
@@ -97,7 +79,7 @@ final class SourceTestSupport {
     static Set<String> distinctData(String run) {
         Set<String> result = new HashSet<>();
         for (Received r : data(run)) {
-            result.add(r.payload);
+            result.add(r.payload());
         }
         return result;
     }
@@ -275,58 +257,19 @@ final class SourceTestSupport {
         }
     }
 
-    /** A connected MQTT 5 publisher (QoS 1). */
-    static final class Publisher implements AutoCloseable {
-        private final Mqtt5AsyncClient client;
-
-        Publisher(String serverUri, String clientId) throws Exception {
-            this(clientBuilder(serverUri, clientId));
-        }
-
-        /** For a client that needs more than an address, e.g. TLS and a login. */
-        Publisher(Mqtt5ClientBuilder builder) throws Exception {
-            client = builder.buildAsync();
-            client.connectWith().cleanStart(true).send().get(30, TimeUnit.SECONDS);
-        }
-
-        CompletableFuture<?> publish(String topic, String payload) {
-            return client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(payload.getBytes(StandardCharsets.UTF_8)).send();
-        }
-
-        /** Publishes "0".."count-1" to {@code topic}, {@code batch} at a time, waiting for each batch's PUBACKs. */
-        void publishNumbered(String topic, int count, int batch, long pauseMs) throws Exception {
-            for (int start = 0; start < count; start += batch) {
-                List<CompletableFuture<?>> futures = new ArrayList<>();
-                for (int i = start; i < Math.min(count, start + batch); i++) {
-                    futures.add(publish(topic, Integer.toString(i)));
-                }
-                CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
-                if (pauseMs > 0) {
-                    Thread.sleep(pauseMs);
-                }
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.disconnect().get(10, TimeUnit.SECONDS);
-        }
-    }
-
     /**
      * Publishes a warm-up message to {@code base/warm} every 100 ms until {@code subtasks} distinct
      * subtasks received one: their subscriptions are in place, nothing published later is lost to
      * a missing subscription.
      */
-    static void awaitSubscribed(Publisher publisher, String run, String base, int subtasks) throws Exception {
+    static void awaitSubscribed(MqttTestPublisher publisher, String run, String base, int subtasks) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         int n = 0;
         while (true) {
             Set<Integer> seen = new HashSet<>();
             for (Received r : received(run)) {
                 if (r.isWarmUp()) {
-                    seen.add(r.subtask);
+                    seen.add(r.subtask());
                 }
             }
             if (seen.size() >= subtasks) {
@@ -335,7 +278,7 @@ final class SourceTestSupport {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Subscribers of run " + run + " not ready after 90 s; warm-ups reached subtasks " + seen);
             }
-            publisher.publish(base + "/warm", "warm-" + n++).get(30, TimeUnit.SECONDS);
+            publisher.publish(base + "/warm", "warm-" + n++, 1);
             Thread.sleep(100);
         }
     }
@@ -350,7 +293,7 @@ final class SourceTestSupport {
      */
     static void createSessions(String serverUri, String prefix, int n, String filter, int receiveMaximum) throws Exception {
         for (int i = 0; i < n; i++) {
-            Mqtt5AsyncClient client = clientBuilder(serverUri, prefix + "-" + i).buildAsync();
+            Mqtt5AsyncClient client = MqttTestPublisher.clientBuilder(serverUri, prefix + "-" + i).buildAsync();
             client.connectWith().cleanStart(true).sessionExpiryInterval(3600)
                     .restrictions().receiveMaximum(receiveMaximum).applyRestrictions().send().get(30, TimeUnit.SECONDS);
             client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
@@ -358,16 +301,11 @@ final class SourceTestSupport {
         }
     }
 
-    private static Mqtt5ClientBuilder clientBuilder(String serverUri, String clientId) {
-        URI uri = URI.create(serverUri);
-        return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost(uri.getHost()).serverPort(uri.getPort());
-    }
-
     /** Count of each data payload (duplicates > 1). */
     static Map<String, Integer> counts(String run) {
         Map<String, Integer> counts = new HashMap<>();
         for (Received r : data(run)) {
-            counts.merge(r.payload, 1, Integer::sum);
+            counts.merge(r.payload(), 1, Integer::sum);
         }
         return counts;
     }

@@ -26,15 +26,6 @@ public final class RouteJob implements AutoCloseable {
         this.client = client;
     }
 
-    /** The repository's copy of {@code sql/<name>} (tests run in the tests/ module folder). */
-    public static Path repositorySql(String name) {
-        Path file = Path.of("").toAbsolutePath().getParent().resolve("sql").resolve(name);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("Routes file not found: " + file);
-        }
-        return file;
-    }
-
     /**
      * Submits {@code routes} with {@code env} for its ${env:...} variables, parallelism 1 and a
      * short checkpoint interval (MQTT acks wait for checkpoints).

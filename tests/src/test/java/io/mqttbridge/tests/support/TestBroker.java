@@ -2,14 +2,12 @@ package io.mqttbridge.tests.support;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.MosquittoBroker;
+import io.mqttbridge.embedded.FreePorts;
 
 import java.io.IOException;
 import java.nio.file.Path;
 
-/**
- * An MQTT broker a test runs against, on loopback: embedded HiveMQ CE or a Mosquitto process. Also
- * the one place tests take free ports from, for brokers and any other server they start.
- */
+/** An MQTT broker a test runs against, on loopback: embedded HiveMQ CE or a Mosquitto process. */
 public final class TestBroker implements AutoCloseable {
 
     /** Which broker; the name shows in parameterized test names. */
@@ -30,7 +28,7 @@ public final class TestBroker implements AutoCloseable {
 
     /** Starts a broker of {@code kind} on a free port; its files go below {@code folder}. */
     public static TestBroker start(Kind kind, Path folder) throws IOException {
-        return start(kind, freePort(), folder);
+        return start(kind, FreePorts.pick(), folder);
     }
 
     /**
@@ -43,11 +41,6 @@ public final class TestBroker implements AutoCloseable {
             return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)), port);
         }
         return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)), port);
-    }
-
-    /** A port of 127.0.0.1 that was free a moment ago (another process may take it before the test binds it). */
-    public static int freePort() throws IOException {
-        return MosquittoBroker.freePort();
     }
 
     public Kind kind() {

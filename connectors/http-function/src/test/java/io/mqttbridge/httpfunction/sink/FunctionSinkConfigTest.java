@@ -7,18 +7,17 @@ import io.mqttbridge.httpfunction.sink.FunctionSinkConfig.PayloadEncoding;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Option checks, backoff arithmetic and Retry-After parsing. */
+/** Option checks and defaults of the sink's configuration. */
 class FunctionSinkConfigTest {
 
     /** Options as written in SQL; 'headers.&lt;Name&gt;' keys become headers, a null value removes the key. */
-    private static FunctionSinkConfig config(String... keyValues) {
+    static FunctionSinkConfig config(String... keyValues) {
         Map<String, String> options = new HashMap<>();
         Map<String, String> headers = new HashMap<>();
         options.put("url", "http://127.0.0.1:8090/fn");
@@ -109,43 +108,5 @@ class FunctionSinkConfigTest {
                 .isEqualTo(HttpFunctionOptions.FailureHandling.DEAD_LETTER);
         assertThat(config("ordering", "sequential").ordering()).isEqualTo(HttpFunctionOptions.Ordering.SEQUENTIAL);
         assertThat(config("base64-payload", "true").payloadEncoding()).isEqualTo(PayloadEncoding.BASE64);
-    }
-
-    @Test
-    void backoffDoublesUpToTheCapAndRespectsRetryAfter() {
-        FunctionSinkConfig c = config("retry-backoff", "100 ms", "retry-backoff-max", "1 s");
-        assertThat(BatchDelivery.backoff(c, 1, null)).isEqualTo(Duration.ofMillis(100));
-        assertThat(BatchDelivery.backoff(c, 2, null)).isEqualTo(Duration.ofMillis(200));
-        assertThat(BatchDelivery.backoff(c, 4, null)).isEqualTo(Duration.ofMillis(800));
-        assertThat(BatchDelivery.backoff(c, 5, null)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(BatchDelivery.backoff(c, 90, null)).isEqualTo(Duration.ofSeconds(1));
-        // Retry-After is waited for when longer than the backoff, up to the cap.
-        assertThat(BatchDelivery.backoff(c, 1, Duration.ofMillis(700))).isEqualTo(Duration.ofMillis(700));
-        assertThat(BatchDelivery.backoff(c, 1, Duration.ofSeconds(120))).isEqualTo(Duration.ofSeconds(1));
-        assertThat(BatchDelivery.backoff(c, 4, Duration.ZERO)).isEqualTo(Duration.ofMillis(800));
-    }
-
-    @Test
-    void retryAfterIsReadAsSecondsOrHttpDate() {
-        assertThat(FunctionInvoker.retryAfter(headers("Retry-After", "3"))).isEqualTo(Duration.ofSeconds(3));
-        assertThat(FunctionInvoker.retryAfter(headers("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"))).isEqualTo(Duration.ZERO);
-        assertThat(FunctionInvoker.retryAfter(headers("Retry-After", "soon"))).isNull();
-        assertThat(FunctionInvoker.retryAfter(headers("X-Other", "1"))).isNull();
-    }
-
-    @Test
-    void statusClassification() {
-        assertThat(InvocationResult.isRetryableStatus(408)).isTrue();
-        assertThat(InvocationResult.isRetryableStatus(429)).isTrue();
-        assertThat(InvocationResult.isRetryableStatus(500)).isTrue();
-        assertThat(InvocationResult.isRetryableStatus(503)).isTrue();
-        assertThat(InvocationResult.isRetryableStatus(400)).isFalse();
-        assertThat(InvocationResult.isRetryableStatus(401)).isFalse();
-        assertThat(InvocationResult.isRetryableStatus(404)).isFalse();
-        assertThat(InvocationResult.isRetryableStatus(302)).isFalse();
-    }
-
-    private static java.net.http.HttpHeaders headers(String name, String value) {
-        return java.net.http.HttpHeaders.of(Map.of(name, java.util.List.of(value)), (a, b) -> true);
     }
 }

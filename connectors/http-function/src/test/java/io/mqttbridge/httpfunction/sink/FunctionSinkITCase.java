@@ -1,10 +1,10 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.FunctionEndpoint;
+import io.mqttbridge.embedded.FunctionEndpoint.Answer;
 import io.mqttbridge.embedded.LogCapture;
-
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
-
-import io.mqttbridge.httpfunction.sink.TestFunctionServer.Answer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,11 +60,11 @@ class FunctionSinkITCase {
     /** Lets the blocking generator of the max-wait test go on; static: the generator runs in the cluster. */
     static final AtomicBoolean RELEASE = new AtomicBoolean();
 
-    private TestFunctionServer server;
+    private FunctionEndpoint server;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new TestFunctionServer();
+        server = FunctionEndpoint.start();
         RELEASE.set(false);
     }
 
@@ -168,7 +168,7 @@ class FunctionSinkITCase {
     @Test
     void failPolicyFailsTheJobWithAClearErrorAndNoSecrets() {
         server.behave(r -> Answer.status(400));
-        FunctionSinkBuilder<Long> sink = sink().setUrl(server.url() + "?code=QUERY-SECRET").setHeader("Authorization", "Bearer HEADER-SECRET");
+        FunctionSinkBuilder<Long> sink = sink().setUrl(server.url("/fn") + "?code=QUERY-SECRET").setHeader("Authorization", "Bearer HEADER-SECRET");
 
         // A source still running when the sink fails: a source that has already finished can make
         // the job report a lost coordinator event as its failure cause instead of the sink's.
@@ -212,7 +212,7 @@ class FunctionSinkITCase {
     void skippedRecordsAreLoggedWithTopicAndMessageIdAndNoSecretIsEverLogged() throws Exception {
         server.behave(r -> seq(r.records().get(0)) == 2 ? Answer.status(400) : Answer.ok());
         try (LogCapture logs = new LogCapture()) {
-            run(sink().setUrl(server.url() + "?code=QUERY-SECRET")
+            run(sink().setUrl(server.url("/fn") + "?code=QUERY-SECRET")
                     .setHeader("Authorization", "Bearer HEADER-SECRET")
                     .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.SKIP), 5, 1);
 
@@ -272,10 +272,7 @@ class FunctionSinkITCase {
 
     @Test
     void connectionErrorsAreRetriedThenDeadLettered(@TempDir Path dir) throws Exception {
-        int closedPort;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            closedPort = free.getLocalPort();
-        }
+        int closedPort = FreePorts.pick();
         run(sink().setUrl("http://127.0.0.1:" + closedPort + "/fn")
                 .setOption(HttpFunctionOptions.MAX_MESSAGES, 3).setOption(HttpFunctionOptions.MAX_WAIT, Duration.ofHours(1))
                 .setOption(HttpFunctionOptions.RETRIES, 2).setOption(HttpFunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))
@@ -390,7 +387,7 @@ class FunctionSinkITCase {
 
     private FunctionSinkBuilder<Long> sink() {
         return FunctionSink.<Long>builder()
-                .setUrl(server.url())
+                .setUrl(server.url("/fn"))
                 .setName("it-function")
                 .setElementConverter((n, ctx) -> FunctionTestRecords.record(n, 4));
     }

@@ -1,5 +1,6 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -47,11 +48,11 @@ class FunctionSinkTestSuiteITCase {
     /** One HTTP server per test case; the sink posts each string as a JSON string payload. */
     static final class FunctionContext implements DataStreamSinkV2ExternalContext<String> {
 
-        private final TestFunctionServer server;
+        private final FunctionEndpoint server;
 
         FunctionContext() {
             try {
-                server = new TestFunctionServer();
+                server = FunctionEndpoint.start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -60,7 +61,7 @@ class FunctionSinkTestSuiteITCase {
         @Override
         public Sink<String> createSink(TestingSinkSettings settings) {
             return FunctionSink.<String>builder()
-                    .setUrl(server.url())
+                    .setUrl(server.url("/fn"))
                     .setName("test-suite")
                     .setOption(HttpFunctionOptions.MAX_MESSAGES, 7)
                     .setOption(HttpFunctionOptions.MAX_WAIT, Duration.ofMillis(100))

@@ -1,6 +1,6 @@
 package io.mqttbridge.httpfunction.table;
 
-import io.mqttbridge.httpfunction.sink.TestFunctionServer;
+import io.mqttbridge.embedded.FunctionEndpoint;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
@@ -23,12 +23,12 @@ class HttpFunctionTableITCase {
     static final MiniClusterExtension FLINK =
             new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(2).build());
 
-    private TestFunctionServer server;
+    private FunctionEndpoint server;
     private TableEnvironment tables;
 
     @BeforeEach
     void setUp() throws Exception {
-        server = new TestFunctionServer();
+        server = FunctionEndpoint.start();
         tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.getConfig().set("parallelism.default", "1");
     }
@@ -42,7 +42,7 @@ class HttpFunctionTableITCase {
         tables.executeSql(
                 "CREATE TABLE fn (vehicle STRING, soc DOUBLE, lat DOUBLE, lon DOUBLE,"
                         + " t STRING METADATA FROM 'topic', mid STRING METADATA FROM 'message-id')"
-                        + " WITH ('connector' = 'http-function', 'url' = '" + server.url() + "'" + extraOptions + ")");
+                        + " WITH ('connector' = 'http-function', 'url' = '" + server.url("/fn") + "'" + extraOptions + ")");
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * is throttled to 50 messages per interval and the broker silently drops the overflow.
  */
 @PublicEvolving
-public final class EmbeddedHiveMq implements AutoCloseable {
+public final class EmbeddedHiveMq extends LoopbackBroker {
 
     /**
      * Unacknowledged QoS 1/2 messages per connection (the client's Receive Maximum still applies).
@@ -34,13 +34,10 @@ public final class EmbeddedHiveMq implements AutoCloseable {
 
     private static final long STOP_TIMEOUT_SECONDS = 15;
 
-    private final int port;
-    private final Path folder;
     private final EmbeddedHiveMQ broker;
 
     private EmbeddedHiveMq(int port, Path folder, EmbeddedHiveMQ broker) {
-        this.port = port;
-        this.folder = folder;
+        super(port, folder);
         this.broker = broker;
     }
 
@@ -83,18 +80,6 @@ public final class EmbeddedHiveMq implements AutoCloseable {
                 + "  <persistence><mode>in-memory</mode></persistence>\n"
                 + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n"
                 + "</hivemq>\n";
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public String serverUri() {
-        return "tcp://127.0.0.1:" + port;
-    }
-
-    public Path folder() {
-        return folder;
     }
 
     @Override

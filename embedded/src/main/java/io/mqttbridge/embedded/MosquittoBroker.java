@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * {@code <folder>/mosquitto.log}.
  */
 @PublicEvolving
-public final class MosquittoBroker implements AutoCloseable {
+public final class MosquittoBroker extends LoopbackBroker {
 
     public static final String BINARY = "/usr/sbin/mosquitto";
 
@@ -27,13 +27,10 @@ public final class MosquittoBroker implements AutoCloseable {
 
     private static final long START_TIMEOUT_MS = 10_000;
 
-    private final int port;
-    private final Path folder;
     private final Process process;
 
     private MosquittoBroker(int port, Path folder, Process process) {
-        this.port = port;
-        this.folder = folder;
+        super(port, folder);
         this.process = process;
     }
 
@@ -121,18 +118,6 @@ public final class MosquittoBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting for Mosquitto to start", e);
         }
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public String serverUri() {
-        return "tcp://127.0.0.1:" + port;
-    }
-
-    public Path folder() {
-        return folder;
     }
 
     public boolean isRunning() {

@@ -1,8 +1,9 @@
 package io.mqttbridge.tests.support;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
-import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.LoopbackBroker;
+import io.mqttbridge.embedded.MosquittoBroker;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,13 +18,11 @@ public final class TestBroker implements AutoCloseable {
     }
 
     private final Kind kind;
-    private final AutoCloseable broker;
-    private final int port;
+    private final LoopbackBroker broker;
 
-    private TestBroker(Kind kind, AutoCloseable broker, int port) {
+    private TestBroker(Kind kind, LoopbackBroker broker) {
         this.kind = kind;
         this.broker = broker;
-        this.port = port;
     }
 
     /** Starts a broker of {@code kind} on a free port; its files go below {@code folder}. */
@@ -38,9 +37,9 @@ public final class TestBroker implements AutoCloseable {
      */
     public static TestBroker start(Kind kind, int port, Path folder) throws IOException {
         if (kind == Kind.HIVEMQ) {
-            return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)), port);
+            return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)));
         }
-        return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)), port);
+        return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)));
     }
 
     public Kind kind() {
@@ -48,15 +47,15 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return broker.port();
     }
 
     public String serverUri() {
-        return "tcp://127.0.0.1:" + port;
+        return broker.serverUri();
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         broker.close();
     }
 

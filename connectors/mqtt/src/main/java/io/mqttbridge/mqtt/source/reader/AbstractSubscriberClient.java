@@ -110,7 +110,7 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
                 retryable);
     }
 
-    SessionTakenOverException takenOver() {
+    static SessionTakenOverException takenOver(MqttSourceConfig config, String clientId) {
         return new SessionTakenOverException(
                 "Another client connected with client id '" + clientId + "' to " + config.connection().serverUri()
                         + " and took its session over (DISCONNECT 0x8E): two tables or jobs share the client id (the same "

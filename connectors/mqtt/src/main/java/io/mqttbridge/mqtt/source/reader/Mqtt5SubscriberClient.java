@@ -114,7 +114,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         if (cause instanceof Mqtt5DisconnectException
                 && ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode()
                         == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER) {
-            return takenOver();
+            return takenOver(config, clientId);
         }
         return cause;
     }

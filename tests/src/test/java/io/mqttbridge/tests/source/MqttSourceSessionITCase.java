@@ -43,8 +43,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restored from a savepoint with unacknowledged messages finds its session gone after a broker
  * restart, which fails the job naming the client id ('session-lost' = 'fail', no restart) or is
  * logged while the job goes on ('log'); a second client with the source's client id takes the
- * session over (MQTT 5 DISCONNECT 0x8E), which the source names. Both are counted in metrics, read
- * through an in-memory reporter that keeps the metrics of finished jobs.
+ * session over (MQTT 5 DISCONNECT 0x8E), which the source names. That one runs on HiveMQ CE:
+ * Mosquitto 2.0.11 closes the taken-over connection without the DISCONNECT, so there it looks like
+ * any lost connection. Both are counted in metrics, read through an in-memory reporter that keeps
+ * the metrics of finished jobs.
  */
 class MqttSourceSessionITCase {
 
@@ -128,7 +130,7 @@ class MqttSourceSessionITCase {
         String run = SourceTestSupport.newRun("taken");
         String base = "to/" + run;
         String clientId = "to-" + run + "-0";
-        try (MosquittoBroker broker = MosquittoBroker.start(TestBroker.freePort(), folder);
+        try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, folder);
                 LogCapture logs = new LogCapture(CONNECTION_LOGGER)) {
             MqttSource<String> source = SourceTestSupport.lineSource(broker.serverUri(), base, Duration.ofMillis(800))
                     .setClientIdPrefix("to-" + run)

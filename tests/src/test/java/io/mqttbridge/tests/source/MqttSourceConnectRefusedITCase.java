@@ -10,8 +10,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.ExceptionUtils;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,12 +32,10 @@ class MqttSourceConnectRefusedITCase {
 
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = SourceTestSupport.miniCluster(1);
 
-    @TempDir static Path folder;
+    @TempDir Path folder;
 
-    private static MosquittoBroker broker;
-
-    @BeforeAll
-    static void startBrokerWithPasswords() throws Exception {
+    /** Mosquitto with one user, 'bridge', whose password is 'right-pw', and no anonymous access. */
+    private MosquittoBroker startBrokerWithPasswords() throws Exception {
         Path passwords = folder.resolve("passwords");
         Process passwd = new ProcessBuilder("mosquitto_passwd", "-b", "-c", passwords.toString(), "bridge", "right-pw")
                 .inheritIO()
@@ -48,19 +44,19 @@ class MqttSourceConnectRefusedITCase {
         // Mosquitto started as root drops to the user 'mosquitto', which must be able to read the file.
         Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-r--r--"));
-        broker = MosquittoBroker.start(TestBroker.freePort(), folder, "allow_anonymous false\npassword_file " + passwords);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
+        return MosquittoBroker.start(TestBroker.freePort(), folder, "allow_anonymous false\npassword_file " + passwords);
     }
 
     @ParameterizedTest(name = "MQTT {0}")
     @EnumSource(MqttOptions.ProtocolVersion.class)
     void aWrongPasswordFailsTheJobWithTheBrokersReason(MqttOptions.ProtocolVersion version) throws Exception {
+        try (MosquittoBroker broker = startBrokerWithPasswords()) {
+            assertJobFailsWithTheRefusal(broker, version);
+        }
+    }
+
+    private static void assertJobFailsWithTheRefusal(MosquittoBroker broker, MqttOptions.ProtocolVersion version)
+            throws Exception {
         String run = SourceTestSupport.newRun("refused-" + version.name().toLowerCase());
         String prefix = "cr-" + run;
         MqttSource<String> source = SourceTestSupport.lineSource(broker.serverUri(), run, Duration.ofMillis(200))

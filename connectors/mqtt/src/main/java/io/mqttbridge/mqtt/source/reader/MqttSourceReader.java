@@ -104,6 +104,11 @@ public final class MqttSourceReader<T>
         }
     }
 
+    @VisibleForTesting
+    boolean hasConnected(String splitId) {
+        return connectedSplits.contains(splitId);
+    }
+
     @Override
     protected void onSplitFinished(Map<String, MqttSubscriberSplit> finishedSplitIds) {
         // Subscriber splits never finish.

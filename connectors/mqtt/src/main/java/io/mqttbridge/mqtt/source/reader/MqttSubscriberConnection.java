@@ -59,7 +59,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private final MessageHandover<MqttReceivedMessage> handover;
     private final ScheduledExecutorService scheduler;
     private final MqttSourceMetrics metrics;
-    private final Consumer<String> onConnected;
+    private final Consumer<String> onSessionOpened;
     private final Consumer<Throwable> fatalErrorHandler;
     /** Runs the client's publish callbacks, which may block on a full handover. */
     private final ExecutorService callbackExecutor;
@@ -89,7 +89,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
             MessageHandover<MqttReceivedMessage> handover,
             ScheduledExecutorService scheduler,
             MqttSourceMetrics metrics,
-            Consumer<String> onConnected,
+            Consumer<String> onSessionOpened,
             Consumer<Throwable> fatalErrorHandler) {
         this.split = split;
         this.config = config;
@@ -97,7 +97,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
         this.handover = handover;
         this.scheduler = scheduler;
         this.metrics = metrics;
-        this.onConnected = onConnected;
+        this.onSessionOpened = onSessionOpened;
         this.fatalErrorHandler = fatalErrorHandler;
         this.backoffMs = config.connection().initialBackoff().toMillis();
         this.callbackExecutor =
@@ -177,7 +177,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
             restore = !everConnected;
             everConnected = true;
         }
-        onConnected.accept(split.splitId());
+        onSessionOpened.accept(split.splitId());
         checkGrantedExpiry(connack.sessionExpirySeconds());
         if (sessionExpected && !connack.sessionPresent()) {
             onSessionLost(restore);

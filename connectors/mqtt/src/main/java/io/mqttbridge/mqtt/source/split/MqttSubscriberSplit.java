@@ -91,6 +91,7 @@ public final class MqttSubscriberSplit implements SourceSplit {
     @Override
     public String toString() {
         return "MqttSubscriberSplit{" + index + ", client id '" + clientId + "'"
-                + (hadSession ? ", had a session, " + unacknowledged + " unacknowledged" : "") + '}';
+                + (hadSession ? ", had a session" : "") + (unacknowledged > 0 ? ", " + unacknowledged + " unacknowledged" : "")
+                + '}';
     }
 }

@@ -166,6 +166,12 @@ class MqttSourceReaderTest {
         assertThat(reader.snapshotState(1)).containsExactly(SPLIT); // not connected yet: a new session is normal
 
         FakeSubscriberClient client = connected(0);
+        // The CONNACK is handled on the connection's thread when it registers after the fake answered.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        while (!reader.hasConnected(SPLIT.splitId())) {
+            assertThat(System.nanoTime()).as("CONNACK handled in time").isLessThan(deadline);
+            Thread.sleep(1);
+        }
         deliverAndEmit(client, "m1", "m2");
         assertThat(reader.snapshotState(2)).containsExactly(new MqttSubscriberSplit(0, "p-0", true, 2));
 

@@ -74,9 +74,18 @@ public final class LogCapture implements AutoCloseable {
 
     /** Messages logged at WARN or above that contain {@code containing}, in order. */
     public List<String> warnings(String containing) {
+        return messages(Level.WARN, containing);
+    }
+
+    /** Messages logged at ERROR that contain {@code containing}, in order. */
+    public List<String> errors(String containing) {
+        return messages(Level.ERROR, containing);
+    }
+
+    private List<String> messages(Level atLeast, String containing) {
         List<String> result = new ArrayList<>();
         for (ILoggingEvent event : new ArrayList<>(events.list)) {
-            if (event.getLevel().isGreaterOrEqual(Level.WARN) && event.getFormattedMessage().contains(containing)) {
+            if (event.getLevel().isGreaterOrEqual(atLeast) && event.getFormattedMessage().contains(containing)) {
                 result.add(event.getFormattedMessage());
             }
         }

@@ -212,5 +212,28 @@ public final class MqttOptions {
                                     + "it completes (nothing is lost), or 'receipt' on arrival (faster, but messages "
                                     + "in flight at a failure are lost).");
 
+    // ---- a lost session ---------------------------------------------------------------------
+
+    /** What the source does when a restore finds its session gone at the broker. */
+    public enum SessionLostAction {
+        /** Fail the job (no restart) with the client id and what to do. */
+        FAIL,
+        /** Log at ERROR, count in 'sessionsLost' and go on. */
+        LOG
+    }
+
+    public static final ConfigOption<SessionLostAction> SESSION_LOST =
+            ConfigOptions.key("session-lost")
+                    .enumType(SessionLostAction.class)
+                    .defaultValue(SessionLostAction.FAIL)
+                    .withDescription(
+                            "What the source does when, restoring from a checkpoint that held unacknowledged "
+                                    + "messages, it finds that the broker has no session for a subscriber (broker "
+                                    + "restarted without persistence, or the job was down longer than "
+                                    + "'session-expiry'): messages emitted after that checkpoint and messages queued "
+                                    + "at the broker may be lost. FAIL: fail the job without restarting it, naming the "
+                                    + "client id. LOG: log at ERROR and go on. Either way every lost session is logged "
+                                    + "at ERROR and counted in the 'sessionsLost' metric.");
+
     private MqttOptions() {}
 }

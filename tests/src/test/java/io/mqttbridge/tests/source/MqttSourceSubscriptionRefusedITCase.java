@@ -25,9 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,7 +115,7 @@ class MqttSourceSubscriptionRefusedITCase {
             JobClient job = SourceTestSupport.start(new JobSpec(run, source));
             // The restart strategy allows 3 restarts: the job fails only if every attempt fails. A
             // connection that retried the refused subscription would keep it running, and this time out.
-            Throwable failure = failureOf(job, Duration.ofSeconds(120));
+            Throwable failure = SourceTestSupport.failureOf(job, Duration.ofSeconds(120));
             assertThat(SourceTestSupport.status(job)).isEqualTo(JobStatus.FAILED);
 
             Optional<Throwable> refusal =
@@ -138,21 +135,6 @@ class MqttSourceSubscriptionRefusedITCase {
             assertThat(logs.warnings(prefix)).isEmpty();
             return message;
         }
-    }
-
-    /** The failure of {@code job}, which must end within {@code timeout}. */
-    private static Throwable failureOf(JobClient job, Duration timeout) throws Exception {
-        try {
-            job.getJobExecutionResult().get(timeout.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (TimeoutException e) {
-            JobStatus status = SourceTestSupport.status(job);
-            SourceTestSupport.cancel(job);
-            throw new AssertionError("Job " + job.getJobID() + " still " + status + " after " + timeout.toSeconds()
-                    + " s: the refused subscription did not fail it");
-        }
-        throw new AssertionError("Job " + job.getJobID() + " finished instead of failing");
     }
 
     /** The plugin of the 'mosquitto' package, under the machine's multiarch folder. */

@@ -18,6 +18,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -38,7 +39,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
@@ -154,6 +157,7 @@ final class SourceTestSupport {
         int parallelism = 1;
         long checkpointIntervalMs; // 0 = no checkpointing
         int failAfterRecords = -1; // -1 = no injected failure
+        String savepoint; // null = a fresh start
 
         JobSpec(String run, MqttSource<String> source) {
             this.run = run;
@@ -172,6 +176,11 @@ final class SourceTestSupport {
 
         JobSpec failAfter(int records) {
             this.failAfterRecords = records;
+            return this;
+        }
+
+        JobSpec restoreFrom(String savepoint) {
+            this.savepoint = savepoint;
             return this;
         }
     }
@@ -208,6 +217,9 @@ final class SourceTestSupport {
         if (spec.checkpointIntervalMs > 0) {
             conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(spec.checkpointIntervalMs));
         }
+        if (spec.savepoint != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, spec.savepoint);
+        }
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
@@ -237,6 +249,21 @@ final class SourceTestSupport {
     static void cancel(JobClient job) throws Exception {
         job.cancel().get(60, TimeUnit.SECONDS);
         await("job " + job.getJobID() + " cancelled", Duration.ofSeconds(60), () -> status(job) == JobStatus.CANCELED);
+    }
+
+    /** The failure of {@code job}, which must fail within {@code timeout}; a job still running then is cancelled. */
+    static Throwable failureOf(JobClient job, Duration timeout) throws Exception {
+        try {
+            job.getJobExecutionResult().get(timeout.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            JobStatus status = status(job);
+            cancel(job);
+            throw new AssertionError("Job " + job.getJobID() + " still " + status + " after " + timeout.toSeconds()
+                    + " s instead of failing");
+        }
+        throw new AssertionError("Job " + job.getJobID() + " finished instead of failing");
     }
 
     static JobStatus status(JobClient job) {

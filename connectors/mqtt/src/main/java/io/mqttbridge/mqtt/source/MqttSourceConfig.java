@@ -41,6 +41,7 @@ public final class MqttSourceConfig implements Serializable {
     private final String clientIdPrefix;
     private final int qos;
     private final MqttOptions.AckMode ackMode;
+    private final MqttOptions.SessionLostAction sessionLost;
 
     private MqttSourceConfig(ReadableConfig config, @Nullable String tableName) {
         this.connection = MqttConnectionConfig.fromConfiguration(config);
@@ -86,6 +87,18 @@ public final class MqttSourceConfig implements Serializable {
         this.clientIdPrefix = prefix;
         this.qos = intInRange(config, MqttOptions.QOS, 0, 2);
         this.ackMode = config.get(MqttOptions.ACK_MODE);
+        this.sessionLost = config.get(MqttOptions.SESSION_LOST);
+        if (ackMode == MqttOptions.AckMode.CHECKPOINT
+                && connection.protocolVersion() == MqttOptions.ProtocolVersion.V5
+                && connection.sessionExpirySeconds() == 0) {
+            // Session expiry 0 ends the session with every connection: each reconnect or restart would
+            // drop every message not yet acknowledged, which ack-mode 'checkpoint' exists to keep.
+            throw invalid(
+                    MqttOptions.SESSION_EXPIRY,
+                    config.get(MqttOptions.SESSION_EXPIRY),
+                    "at least 1 s with ack-mode 'checkpoint' (0 ends the session, and its unacknowledged messages, "
+                            + "with each connection)");
+        }
     }
 
     /**
@@ -140,6 +153,10 @@ public final class MqttSourceConfig implements Serializable {
 
     public MqttOptions.AckMode ackMode() {
         return ackMode;
+    }
+
+    public MqttOptions.SessionLostAction sessionLost() {
+        return sessionLost;
     }
 
     @Override

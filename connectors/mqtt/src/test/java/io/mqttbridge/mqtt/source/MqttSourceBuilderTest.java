@@ -160,4 +160,20 @@ class MqttSourceBuilderTest {
                 .config();
         assertThat(config.toString()).contains("alice").contains("******").doesNotContain("s3cr3t-value");
     }
+
+    @Test
+    void sessionExpiryUnderOneSecondIsRefusedWithAckModeCheckpoint() {
+        // Under a second rounds to 0: the session, with its unacknowledged messages, would end with each connection.
+        for (Duration expiry : List.of(Duration.ZERO, Duration.ofMillis(500))) {
+            assertThatThrownBy(() -> valid().setOption(MqttOptions.SESSION_EXPIRY, expiry).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid value '")
+                    .hasMessageEndingWith("' for option 'session-expiry': expected at least 1 s with ack-mode 'checkpoint' "
+                            + "(0 ends the session, and its unacknowledged messages, with each connection)");
+        }
+        // Acknowledged on receipt there is nothing for a session to keep; MQTT 3.1.1 sends no expiry.
+        valid().setOption(MqttOptions.SESSION_EXPIRY, Duration.ZERO).setOption(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT).build();
+        valid().setOption(MqttOptions.SESSION_EXPIRY, Duration.ZERO)
+                .setOption(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1).build();
+    }
 }

@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /**
  * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, name a refused
- * subscription, and disconnect. The client, CONNECT, SUBSCRIBE and the message fields stay in the
+ * subscription, a refused CONNECT and a session taken over, and disconnect. The client, CONNECT, SUBSCRIBE and the message fields stay in the
  * two subclasses: the HiveMQ client's 3 and 5 types share no interface for them.
  */
 @Internal
@@ -51,7 +51,7 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
             if (error == null) {
                 return subAck;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = unwrap(error);
             return subAckIn.apply(cause).orElseThrow(() -> new CompletionException(cause));
         });
     }
@@ -72,6 +72,51 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
                 "The broker at " + config.connection().serverUri() + " refused the subscription of client '"
                         + clientId + "' to '" + filter + "'" + reason
                         + ". Check 'topic-filter', 'shared-group', 'qos' and the broker's ACL.");
+    }
+
+    /** {@code error} without the CompletionException around it. */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /**
+     * The cause of a failed attempt or lost connection as the connection logic classifies it: a
+     * CONNACK refusal becomes a {@link ConnectRefusedException}, a DISCONNECT 0x8E a {@link
+     * SessionTakenOverException}; anything else is returned as it is. Applied on both paths the
+     * client reports a failure on (the connect future and the disconnected listener), so that
+     * whichever comes first is classified alike.
+     */
+    abstract Throwable translate(Throwable cause);
+
+    /** {@code connecting}, with its failure translated (see {@link #translate}). */
+    <T> CompletableFuture<T> translatingFailures(CompletableFuture<T> connecting) {
+        return connecting.handle((result, error) -> {
+            if (error != null) {
+                throw new CompletionException(translate(unwrap(error)));
+            }
+            return result;
+        });
+    }
+
+    /** {@code reason} names the reason code, e.g. {@code "NOT_AUTHORIZED (0x87)"}. */
+    static ConnectRefusedException refusedConnect(MqttSourceConfig config, String clientId, String reason, boolean retryable) {
+        return new ConnectRefusedException(
+                "The broker at " + config.connection().serverUri() + " refused the connection of client '" + clientId
+                        + "': " + reason
+                        + (retryable
+                                ? ""
+                                : ". Retrying cannot fix this: check 'username', 'password', 'client-id-prefix', "
+                                        + "'protocol-version' and the broker's authentication and authorization settings"),
+                retryable);
+    }
+
+    static SessionTakenOverException takenOver(MqttSourceConfig config, String clientId) {
+        return new SessionTakenOverException(
+                "Another client connected with client id '" + clientId + "' to " + config.connection().serverUri()
+                        + " and took its session over (DISCONNECT 0x8E): two tables or jobs share the client id (the same "
+                        + "'client-id-prefix', or the same default from 'shared-group'), or an old instance of this job "
+                        + "still runs. While both run they take the session from each other, and each receives part "
+                        + "of the other's messages; give each source its own 'client-id-prefix'");
     }
 
     /** Sends DISCONNECT; returns its completion. */

@@ -7,11 +7,15 @@ import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
 import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAck;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.Mqtt3Subscription;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +25,9 @@ import java.util.function.Consumer;
 
 /**
  * MQTT 3.1.1 subscriber: clean session false (the broker's own expiry applies), no Receive Maximum
- * (the broker's in-flight setting bounds unacknowledged messages), no user properties.
+ * (the broker's in-flight setting bounds unacknowledged messages), no user properties. A CONNACK
+ * refusal other than "server unavailable" is not retried; a session taken over cannot be told
+ * apart from another lost connection (3.1.1 has no DISCONNECT from the server).
  */
 @Internal
 final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
@@ -36,7 +42,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
         this.client = MqttClientFactory.mqtt3(
-                config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
+                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -45,19 +51,20 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
     }
 
     @Override
-    public CompletableFuture<Void> connectAndSubscribe() {
+    public CompletableFuture<Connected> connectAndSubscribe() {
         List<Mqtt3Subscription> subscriptions =
                 subscriptions((filter, qos) -> Mqtt3Subscription.builder().topicFilter(filter).qos(qos).build());
-        return client.connectWith()
+        CompletableFuture<Mqtt3ConnAck> connAck = client.connectWith()
                 .cleanSession(false)
                 .keepAlive(config.connection().keepAliveSeconds())
-                .send()
-                .thenCompose(connAck -> subAckEvenIfRefused(
+                .send();
+        return translatingFailures(connAck
+                .thenCompose(ignored -> subAckEvenIfRefused(
                         client.subscribeWith().addSubscriptions(subscriptions).send(),
                         e -> e instanceof Mqtt3SubAckException
                                 ? Optional.of(((Mqtt3SubAckException) e).getMqttMessage())
                                 : Optional.empty()))
-                .thenAccept(subAck -> {
+                .thenApply(subAck -> {
                     List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
                     for (int i = 0; i < codes.size(); i++) {
                         if (codes.get(i).isError()) {
@@ -65,7 +72,27 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                                     subscriptions.get(i).getTopicFilter().toString(), " (MQTT 3.1.1 return code FAILURE)");
                         }
                     }
-                });
+                    // Completed: the SUBSCRIBE followed it. 3.1.1 has no session expiry in CONNACK.
+                    return new Connected(connAck.join().isSessionPresent(), -1);
+                }));
+    }
+
+    @Override
+    Throwable translate(Throwable cause) {
+        if (cause instanceof Mqtt3ConnAckException) {
+            return refusal(config, clientId, ((Mqtt3ConnAckException) cause).getMqttMessage().getReturnCode());
+        }
+        return cause;
+    }
+
+    /** The refusal of a CONNACK with {@code code}, e.g. "NOT_AUTHORIZED (MQTT 3.1.1 return code 5)". */
+    @VisibleForTesting
+    static ConnectRefusedException refusal(MqttSourceConfig config, String clientId, Mqtt3ConnAckReturnCode code) {
+        return refusedConnect(
+                config,
+                clientId,
+                code + " (MQTT 3.1.1 return code " + code.getCode() + ")",
+                code == Mqtt3ConnAckReturnCode.SERVER_UNAVAILABLE);
     }
 
     @Override

@@ -7,26 +7,50 @@ import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
+
+import javax.annotation.Nullable;
 
 import java.nio.ByteBuffer;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
-/** MQTT 5 subscriber: session expiry and Receive Maximum from the options. */
+/**
+ * MQTT 5 subscriber: session expiry and Receive Maximum from the options. CONNACK reason codes
+ * that another attempt cannot change (client id, login, authorization, ban, protocol) are refusals
+ * not to retry; the rest (server busy or unavailable, quota or connection rate exceeded, ...) are retried.
+ */
 @Internal
 final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
+
+    /** CONNACK reason codes that another attempt with the same settings gets again. */
+    private static final Set<Mqtt5ConnAckReasonCode> PERMANENT_REFUSALS = EnumSet.of(
+            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
+            Mqtt5ConnAckReasonCode.BANNED,
+            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD,
+            Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
 
     private final Mqtt5AsyncClient client;
 
@@ -38,7 +62,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
         this.client = MqttClientFactory.mqtt5(
-                config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
+                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -47,24 +71,25 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     }
 
     @Override
-    public CompletableFuture<Void> connectAndSubscribe() {
+    public CompletableFuture<Connected> connectAndSubscribe() {
         var connection = config.connection();
         List<Mqtt5Subscription> subscriptions =
                 subscriptions((filter, qos) -> Mqtt5Subscription.builder().topicFilter(filter).qos(qos).build());
-        return client.connectWith()
+        CompletableFuture<Mqtt5ConnAck> connAck = client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())
                 .keepAlive(connection.keepAliveSeconds())
                 .restrictions()
                 .receiveMaximum(connection.receiveMaximum())
                 .applyRestrictions()
-                .send()
-                .thenCompose(connAck -> subAckEvenIfRefused(
+                .send();
+        return translatingFailures(connAck
+                .thenCompose(ignored -> subAckEvenIfRefused(
                         client.subscribeWith().addSubscriptions(subscriptions).send(),
                         e -> e instanceof Mqtt5SubAckException
                                 ? Optional.of(((Mqtt5SubAckException) e).getMqttMessage())
                                 : Optional.empty()))
-                .thenAccept(subAck -> {
+                .thenApply(subAck -> {
                     List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
                     for (int i = 0; i < codes.size(); i++) {
                         if (codes.get(i).isError()) {
@@ -73,7 +98,37 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                                     ": " + codes.get(i) + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
                         }
                     }
-                });
+                    Mqtt5ConnAck ack = connAck.join(); // completed: the SUBSCRIBE followed it
+                    return new Connected(
+                            ack.isSessionPresent(),
+                            ack.getSessionExpiryInterval().orElse(connection.sessionExpirySeconds()));
+                }));
+    }
+
+    @Override
+    Throwable translate(Throwable cause) {
+        if (cause instanceof Mqtt5ConnAckException) {
+            Mqtt5ConnAck connAck = ((Mqtt5ConnAckException) cause).getMqttMessage();
+            return refusal(config, clientId, connAck.getReasonCode(), connAck.getReasonString().map(Object::toString).orElse(null));
+        }
+        if (cause instanceof Mqtt5DisconnectException
+                && ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode()
+                        == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER) {
+            return takenOver(config, clientId);
+        }
+        return cause;
+    }
+
+    /** The refusal of a CONNACK with {@code code}, e.g. "NOT_AUTHORIZED (0x87, reason string)". */
+    @VisibleForTesting
+    static ConnectRefusedException refusal(
+            MqttSourceConfig config, String clientId, Mqtt5ConnAckReasonCode code, @Nullable String reasonString) {
+        return refusedConnect(
+                config,
+                clientId,
+                code + " (0x" + Integer.toHexString(code.getCode()).toUpperCase(Locale.ROOT)
+                        + (reasonString == null ? "" : ", " + reasonString) + ")",
+                !PERMANENT_REFUSALS.contains(code));
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class MqttRecordEmitter<T> implements RecordEmitter<MqttReceivedMes
         collector.output = output;
         deserializer.deserialize(element.message(), collector);
         if (element.ack() != null) {
-            pendingAcks.add(element.ack());
+            pendingAcks.add(element.splitId(), element.ack());
         }
     }
 

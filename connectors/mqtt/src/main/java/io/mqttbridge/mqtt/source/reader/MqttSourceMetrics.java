@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.source.reader;
 
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
@@ -10,8 +11,9 @@ import java.util.function.IntSupplier;
 
 /**
  * Metrics of one source reader, on its metric group under {@code mqtt}: connectionsUp (gauge),
- * reconnects, messagesReceived, acksSent, acksIgnored (counters), acksPending (gauge). Counters are
- * updated from client threads, hence thread-safe ones.
+ * reconnects, messagesReceived, acksSent, acksIgnored, sessionsLost (a connection found no session
+ * where one was expected), sessionsTakenOver (another client connected with the same client id)
+ * (counters), acksPending (gauge). Counters are updated from client threads, hence thread-safe ones.
  */
 @Internal
 public final class MqttSourceMetrics {
@@ -21,6 +23,8 @@ public final class MqttSourceMetrics {
     private final Counter messagesReceived;
     private final Counter acksSent;
     private final Counter acksIgnored;
+    private final Counter sessionsLost;
+    private final Counter sessionsTakenOver;
 
     public MqttSourceMetrics(MetricGroup readerGroup, IntSupplier acksPending) {
         MetricGroup group = readerGroup.addGroup("mqtt");
@@ -30,6 +34,8 @@ public final class MqttSourceMetrics {
         this.messagesReceived = group.counter("messagesReceived", new ThreadSafeSimpleCounter());
         this.acksSent = group.counter("acksSent", new ThreadSafeSimpleCounter());
         this.acksIgnored = group.counter("acksIgnored", new ThreadSafeSimpleCounter());
+        this.sessionsLost = group.counter("sessionsLost", new ThreadSafeSimpleCounter());
+        this.sessionsTakenOver = group.counter("sessionsTakenOver", new ThreadSafeSimpleCounter());
     }
 
     public void connectionUp() {
@@ -54,5 +60,23 @@ public final class MqttSourceMetrics {
 
     public void ackIgnored() {
         acksIgnored.inc();
+    }
+
+    public void sessionLost() {
+        sessionsLost.inc();
+    }
+
+    public void sessionTakenOver() {
+        sessionsTakenOver.inc();
+    }
+
+    @VisibleForTesting
+    long sessionsLost() {
+        return sessionsLost.getCount();
+    }
+
+    @VisibleForTesting
+    long sessionsTakenOver() {
+        return sessionsTakenOver.getCount();
     }
 }

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +33,8 @@ public final class MqttSourceReader<T>
     private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
 
     private final PendingAcks<MqttReceivedMessage.Ack> pendingAcks;
+    /** Ids of the splits whose connection got a CONNACK in this reader; filled by the connections. */
+    private final Set<String> connectedSplits;
 
     /** {@code deserializer} must be open already. */
     public MqttSourceReader(MqttSourceConfig config, MqttMessageDeserializer<T> deserializer, SourceReaderContext context) {
@@ -43,7 +47,7 @@ public final class MqttSourceReader<T>
             MqttMessageDeserializer<T> deserializer,
             SourceReaderContext context,
             SubscriberClientFactory clients) {
-        this(config, deserializer, context, clients, new PendingAcks<>());
+        this(config, deserializer, context, clients, new PendingAcks<>(), ConcurrentHashMap.newKeySet());
     }
 
     private MqttSourceReader(
@@ -51,13 +55,16 @@ public final class MqttSourceReader<T>
             MqttMessageDeserializer<T> deserializer,
             SourceReaderContext context,
             SubscriberClientFactory clients,
-            PendingAcks<MqttReceivedMessage.Ack> pendingAcks) {
+            PendingAcks<MqttReceivedMessage.Ack> pendingAcks,
+            Set<String> connectedSplits) {
         super(
-                new SingleThreadFetcherManager<>(splitReaders(config, context, clients, pendingAcks), context.getConfiguration()),
+                new SingleThreadFetcherManager<>(
+                        splitReaders(config, context, clients, pendingAcks, connectedSplits), context.getConfiguration()),
                 new MqttRecordEmitter<>(deserializer, pendingAcks),
                 context.getConfiguration(),
                 context);
         this.pendingAcks = pendingAcks;
+        this.connectedSplits = connectedSplits;
     }
 
     /** The metrics are registered once per reader, whichever split reader (fetcher) uses them. */
@@ -65,9 +72,10 @@ public final class MqttSourceReader<T>
             MqttSourceConfig config,
             SourceReaderContext context,
             SubscriberClientFactory clients,
-            PendingAcks<MqttReceivedMessage.Ack> pendingAcks) {
+            PendingAcks<MqttReceivedMessage.Ack> pendingAcks,
+            Set<String> connectedSplits) {
         MqttSourceMetrics metrics = new MqttSourceMetrics(context.metricGroup(), pendingAcks::size);
-        return () -> new MqttSplitReader(config, metrics, clients);
+        return () -> new MqttSplitReader(config, metrics, clients, connectedSplits::add);
     }
 
     @Override
@@ -96,6 +104,11 @@ public final class MqttSourceReader<T>
         }
     }
 
+    @VisibleForTesting
+    boolean hasConnected(String splitId) {
+        return connectedSplits.contains(splitId);
+    }
+
     @Override
     protected void onSplitFinished(Map<String, MqttSubscriberSplit> finishedSplitIds) {
         // Subscriber splits never finish.
@@ -106,8 +119,14 @@ public final class MqttSourceReader<T>
         return split;
     }
 
+    /**
+     * The split as this snapshot records it: whether its client id had a session (so that a restore
+     * that finds none reports a lost session) and how many of its messages were unacknowledged (so
+     * that a lost session on restore can fail the job, see 'session-lost'). Runs in snapshotState,
+     * before the acks since the last snapshot are filed: they count.
+     */
     @Override
     protected MqttSubscriberSplit toSplitType(String splitId, MqttSubscriberSplit state) {
-        return state;
+        return state.withSession(state.hadSession() || connectedSplits.contains(splitId), pendingAcks.size(splitId));
     }
 }

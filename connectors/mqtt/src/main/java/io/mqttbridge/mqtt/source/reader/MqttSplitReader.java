@@ -10,6 +10,7 @@ import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * Runs the subscriber connections of one reader (one per assigned split) and hands their messages
@@ -48,9 +50,12 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     /** Connections by split id; only the fetcher thread touches this map. */
     private final Map<String, MqttSubscriberConnection> connections = new LinkedHashMap<>();
     private final AtomicReference<Throwable> fatalError = new AtomicReference<>();
+    private final Consumer<String> onConnected;
 
-    MqttSplitReader(MqttSourceConfig config, MqttSourceMetrics metrics, SubscriberClientFactory clients) {
-        this(config, metrics, clients, Executors.newSingleThreadScheduledExecutor(r -> {
+    /** {@code onConnected} is told the split id of every connection that got a CONNACK, from a client thread. */
+    MqttSplitReader(
+            MqttSourceConfig config, MqttSourceMetrics metrics, SubscriberClientFactory clients, Consumer<String> onConnected) {
+        this(config, metrics, clients, onConnected, Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mqtt-connect-" + config.clientIdPrefix());
             t.setDaemon(true);
             return t;
@@ -63,10 +68,12 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
             MqttSourceConfig config,
             MqttSourceMetrics metrics,
             SubscriberClientFactory clients,
+            Consumer<String> onConnected,
             ScheduledExecutorService scheduler) {
         this.config = config;
         this.metrics = metrics;
         this.clients = clients;
+        this.onConnected = onConnected;
         this.scheduler = scheduler;
     }
 
@@ -91,7 +98,10 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     private void rethrowFatalError() throws IOException {
         Throwable error = fatalError.get();
         if (error != null) {
-            throw new IOException("MQTT source failed: " + error.getMessage(), error);
+            // A SuppressRestartsException (kept in the cause chain, where Flink looks for it) says only
+            // "Unrecoverable failure": the message is its cause's.
+            Throwable named = error instanceof SuppressRestartsException && error.getCause() != null ? error.getCause() : error;
+            throw new IOException("MQTT source failed: " + named.getMessage(), error);
         }
     }
 
@@ -108,7 +118,8 @@ public final class MqttSplitReader implements SplitReader<MqttReceivedMessage, M
     private void addSplits(List<MqttSubscriberSplit> splits) {
         for (MqttSubscriberSplit split : splits) {
             MqttSubscriberConnection connection =
-                    new MqttSubscriberConnection(split, config, clients, handover, scheduler, metrics, this::onFatalError);
+                    new MqttSubscriberConnection(
+                            split, config, clients, handover, scheduler, metrics, onConnected, this::onFatalError);
             connections.put(split.splitId(), connection);
             connection.start();
         }

@@ -7,6 +7,7 @@ import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,12 +28,30 @@ import java.util.function.Consumer;
  * across its own reconnects). Attempts are numbered; an acknowledgement is only passed on for a
  * message of the current, connected attempt - a message of an earlier one will be redelivered by
  * the broker, and that copy is the one to acknowledge. Failed attempts and lost connections are
- * retried with exponential backoff on the shared scheduler; a refused subscription is fatal.
+ * retried with exponential backoff on the shared scheduler; a refused subscription is fatal, and so
+ * is a CONNECT refused {@value #MAX_REFUSALS} times in a row with a reason that retrying cannot fix.
+ *
+ * <p>Every CONNACK is checked for the session. Where one was expected (this connection, or the
+ * split's client id before the snapshot it was restored from, had connected) and the broker has
+ * none, the messages the session held are gone: that is logged at ERROR and counted in {@code
+ * sessionsLost}. On a restore whose snapshot held unacknowledged messages of this split it also
+ * fails the job without restarts, unless 'session-lost' is 'log'. On a reconnect of a running job
+ * it does not: what was emitted is still on its way to the checkpoint, and failing would lose it.
+ * A session taken over by another client with the same id (MQTT 5, DISCONNECT 0x8E) is an ERROR,
+ * counted in {@code sessionsTakenOver}; the connection keeps reconnecting (a failover can briefly
+ * overlap an old connection), without resetting its backoff, so two clients that really share an id
+ * fight at the slowest reconnect pace and keep logging it.
  */
 @Internal
 final class MqttSubscriberConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttSubscriberConnection.class);
+
+    /**
+     * Attempts in a row refused with a reason that retrying cannot fix before the source fails. More
+     * than one: a broker whose authentication backend is still starting may refuse briefly.
+     */
+    static final int MAX_REFUSALS = 3;
 
     private final MqttSubscriberSplit split;
     private final MqttSourceConfig config;
@@ -41,6 +59,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private final MessageHandover<MqttReceivedMessage> handover;
     private final ScheduledExecutorService scheduler;
     private final MqttSourceMetrics metrics;
+    private final Consumer<String> onSessionOpened;
     private final Consumer<Throwable> fatalErrorHandler;
     /** Runs the client's publish callbacks, which may block on a full handover. */
     private final ExecutorService callbackExecutor;
@@ -53,6 +72,12 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private boolean connected;
     private int failedAttempt = -1;
     private boolean everConnected;
+    /** Attempts refused (not retryable) since the last connection. */
+    private int refusals;
+    /** The last connection was ended by another client with the same id: do not reset the backoff. */
+    private boolean takenOver;
+    /** The last granted session expiry warned about, so that each reconnect does not repeat it. */
+    private long warnedExpiry = -1;
     private long backoffMs;
     private boolean closed;
     @Nullable private SubscriberClient client;
@@ -64,6 +89,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
             MessageHandover<MqttReceivedMessage> handover,
             ScheduledExecutorService scheduler,
             MqttSourceMetrics metrics,
+            Consumer<String> onSessionOpened,
             Consumer<Throwable> fatalErrorHandler) {
         this.split = split;
         this.config = config;
@@ -71,6 +97,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
         this.handover = handover;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.onSessionOpened = onSessionOpened;
         this.fatalErrorHandler = fatalErrorHandler;
         this.backoffMs = config.connection().initialBackoff().toMillis();
         this.callbackExecutor =
@@ -111,11 +138,11 @@ final class MqttSubscriberConnection implements AutoCloseable {
             client = newClient;
         }
         LOG.debug("MQTT connection {} to {}: attempt {}", split.clientId(), config.connection().serverUri(), current);
-        newClient.connectAndSubscribe().whenComplete((ok, error) -> {
+        newClient.connectAndSubscribe().whenComplete((connack, error) -> {
             if (error == null) {
-                onConnected(current);
+                onConnected(current, connack);
             } else {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = AbstractSubscriberClient.unwrap(error);
                 if (cause instanceof SubscriberClient.SubscriptionRejectedException) {
                     fatalErrorHandler.accept(cause);
                 } else {
@@ -125,22 +152,85 @@ final class MqttSubscriberConnection implements AutoCloseable {
         });
     }
 
-    private void onConnected(int current) {
+    private void onConnected(int current, SubscriberClient.Connected connack) {
+        boolean sessionExpected;
+        boolean restore;
         synchronized (lock) {
             if (closed || current != attempt || failedAttempt == current) {
                 return;
             }
             connected = true;
-            backoffMs = config.connection().initialBackoff().toMillis();
+            refusals = 0;
+            if (!takenOver) {
+                backoffMs = config.connection().initialBackoff().toMillis();
+            }
             metrics.connectionUp();
             LOG.info(
-                    "MQTT connection {} to {} {}, subscribed to {} with QoS {}",
+                    "MQTT connection {} to {} {}, subscribed to {} with QoS {}, session {}",
                     split.clientId(),
                     config.connection().serverUri(),
                     everConnected ? "re-established" : "established",
                     config.subscriptionFilters(),
-                    config.qos());
+                    config.qos(),
+                    connack.sessionPresent() ? "resumed" : "new");
+            sessionExpected = everConnected || split.hadSession();
+            restore = !everConnected;
             everConnected = true;
+        }
+        onSessionOpened.accept(split.splitId());
+        checkGrantedExpiry(connack.sessionExpirySeconds());
+        if (sessionExpected && !connack.sessionPresent()) {
+            onSessionLost(restore);
+        }
+    }
+
+    /** MQTT 5 only: the broker may grant less than 'session-expiry'; a restart longer than that loses the session. */
+    private void checkGrantedExpiry(long granted) {
+        long requested = config.connection().sessionExpirySeconds();
+        if (granted < 0 || granted >= requested || granted == warnedExpiry) {
+            return;
+        }
+        warnedExpiry = granted;
+        LOG.warn(
+                "The broker at {} granted client {} a session expiry of {} s instead of the requested {} s ('session-expiry'): "
+                        + "{}",
+                config.connection().serverUri(),
+                split.clientId(),
+                granted,
+                requested,
+                granted == 0
+                        ? "its session ends with each connection, and every reconnect or restart loses the messages it held"
+                        : "a restart or outage longer than that loses the session and the messages it held");
+    }
+
+    /** The broker had no session for a client id that had one. */
+    private void onSessionLost(boolean restore) {
+        metrics.sessionLost();
+        String expiry = config.connection().protocolVersion() == MqttOptions.ProtocolVersion.V5
+                ? "'session-expiry' (" + config.connection().sessionExpirySeconds() + " s)"
+                : "the broker's expiry of persistent sessions";
+        String lost = "The MQTT session of client '" + split.clientId() + "' at " + config.connection().serverUri()
+                + " was lost: the broker had no session for it (CONNACK session-present = 0) although it had one before. "
+                + "The messages the broker held for it, unacknowledged or queued, are gone. Causes: the broker "
+                + "restarted without persistence, or the client was away longer than " + expiry + ".";
+        if (!restore) {
+            // Running job: what was emitted is on its way to the next checkpoint; failing would lose it.
+            LOG.error("{} Messages already emitted are kept; the source goes on.", lost);
+        } else if (split.unacknowledged() == 0) {
+            LOG.error("{} The job restored from a checkpoint at which no message of this client was unacknowledged; "
+                    + "the source goes on.", lost);
+        } else {
+            String restored = lost + " The job restored from a checkpoint at which " + split.unacknowledged()
+                    + " message(s) of this client were unacknowledged: messages emitted after that checkpoint may be lost.";
+            if (config.sessionLost() == MqttOptions.SessionLostAction.LOG) {
+                LOG.error("{} The source goes on ('session-lost' = 'log').", restored);
+            } else {
+                String message = restored + " The job fails without restarting ('session-lost' = 'fail'): to accept the loss "
+                        + "and go on, resume the job from its latest checkpoint (the session exists again now), or set "
+                        + "'session-lost' = 'log'.";
+                LOG.error(message);
+                fatalErrorHandler.accept(new SuppressRestartsException(new IllegalStateException(message)));
+            }
         }
     }
 
@@ -148,6 +238,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
     private void onLost(int current, Throwable cause) {
         long delay;
         SubscriberClient lostClient;
+        @Nullable Throwable fatal = null;
+        boolean sessionTakenOver = cause instanceof SubscriberClient.SessionTakenOverException;
         synchronized (lock) {
             if (closed || current != attempt || failedAttempt == current) {
                 return;
@@ -158,16 +250,31 @@ final class MqttSubscriberConnection implements AutoCloseable {
                 connected = false;
                 metrics.connectionDown();
             }
+            takenOver = sessionTakenOver;
+            if (cause instanceof SubscriberClient.ConnectRefusedException
+                    && !((SubscriberClient.ConnectRefusedException) cause).retryable()
+                    && ++refusals >= MAX_REFUSALS) {
+                fatal = new IllegalStateException(cause.getMessage() + " (refused " + refusals + " times in a row)", cause);
+            }
             delay = backoffMs;
             backoffMs = Math.min(backoffMs * 2, config.connection().maxBackoff().toMillis());
             lostClient = client;
             client = null;
-            metrics.reconnect();
+            if (fatal == null) {
+                metrics.reconnect();
+            }
+        }
+        if (fatal != null) {
+            LOG.error("MQTT connection {} failed: {}", split.clientId(), fatal.getMessage());
+        } else if (sessionTakenOver) {
+            metrics.sessionTakenOver();
+            LOG.error("{}; reconnecting in {} ms", cause.getMessage(), delay);
+        } else {
             LOG.warn(
                     "MQTT connection {} to {} {}: {}; reconnecting in {} ms",
                     split.clientId(),
                     config.connection().serverUri(),
-                    everConnected ? "lost" : "failed",
+                    everConnected() ? "lost" : "failed",
                     ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause)),
                     delay);
         }
@@ -186,7 +293,17 @@ final class MqttSubscriberConnection implements AutoCloseable {
         if (lostClient != null) {
             lostClient.disconnect(); // does not block: the shared scheduler stays free for the other splits
         }
-        scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        if (fatal != null) {
+            fatalErrorHandler.accept(fatal);
+        } else {
+            scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private boolean everConnected() {
+        synchronized (lock) {
+            return everConnected;
+        }
     }
 
     private void onPublish(int current, MqttMessage message, Runnable acknowledge) throws InterruptedException {

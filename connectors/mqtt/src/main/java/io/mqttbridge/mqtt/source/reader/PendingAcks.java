@@ -3,6 +3,7 @@ package io.mqttbridge.mqtt.source.reader;
 import org.apache.flink.annotation.Internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +18,20 @@ import static org.apache.flink.util.Preconditions.checkState;
  * <p>{@link #add} collects what was emitted since the last snapshot; {@link #snapshot} files it under
  * the checkpoint id; {@link #completed} hands back everything filed under ids {@code <=} the
  * completed one, in arrival order. A checkpoint whose notification never comes (the subsuming
- * contract) is released by the next completed one.
+ * contract) is released by the next completed one. Each ack is filed with its split, so that a
+ * snapshot can record how many messages of each split were still unacknowledged.
  */
 @Internal
 public final class PendingAcks<A> {
 
-    private List<A> sinceLastSnapshot = new ArrayList<>();
-    private final SortedMap<Long, List<A>> byCheckpoint = new TreeMap<>();
+    private List<Filed<A>> sinceLastSnapshot = new ArrayList<>();
+    private final SortedMap<Long, List<Filed<A>>> byCheckpoint = new TreeMap<>();
+    private final Map<String, Integer> bySplit = new HashMap<>();
     private volatile int size; // written by the task thread only; read by the metrics gauge
 
-    public void add(A ack) {
-        sinceLastSnapshot.add(ack);
+    public void add(String splitId, A ack) {
+        sinceLastSnapshot.add(new Filed<>(splitId, ack));
+        bySplit.merge(splitId, 1, Integer::sum);
         size++;
     }
 
@@ -44,9 +48,12 @@ public final class PendingAcks<A> {
     /** Removes and returns, oldest first, every ack filed under a checkpoint id {@code <= checkpointId}. */
     public List<A> completed(long checkpointId) {
         List<A> result = new ArrayList<>();
-        Iterator<Map.Entry<Long, List<A>>> it = byCheckpoint.headMap(checkpointId + 1).entrySet().iterator();
+        Iterator<Map.Entry<Long, List<Filed<A>>>> it = byCheckpoint.headMap(checkpointId + 1).entrySet().iterator();
         while (it.hasNext()) {
-            result.addAll(it.next().getValue());
+            for (Filed<A> filed : it.next().getValue()) {
+                result.add(filed.ack);
+                bySplit.computeIfPresent(filed.splitId, (split, n) -> n == 1 ? null : n - 1);
+            }
             it.remove();
         }
         size -= result.size();
@@ -56,5 +63,20 @@ public final class PendingAcks<A> {
     /** Acks not yet released, whether filed under a checkpoint or not. */
     public int size() {
         return size;
+    }
+
+    /** Acks of {@code splitId} not yet released. */
+    public int size(String splitId) {
+        return bySplit.getOrDefault(splitId, 0);
+    }
+
+    private static final class Filed<A> {
+        final String splitId;
+        final A ack;
+
+        Filed(String splitId, A ack) {
+            this.splitId = splitId;
+            this.ack = ack;
+        }
     }
 }

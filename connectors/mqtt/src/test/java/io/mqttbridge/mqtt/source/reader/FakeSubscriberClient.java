@@ -1,6 +1,9 @@
 package io.mqttbridge.mqtt.source.reader;
 
 import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * A subscriber client that a test drives: it completes the connect attempt as the broker would
- * (CONNACK accepted, CONNACK refused, no connection, SUBSCRIBE refused), delivers PUBLISHes, loses
- * the connection, and records every acknowledgement that reaches it. One object is one connection
+ * (CONNACK accepted with or without a session, CONNACK refused, no connection, SUBSCRIBE refused),
+ * delivers PUBLISHes, loses the connection or has it taken over, and records every acknowledgement
+ * that reaches it. One object is one connection
  * attempt, as with the real client, so "acked on which connection" is "acked on which object".
  *
  * <p>PUBLISHes are delivered on the calling thread (the real client uses the callback executor):
@@ -22,17 +26,26 @@ import java.util.function.Consumer;
  */
 final class FakeSubscriberClient implements SubscriberClient {
 
+    private final MqttSourceConfig config;
     private final String clientId;
+    private final FakeSubscriberClients broker;
     private final Listener listener;
     private final Consumer<Throwable> onConnectionLost;
-    private final CompletableFuture<Void> connected = new CompletableFuture<>();
+    private final CompletableFuture<Connected> connected = new CompletableFuture<>();
     private final List<String> acks = new ArrayList<>();
     private volatile boolean connectSent;
     private volatile boolean disconnectSent;
     private int nextPacketId = 1;
 
-    FakeSubscriberClient(String clientId, Listener listener, Consumer<Throwable> onConnectionLost) {
+    FakeSubscriberClient(
+            MqttSourceConfig config,
+            String clientId,
+            FakeSubscriberClients broker,
+            Listener listener,
+            Consumer<Throwable> onConnectionLost) {
+        this.config = config;
         this.clientId = clientId;
+        this.broker = broker;
         this.listener = listener;
         this.onConnectionLost = onConnectionLost;
     }
@@ -43,14 +56,30 @@ final class FakeSubscriberClient implements SubscriberClient {
 
     // ---- the connection, as the broker and the network decide ----
 
-    /** CONNACK success and SUBACK granted. */
+    /**
+     * CONNACK success and SUBACK granted, with the session present if this client id connected
+     * before (and the broker has not forgotten it since), the requested expiry granted.
+     */
     void acceptConnect() {
-        connected.complete(null);
+        acceptConnect(broker.openSession(clientId), config.connection().sessionExpirySeconds());
     }
 
-    /** CONNACK with an error reason code: the real client fails the connect future. */
-    void refuseConnect(String reasonCode) {
-        connected.completeExceptionally(new IllegalStateException("CONNACK refused: " + reasonCode));
+    /** CONNACK success with the given session-present flag and session expiry, SUBACK granted. */
+    void acceptConnect(boolean sessionPresent, long sessionExpirySeconds) {
+        broker.openSession(clientId);
+        connected.complete(new Connected(sessionPresent, sessionExpirySeconds));
+    }
+
+    /** CONNACK with an error reason code: the real client fails the connect future and calls the listener. */
+    void refuseConnect(Mqtt5ConnAckReasonCode code) {
+        ConnectRefusedException refusal = Mqtt5SubscriberClient.refusal(config, clientId, code, null);
+        connected.completeExceptionally(refusal);
+        onConnectionLost.accept(refusal);
+    }
+
+    /** Another client connects with this client id: the broker sends DISCONNECT 0x8E. */
+    void takeOver() {
+        onConnectionLost.accept(AbstractSubscriberClient.takenOver(config, clientId));
     }
 
     /** Nobody listens: the real client fails the connect future and also calls the disconnected listener. */
@@ -122,7 +151,7 @@ final class FakeSubscriberClient implements SubscriberClient {
     // ---- SubscriberClient ----
 
     @Override
-    public CompletableFuture<Void> connectAndSubscribe() {
+    public CompletableFuture<Connected> connectAndSubscribe() {
         connectSent = true;
         return connected;
     }

@@ -9,19 +9,25 @@ import javax.annotation.Nullable;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-/** The factory behind {@link FakeSubscriberClient}: keeps every client it created, in order. */
+/**
+ * The factory behind {@link FakeSubscriberClient}: keeps every client it created, in order, and
+ * plays the broker's session store (which client ids have a session).
+ */
 final class FakeSubscriberClients implements SubscriberClientFactory {
 
     /** Upper bound on waiting for a connection attempt made on another thread; never reached when all is well. */
     private static final long AWAIT_MS = 30_000;
 
     private final List<FakeSubscriberClient> created = new ArrayList<>();
+    private final Set<String> sessions = new HashSet<>();
     @Nullable private RuntimeException failure;
 
     /** Source options of the tests: shared group, client ids {@code p-<split>}, backoff 100 ms doubling up to 1 s. */
@@ -58,10 +64,20 @@ final class FakeSubscriberClients implements SubscriberClientFactory {
             failure = null;
             throw e;
         }
-        FakeSubscriberClient client = new FakeSubscriberClient(clientId, listener, onConnectionLost);
+        FakeSubscriberClient client = new FakeSubscriberClient(config, clientId, this, listener, onConnectionLost);
         created.add(client);
         notifyAll();
         return client;
+    }
+
+    /** Opens a session for {@code clientId}; returns whether it had one already. */
+    synchronized boolean openSession(String clientId) {
+        return !sessions.add(clientId);
+    }
+
+    /** The broker restarts without persistence: every session is gone. */
+    synchronized void forgetSessions() {
+        sessions.clear();
     }
 
     /** Every client created so far, oldest first. */

@@ -162,6 +162,27 @@ class MqttSourceReaderTest {
     }
 
     @Test
+    void aSnapshotRecordsThatTheSplitHadASessionAndItsUnacknowledgedMessages() throws Exception {
+        assertThat(reader.snapshotState(1)).containsExactly(SPLIT); // not connected yet: a new session is normal
+
+        FakeSubscriberClient client = connected(0);
+        // The CONNACK is handled on the connection's thread when it registers after the fake answered.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+        while (!reader.hasConnected(SPLIT.splitId())) {
+            assertThat(System.nanoTime()).as("CONNACK handled in time").isLessThan(deadline);
+            Thread.sleep(1);
+        }
+        deliverAndEmit(client, "m1", "m2");
+        assertThat(reader.snapshotState(2)).containsExactly(new MqttSubscriberSplit(0, "p-0", true, 2));
+
+        deliverAndEmit(client, "m3");
+        reader.notifyCheckpointComplete(2);
+        assertThat(reader.snapshotState(3)).containsExactly(new MqttSubscriberSplit(0, "p-0", true, 1));
+        reader.notifyCheckpointComplete(3);
+        assertThat(reader.snapshotState(4)).containsExactly(new MqttSubscriberSplit(0, "p-0", true, 0));
+    }
+
+    @Test
     void closingTheReaderDisconnectsAndAcknowledgesNothingMore() throws Exception {
         FakeSubscriberClient client = connected(0);
         deliverAndEmit(client, "m1");

@@ -31,6 +31,7 @@ class MqttSplitReaderTest {
             FakeSubscriberClients.config(),
             new MqttSourceMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup(), () -> 0),
             clients,
+            splitId -> {},
             scheduler);
 
     @AfterEach

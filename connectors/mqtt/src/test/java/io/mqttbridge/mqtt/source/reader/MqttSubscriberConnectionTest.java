@@ -1,13 +1,19 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import org.apache.flink.core.testutils.ManuallyTriggeredScheduledExecutorService;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.execution.SuppressRestartsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +36,9 @@ class MqttSubscriberConnectionTest {
     private final ManuallyTriggeredScheduledExecutorService scheduler = new ManuallyTriggeredScheduledExecutorService();
     private final MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(100);
     private final List<Throwable> fatalErrors = new ArrayList<>();
+    private final List<String> connectedSplits = new ArrayList<>();
+    private final MqttSourceMetrics metrics =
+            new MqttSourceMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup(), () -> 0);
     private MqttSubscriberConnection connection;
 
     @AfterEach
@@ -40,14 +49,13 @@ class MqttSubscriberConnectionTest {
     }
 
     private MqttSubscriberConnection start(MqttSourceConfig config) {
+        return start(SPLIT, config);
+    }
+
+    /** Starts the connection of {@code split} (e.g. as restored from a snapshot) and runs its first attempt. */
+    private MqttSubscriberConnection start(MqttSubscriberSplit split, MqttSourceConfig config) {
         connection = new MqttSubscriberConnection(
-                SPLIT,
-                config,
-                clients,
-                handover,
-                scheduler,
-                new MqttSourceMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup(), () -> 0),
-                fatalErrors::add);
+                split, config, clients, handover, scheduler, metrics, connectedSplits::add, fatalErrors::add);
         connection.start();
         scheduler.trigger(); // the first attempt runs at once
         return connection;
@@ -86,7 +94,7 @@ class MqttSubscriberConnectionTest {
 
         lastClient().failConnect(); // reported twice (future and listener): retried once
         delays.add(runScheduledReconnect());
-        lastClient().refuseConnect("SERVER_UNAVAILABLE");
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.SERVER_UNAVAILABLE);
         delays.add(runScheduledReconnect());
         for (int i = 0; i < 4; i++) {
             lastClient().failConnect();
@@ -238,5 +246,219 @@ class MqttSubscriberConnectionTest {
         assertThat(second.acks()).containsExactly("m1");
         assertThat(clients.created().stream().map(FakeSubscriberClient::clientId).collect(Collectors.toList()))
                 .containsExactly("p-0", "p-0");
+    }
+
+    // ---- the session in CONNACK ----
+
+    private static final String LOGGER = MqttSubscriberConnection.class.getName();
+    private static final String LOST = "The MQTT session of client 'p-0' at tcp://broker.invalid:1883 was lost";
+
+    @Test
+    void aFirstConnectWithoutASessionIsNormal() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            startConnected(FakeSubscriberClients.config());
+
+            assertThat(logs.warnings("p-0")).isEmpty();
+        }
+        assertThat(metrics.sessionsLost()).isZero();
+        assertThat(connectedSplits).containsExactly("0");
+    }
+
+    @Test
+    void aReconnectThatResumesTheSessionIsNoError() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            startConnected(FakeSubscriberClients.config()).loseConnection();
+            runScheduledReconnect();
+            lastClient().acceptConnect();
+
+            assertThat(logs.errors("p-0")).isEmpty();
+        }
+        assertThat(metrics.sessionsLost()).isZero();
+    }
+
+    @Test
+    void aReconnectThatFindsNoSessionIsAnErrorButDoesNotFailTheSource() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            startConnected(FakeSubscriberClients.config()).loseConnection();
+            clients.forgetSessions(); // the broker restarted without persistence
+            runScheduledReconnect();
+            lastClient().acceptConnect();
+
+            assertThat(logs.errors("p-0")).singleElement().asString()
+                    .startsWith(LOST)
+                    .contains("or the client was away longer than 'session-expiry' (3600 s)")
+                    .endsWith("Messages already emitted are kept; the source goes on.");
+        }
+        assertThat(metrics.sessionsLost()).isEqualTo(1);
+        assertThat(fatalErrors).isEmpty();
+    }
+
+    @Test
+    void aRestoreWithUnacknowledgedMessagesThatFindsNoSessionFailsTheJobWithoutRestarts() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            start(new MqttSubscriberSplit(0, "p-0", true, 5), FakeSubscriberClients.config());
+            lastClient().acceptConnect(); // the broker has no session for p-0
+
+            assertThat(fatalErrors).singleElement().isInstanceOf(SuppressRestartsException.class);
+            assertThat(fatalErrors.get(0).getCause().getMessage())
+                    .startsWith(LOST)
+                    .contains("at which 5 message(s) of this client were unacknowledged")
+                    .endsWith("The job fails without restarting ('session-lost' = 'fail'): to accept the loss and go on, "
+                            + "resume the job from its latest checkpoint (the session exists again now), or set "
+                            + "'session-lost' = 'log'.");
+            assertThat(logs.errors("p-0")).containsExactly(fatalErrors.get(0).getCause().getMessage());
+        }
+        assertThat(metrics.sessionsLost()).isEqualTo(1);
+    }
+
+    @Test
+    void withSessionLostLogARestoreThatFindsNoSessionGoesOn() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            start(new MqttSubscriberSplit(0, "p-0", true, 5), FakeSubscriberClients.config(
+                    options -> options.set(MqttOptions.SESSION_LOST, MqttOptions.SessionLostAction.LOG)));
+            lastClient().acceptConnect();
+
+            assertThat(logs.errors("p-0")).singleElement().asString()
+                    .startsWith(LOST)
+                    .endsWith("The source goes on ('session-lost' = 'log').");
+        }
+        assertThat(fatalErrors).isEmpty();
+        assertThat(metrics.sessionsLost()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestoreWithNothingUnacknowledgedThatFindsNoSessionIsAnErrorOnly() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            start(new MqttSubscriberSplit(0, "p-0", true, 0), FakeSubscriberClients.config());
+            lastClient().acceptConnect();
+
+            assertThat(logs.errors("p-0")).singleElement().asString().startsWith(LOST);
+        }
+        assertThat(fatalErrors).isEmpty();
+        assertThat(metrics.sessionsLost()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestoreThatResumesItsSessionIsNoError() {
+        clients.openSession("p-0");
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            start(new MqttSubscriberSplit(0, "p-0", true, 5), FakeSubscriberClients.config());
+            lastClient().acceptConnect();
+
+            assertThat(logs.warnings("p-0")).isEmpty();
+        }
+        assertThat(fatalErrors).isEmpty();
+        assertThat(metrics.sessionsLost()).isZero();
+    }
+
+    @Test
+    void aGrantedSessionExpiryBelowTheRequestedOneIsAWarningWithBothValues() {
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            start(FakeSubscriberClients.config());
+            lastClient().acceptConnect(false, 60);
+
+            assertThat(logs.warnings("p-0")).singleElement().asString().startsWith(
+                    "The broker at tcp://broker.invalid:1883 granted client p-0 a session expiry of 60 s instead of the "
+                            + "requested 3600 s ('session-expiry'): a restart or outage longer than that loses the session");
+        }
+    }
+
+    // ---- CONNACK refusals ----
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Mqtt5ConnAckReasonCode.class,
+            names = {"CLIENT_IDENTIFIER_NOT_VALID", "BAD_USER_NAME_OR_PASSWORD", "NOT_AUTHORIZED", "BANNED",
+                "BAD_AUTHENTICATION_METHOD"})
+    void aRefusalThatRetryingCannotFixFailsTheSourceAfterThreeAttempts(Mqtt5ConnAckReasonCode code) {
+        start(FakeSubscriberClients.config());
+        for (int i = 1; i < MqttSubscriberConnection.MAX_REFUSALS; i++) {
+            lastClient().refuseConnect(code);
+            runScheduledReconnect();
+        }
+        assertThat(fatalErrors).isEmpty();
+
+        lastClient().refuseConnect(code);
+
+        assertThat(fatalErrors).singleElement().extracting(Throwable::getMessage).asString()
+                .startsWith("The broker at tcp://broker.invalid:1883 refused the connection of client 'p-0': " + code
+                        + " (0x" + Integer.toHexString(code.getCode()).toUpperCase() + "). Retrying cannot fix this: check ")
+                .endsWith(" (refused 3 times in a row)");
+        assertThat(scheduler.getAllNonPeriodicScheduledTask()).isEmpty();
+        assertThat(clients.created()).hasSize(3).allMatch(FakeSubscriberClient::disconnectSent);
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = Mqtt5ConnAckReasonCode.class,
+            names = {"SERVER_BUSY", "SERVER_UNAVAILABLE", "QUOTA_EXCEEDED", "CONNECTION_RATE_EXCEEDED"})
+    void transientRefusalsAreRetriedWithBackoffWithoutEnd(Mqtt5ConnAckReasonCode code) {
+        start(FakeSubscriberClients.config());
+        List<Long> delays = new ArrayList<>();
+        for (int i = 0; i < 2 * MqttSubscriberConnection.MAX_REFUSALS; i++) {
+            lastClient().refuseConnect(code);
+            delays.add(runScheduledReconnect());
+        }
+        lastClient().acceptConnect();
+
+        assertThat(delays).containsExactly(100L, 200L, 400L, 800L, 1000L, 1000L);
+        assertThat(fatalErrors).isEmpty();
+    }
+
+    @Test
+    void aConnectionBetweenRefusalsStartsTheCountOver() {
+        start(FakeSubscriberClients.config());
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        runScheduledReconnect();
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        runScheduledReconnect();
+        lastClient().acceptConnect();
+        lastClient().loseConnection();
+        runScheduledReconnect();
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        runScheduledReconnect();
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        runScheduledReconnect();
+        assertThat(fatalErrors).isEmpty();
+
+        lastClient().refuseConnect(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+        assertThat(fatalErrors).hasSize(1);
+    }
+
+    @Test
+    void mqtt311RefusalsOtherThanServerUnavailableAreNotRetried() {
+        MqttSourceConfig config = FakeSubscriberClients.config();
+        for (Mqtt3ConnAckReturnCode code : Mqtt3ConnAckReturnCode.values()) {
+            if (code.isError()) {
+                assertThat(Mqtt3SubscriberClient.refusal(config, "p-0", code).retryable())
+                        .as("%s retryable", code)
+                        .isEqualTo(code == Mqtt3ConnAckReturnCode.SERVER_UNAVAILABLE);
+            }
+        }
+        assertThat(Mqtt3SubscriberClient.refusal(config, "p-0", Mqtt3ConnAckReturnCode.NOT_AUTHORIZED).getMessage())
+                .startsWith("The broker at tcp://broker.invalid:1883 refused the connection of client 'p-0': "
+                        + "NOT_AUTHORIZED (MQTT 3.1.1 return code 5). Retrying cannot fix this");
+    }
+
+    // ---- session taken over ----
+
+    @Test
+    void aSessionTakenOverIsAnErrorNamingTheClientIdAndTheBackoffKeepsGrowing() {
+        List<Long> delays = new ArrayList<>();
+        try (LogCapture logs = new LogCapture(LOGGER)) {
+            startConnected(FakeSubscriberClients.config()).takeOver();
+            delays.add(runScheduledReconnect());
+            lastClient().acceptConnect();
+            lastClient().takeOver(); // the other client takes it back
+            delays.add(runScheduledReconnect());
+
+            assertThat(logs.errors("p-0")).hasSize(2).first().asString().startsWith(
+                    "Another client connected with client id 'p-0' to tcp://broker.invalid:1883 and took its session "
+                            + "over (DISCONNECT 0x8E): two tables or jobs share the client id");
+        }
+        // Not reset by the connection in between: two clients sharing an id slow down to the maximum backoff.
+        assertThat(delays).containsExactly(100L, 200L);
+        assertThat(metrics.sessionsTakenOver()).isEqualTo(2);
+        assertThat(fatalErrors).isEmpty();
     }
 }

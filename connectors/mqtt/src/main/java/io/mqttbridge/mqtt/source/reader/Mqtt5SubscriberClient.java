@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
@@ -49,8 +50,11 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     @Override
     public CompletableFuture<Void> connectAndSubscribe() {
         var connection = config.connection();
-        List<Mqtt5Subscription> subscriptions =
-                subscriptions((filter, qos) -> Mqtt5Subscription.builder().topicFilter(filter).qos(qos).build());
+        // Retain handling 1: retained messages only for a subscription the session does not hold yet, so a
+        // reconnect or restart (which subscribes again) does not get them again. Brokers send none to
+        // shared subscriptions (MQTT 5.0, 3.3.1.3 and 4.8.2).
+        List<Mqtt5Subscription> subscriptions = subscriptions((filter, qos) -> Mqtt5Subscription.builder()
+                .topicFilter(filter).qos(qos).retainHandling(Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).build());
         return client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())

@@ -358,6 +358,18 @@ final class SourceTestSupport {
         }
     }
 
+    /**
+     * Ends the sessions {@code <prefix>-0 .. <prefix>-(n-1)}: connects each with clean start and session
+     * expiry 0, as a user ends the sessions of client ids a source no longer uses.
+     */
+    static void endSessions(String serverUri, String prefix, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            Mqtt5AsyncClient client = clientBuilder(serverUri, prefix + "-" + i).buildAsync();
+            client.connectWith().cleanStart(true).sessionExpiryInterval(0).send().get(30, TimeUnit.SECONDS);
+            client.disconnect().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static Mqtt5ClientBuilder clientBuilder(String serverUri, String clientId) {
         URI uri = URI.create(serverUri);
         return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost(uri.getHost()).serverPort(uri.getPort());

@@ -71,7 +71,9 @@ public final class MqttOptions {
                     .noDefaultValue()
                     .withDescription(
                             "Prefix of the stable client ids; subscriber connection n uses '<prefix>-<n>'. "
-                                    + "Default: 'mqtt-bridge-<shared-group>', else (table only) 'mqtt-bridge-<table name>'; "
+                                    + "Default: 'mqtt-bridge-<name>-<hash>', the name being shared-group, else "
+                                    + "(table only) the table name, and the hash 8 hex digits over shared-group, "
+                                    + "the table's full name and the filters, so that no two tables share a session; "
                                     + "the DataStream builder requires it when shared-group is not set. "
                                     + "Keep it stable across restarts: the broker keeps the session under this id.");
 

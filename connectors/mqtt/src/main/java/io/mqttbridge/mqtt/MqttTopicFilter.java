@@ -87,6 +87,39 @@ public final class MqttTopicFilter {
         return new Compiled(filter);
     }
 
+    /**
+     * True when some topic matches both valid filters (a shared subscription by its {@code <filter>}):
+     * a session subscribed to both may receive such a message twice (MQTT 5.0, 3.3.4), and two shared
+     * subscriptions always deliver it once each.
+     */
+    public static boolean overlaps(String a, String b) {
+        String[] x = unshared(a).split("/", -1);
+        String[] y = unshared(b).split("/", -1);
+        for (int i = 0; ; i++) {
+            boolean xDone = i == x.length;
+            boolean yDone = i == y.length;
+            if (xDone || yDone) {
+                // 'a/#' also matches 'a': a filter that ends where the other has its last level '#'
+                return (xDone && yDone) || (xDone ? y[i] : x[i]).equals("#");
+            }
+            if (x[i].equals("#") || y[i].equals("#")) {
+                return i > 0 || !startsWithDollar(x[i]) && !startsWithDollar(y[i]);
+            }
+            if (x[i].equals("+") || y[i].equals("+")) {
+                // a leading wildcard never matches a topic starting with '$' (4.7.2)
+                if (i == 0 && (startsWithDollar(x[i]) || startsWithDollar(y[i]))) {
+                    return false;
+                }
+            } else if (!x[i].equals(y[i])) {
+                return false;
+            }
+        }
+    }
+
+    private static boolean startsWithDollar(String level) {
+        return level.startsWith("$");
+    }
+
     /** The filter a valid {@code $share/<share name>/<filter>} applies to; any other filter itself. */
     private static String unshared(String filter) {
         return filter.startsWith(SHARE_PREFIX) ? filter.substring(filter.indexOf('/', SHARE_PREFIX.length()) + 1) : filter;

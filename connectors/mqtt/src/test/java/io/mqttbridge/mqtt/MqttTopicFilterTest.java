@@ -41,6 +41,23 @@ class MqttTopicFilterTest {
         assertThatThrownBy(() -> MqttTopicFilter.compile(filter)).hasMessage(message);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "a/#, a/+/b", "a/#, a", "a, a", "#, x/y", "+/b, a/+", "a/+/#, a/b", "a/+, a/#", "+, x", "/a, +/a", "$share/g/a/#, a/b",
+        "$SYS/#, $SYS/+"
+    })
+    void filtersThatATopicMatchesBothOverlap(String a, String b) {
+        assertThat(MqttTopicFilter.overlaps(a, b)).isTrue();
+        assertThat(MqttTopicFilter.overlaps(b, a)).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"a/b, a/c", "a/+, a/b/c", "a/+/b, a/+/c", "a, a/b", "#, $SYS/x", "+/x, $SYS/x", "a/b/#, a/c/#", "+/+, a"})
+    void filtersThatNoTopicMatchesBothDoNotOverlap(String a, String b) {
+        assertThat(MqttTopicFilter.overlaps(a, b)).isFalse();
+        assertThat(MqttTopicFilter.overlaps(b, a)).isFalse();
+    }
+
     @Test
     void rejectsEmptyAndNulFilters() {
         assertThatThrownBy(() -> MqttTopicFilter.validate(""))

@@ -75,7 +75,7 @@ class MqttSourceITCase {
         // small window makes it spread them. Mosquitto 2.0.11 overshoots a full window (the client then
         // drops the connection, see the docs), so it keeps the default window, which never fills here.
         int receiveMaximum = kind == TestBroker.Kind.HIVEMQ ? 100 : MqttOptions.RECEIVE_MAXIMUM.defaultValue();
-        JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup(group)
+        JobSpec spec = new JobSpec(run, source(broker, base).setSharedGroup(group).setClientIdPrefix("mqtt-bridge-" + group)
                 .setOption(MqttOptions.RECEIVE_MAXIMUM, receiveMaximum).build())
                 .parallelism(2)
                 .checkpointEvery(200);

@@ -1,11 +1,11 @@
 package io.mqttbridge.tests.source;
 
+import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
-import io.mqttbridge.embedded.MqttTestPublisher;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -324,6 +324,18 @@ final class SourceTestSupport {
             client.connectWith().cleanStart(true).sessionExpiryInterval(3600)
                     .restrictions().receiveMaximum(receiveMaximum).applyRestrictions().send().get(30, TimeUnit.SECONDS);
             client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
+            client.disconnect().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Ends the sessions {@code <prefix>-0 .. <prefix>-(n-1)}: connects each with clean start and session
+     * expiry 0, as a user ends the sessions of client ids a source no longer uses.
+     */
+    static void endSessions(String serverUri, String prefix, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            Mqtt5AsyncClient client = MqttTestPublisher.clientBuilder(serverUri, prefix + "-" + i).buildAsync();
+            client.connectWith().cleanStart(true).sessionExpiryInterval(0).send().get(30, TimeUnit.SECONDS);
             client.disconnect().get(30, TimeUnit.SECONDS);
         }
     }

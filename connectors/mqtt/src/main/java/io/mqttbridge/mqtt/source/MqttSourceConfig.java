@@ -11,6 +11,9 @@ import org.apache.flink.configuration.ReadableConfig;
 import javax.annotation.Nullable;
 
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -43,7 +46,10 @@ public final class MqttSourceConfig implements Serializable {
     private final MqttOptions.AckMode ackMode;
     private final MqttOptions.SessionLostAction sessionLost;
 
-    private MqttSourceConfig(ReadableConfig config, @Nullable String tableName) {
+    /** The readable part of a default client id prefix is cut to this, so that client ids stay under 64 characters. */
+    private static final int MAX_NAME_IN_DEFAULT_PREFIX = 24;
+
+    private MqttSourceConfig(ReadableConfig config, @Nullable String tableName, @Nullable String qualifiedTableName) {
         this.connection = MqttConnectionConfig.fromConfiguration(config);
         String filters = requireString(config, MqttOptions.TOPIC_FILTER, TOPIC_FILTERS);
         List<String> topicFilters;
@@ -53,6 +59,7 @@ public final class MqttSourceConfig implements Serializable {
             throw (IllegalArgumentException)
                     invalid(MqttOptions.TOPIC_FILTER, filters, TOPIC_FILTERS + ". " + e.getMessage()).initCause(e);
         }
+        rejectOverlaps(filters, topicFilters);
         String group = config.getOptional(MqttOptions.SHARED_GROUP).map(String::trim).orElse(null);
         if (group != null && (group.isEmpty() || group.contains("/") || group.contains("+") || group.contains("#"))) {
             throw invalid(MqttOptions.SHARED_GROUP, group, "a non-empty name without '/', '+' or '#'");
@@ -82,7 +89,7 @@ public final class MqttSourceConfig implements Serializable {
                         "a stable client id prefix when 'shared-group' is not set, so that the broker keeps "
                                 + "the session across restarts");
             }
-            prefix = defaultClientIdPrefix(sharedGroup, tableName);
+            prefix = defaultClientIdPrefix(sharedGroup, tableName, qualifiedTableName, topicFilters);
         }
         this.clientIdPrefix = prefix;
         this.qos = intInRange(config, MqttOptions.QOS, 0, 2);
@@ -102,12 +109,61 @@ public final class MqttSourceConfig implements Serializable {
     }
 
     /**
-     * The one default of 'client-id-prefix': 'mqtt-bridge-&lt;shared-group&gt;', else
-     * 'mqtt-bridge-&lt;name&gt;' (the table name), in client-id-safe characters.
+     * Two filters of one source that a topic can match both would deliver such a message twice: as
+     * two shared subscriptions always, in one session as the broker chooses (MQTT 5.0, 3.3.4). The
+     * source cannot tell such a copy from a message published twice, so the overlap is refused.
      */
-    public static String defaultClientIdPrefix(@Nullable String sharedGroup, @Nullable String name) {
-        String base = sharedGroup != null ? sharedGroup : Objects.requireNonNull(name, "name");
-        return "mqtt-bridge-" + base.replaceAll("[^A-Za-z0-9._-]", "-");
+    private static void rejectOverlaps(String option, List<String> filters) {
+        for (int i = 0; i < filters.size(); i++) {
+            for (int j = i + 1; j < filters.size(); j++) {
+                String a = filters.get(i);
+                String b = filters.get(j);
+                if (MqttTopicFilter.overlaps(a, b)) {
+                    throw invalid(
+                            MqttOptions.TOPIC_FILTER,
+                            option,
+                            "filters that no topic matches twice, but "
+                                    + (a.equals(b) ? "'" + a + "' is listed twice"
+                                            : "'" + a + "' and '" + b + "' overlap: a message on a topic that matches "
+                                                    + "both would be delivered twice")
+                                    + ". Keep only the wider filter, or list filters that do not overlap");
+                }
+            }
+        }
+    }
+
+    /**
+     * The default of 'client-id-prefix': {@code mqtt-bridge-<name>-<hash>}. The name (the shared group,
+     * else the table name; unsafe characters replaced, at most 24 characters) makes the id readable
+     * in logs; the hash (8 hex digits of SHA-256) covers the shared group, the table's qualified name
+     * and the sorted filters, so that two tables in one group, or one table after its filters
+     * changed, never share a session. The same inputs give the same prefix on every run.
+     */
+    public static String defaultClientIdPrefix(
+            @Nullable String sharedGroup,
+            @Nullable String tableName,
+            @Nullable String qualifiedTableName,
+            List<String> topicFilters) {
+        String name = sharedGroup != null ? sharedGroup : Objects.requireNonNull(tableName, "tableName");
+        name = name.replaceAll("[^A-Za-z0-9._-]", "-");
+        if (name.length() > MAX_NAME_IN_DEFAULT_PREFIX) {
+            name = name.substring(0, MAX_NAME_IN_DEFAULT_PREFIX);
+        }
+        List<String> sorted = new ArrayList<>(topicFilters);
+        Collections.sort(sorted);
+        // labelled fields, one per line, so that no two different inputs read the same
+        String identity = "group=" + Objects.toString(sharedGroup, "") + "\ntable=" + Objects.toString(qualifiedTableName, "")
+                + "\nfilters=" + String.join("\n", sorted);
+        return "mqtt-bridge-" + name + "-" + sha256Hex8(identity);
+    }
+
+    private static String sha256Hex8(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return String.format("%02x%02x%02x%02x", digest[0], digest[1], digest[2], digest[3]);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JVM has SHA-256", e);
+        }
     }
 
     /**
@@ -116,16 +172,21 @@ public final class MqttSourceConfig implements Serializable {
      * @throws IllegalArgumentException naming the option and the accepted values
      */
     public static MqttSourceConfig fromConfiguration(ReadableConfig config) {
-        return new MqttSourceConfig(config, null);
+        return new MqttSourceConfig(config, null, null);
     }
 
     /**
-     * A table's config: without 'client-id-prefix' and 'shared-group' the prefix follows the table name.
+     * A table's config: the default 'client-id-prefix' covers the table, so that two tables never share
+     * a session. {@code tableName} is the readable part (without 'shared-group'), {@code qualifiedTableName}
+     * (catalog, database and name) tells tables apart.
      *
      * @throws IllegalArgumentException naming the option and the accepted values
      */
-    public static MqttSourceConfig forTable(ReadableConfig config, String tableName) {
-        return new MqttSourceConfig(config, Objects.requireNonNull(tableName, "tableName"));
+    public static MqttSourceConfig forTable(ReadableConfig config, String tableName, String qualifiedTableName) {
+        return new MqttSourceConfig(
+                config,
+                Objects.requireNonNull(tableName, "tableName"),
+                Objects.requireNonNull(qualifiedTableName, "qualifiedTableName"));
     }
 
     public MqttConnectionConfig connection() {

@@ -9,12 +9,16 @@ import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.table.api.ValidationException;
+import org.apache.flink.table.api.config.OptimizerConfigOptions;
+import org.apache.flink.table.catalog.ObjectIdentifier;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,6 +41,8 @@ import java.util.TreeSet;
 public final class MqttDynamicTableFactory implements DynamicTableSourceFactory {
 
     public static final String IDENTIFIER = "mqtt";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttDynamicTableFactory.class);
 
     /** The options of MqttOptions (shared with the DataStream builder) and of MqttTableOptions. */
     private static final Set<ConfigOption<?>> MQTT_OPTIONS = DeclaredOptions.in(MqttOptions.class, MqttTableOptions.class);
@@ -76,11 +82,13 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         MqttSourceConfig sourceConfig;
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
-            sourceConfig = MqttSourceConfig.forTable(options, context.getObjectIdentifier().getObjectName());
+            ObjectIdentifier table = context.getObjectIdentifier();
+            sourceConfig = MqttSourceConfig.forTable(options, table.getObjectName(), table.asSummaryString());
             sourceConfig.connection().checkTlsStores();
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
+        warnIfScansAreNotShared(context);
         return new MqttDynamicSource(
                 context.getPhysicalRowDataType(),
                 format,
@@ -88,6 +96,27 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
                 sourceConfig,
                 MqttPropertyMetadata.from(options),
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+    }
+
+    /**
+     * Every scan of an 'mqtt' table connects with the table's client ids. Several INSERTs reading one
+     * table share its subscription only when the planner merges their scans into one source, which it
+     * does unless source or sub-plan reuse is switched off; then the scans take each other's sessions
+     * over (the broker disconnects one with "session taken over", 0x8E) in a loop. The factory cannot
+     * see how many scans a table gets, so it warns here; the docs say the same.
+     */
+    private static void warnIfScansAreNotShared(Context context) {
+        ReadableConfig session = context.getConfiguration();
+        if (!session.get(OptimizerConfigOptions.TABLE_OPTIMIZER_REUSE_SOURCE_ENABLED)
+                || !session.get(OptimizerConfigOptions.TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED)) {
+            LOG.warn(
+                    "'{}' = false or '{}' = false: if more than one INSERT reads the mqtt table {}, each gets its own "
+                            + "source with the same client ids, and they take each other's MQTT sessions over in a "
+                            + "loop. Keep both options true, or read each mqtt table in one INSERT.",
+                    OptimizerConfigOptions.TABLE_OPTIMIZER_REUSE_SOURCE_ENABLED.key(),
+                    OptimizerConfigOptions.TABLE_OPTIMIZER_REUSE_SUB_PLAN_ENABLED.key(),
+                    context.getObjectIdentifier().asSummaryString());
+        }
     }
 
     /**

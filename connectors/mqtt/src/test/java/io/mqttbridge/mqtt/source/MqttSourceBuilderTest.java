@@ -41,7 +41,9 @@ class MqttSourceBuilderTest {
         MqttSource<String> source = valid().setSubscribers(4).build();
         MqttSourceConfig config = source.config();
         assertThat(config.subscriptionFilters()).containsExactly("$share/g1/a/+/b", "$share/g1/c/#");
-        assertThat(config.clientIdPrefix()).isEqualTo("mqtt-bridge-g1");
+        assertThat(config.clientIdPrefix())
+                .matches("mqtt-bridge-g1-[0-9a-f]{8}")
+                .isEqualTo(MqttSourceConfig.defaultClientIdPrefix("g1", null, null, List.of("a/+/b", "c/#")));
         assertThat(config.subscribers()).isEqualTo(4);
         assertThat(config.ackMode()).isEqualTo(MqttOptions.AckMode.CHECKPOINT);
         assertThat(config.connection().port()).isEqualTo(1883);
@@ -61,6 +63,45 @@ class MqttSourceBuilderTest {
         assertThat(config.subscribers()).isEqualTo(1);
         assertThat(config.connection().tls()).isTrue();
         assertThat(config.connection().port()).isEqualTo(8883);
+    }
+
+    @Test
+    void defaultClientIdPrefixIsStableAndDiffersByGroupAndFilterSet() {
+        String prefix = valid().build().config().clientIdPrefix();
+        assertThat(valid().build().config().clientIdPrefix()).isEqualTo(prefix);
+        assertThat(valid().setTopicFilters("c/#", "a/+/b").build().config().clientIdPrefix())
+                .as("the same filters in another order: the same subscriptions, the same session")
+                .isEqualTo(prefix);
+        assertThat(valid().setTopicFilters("a/+/b").build().config().clientIdPrefix())
+                .as("a filter removed: a new session, so the old one's subscription cannot deliver")
+                .startsWith("mqtt-bridge-g1-")
+                .isNotEqualTo(prefix);
+        assertThat(valid().setSharedGroup("g2").build().config().clientIdPrefix()).startsWith("mqtt-bridge-g2-");
+        assertThat(MqttSourceConfig.defaultClientIdPrefix("g", null, null, List.of("a")))
+                .isNotEqualTo(MqttSourceConfig.defaultClientIdPrefix("g", null, null, List.of("b")));
+    }
+
+    @Test
+    void defaultClientIdPrefixKeepsClientIdsShortAndSafe() {
+        String longGroup = "a-very-long-shared-group-name-of-a-fleet/ü";
+        String prefix = MqttSourceConfig.defaultClientIdPrefix(longGroup, null, null, List.of("a/#"));
+        assertThat(prefix).matches("mqtt-bridge-a-very-long-shared-group-[0-9a-f]{8}");
+        assertThat(prefix + "-65535").hasSizeLessThan(64);
+        assertThat(MqttSourceConfig.defaultClientIdPrefix(null, "my table/ü", "c.d.my table/ü", List.of("a")))
+                .matches("mqtt-bridge-my-table---[0-9a-f]{8}");
+    }
+
+    @Test
+    void overlappingFiltersAreRefusedNamingBoth() {
+        assertThatThrownBy(() -> valid().setTopicFilters("a/#", "x", "a/+/b").build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Invalid value 'a/#,x,a/+/b' for option 'topic-filter': expected filters that no topic "
+                        + "matches twice, but 'a/#' and 'a/+/b' overlap: a message on a topic that matches both would "
+                        + "be delivered twice. Keep only the wider filter, or list filters that do not overlap");
+        assertThatThrownBy(() -> valid().setTopicFilters("a/b", "a/b").build())
+                .hasMessageContaining("but 'a/b' is listed twice.");
+        assertThat(valid().setTopicFilters("a/+/b", "a/+/c", "$SYS/x", "+/x/y").build().config().subscriptionFilters())
+                .hasSize(4);
     }
 
     @Test

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +45,10 @@ class MqttDynamicTableFactoryTest {
         expected.set(MqttOptions.TOPIC_FILTER, "vehicles/+/battery");
         expected.set(MqttOptions.QOS, 2);
         expected.set(MqttOptions.ACK_MODE, MqttOptions.AckMode.RECEIPT);
-        expected.set(MqttOptions.CLIENT_ID_PREFIX, "mqtt-bridge-vehicle_battery");
+        expected.set(
+                MqttOptions.CLIENT_ID_PREFIX,
+                MqttSourceConfig.defaultClientIdPrefix(
+                        null, "vehicle_battery", "default_catalog.default_database.vehicle_battery", List.of("vehicles/+/battery")));
         assertThat(source.sourceConfig()).isEqualTo(MqttSourceConfig.fromConfiguration(expected));
         assertThat(source.sourceConfig().ackMode()).isEqualTo(MqttOptions.AckMode.RECEIPT);
         assertThat(source.sourceConfig().qos()).isEqualTo(2);
@@ -62,12 +66,25 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
-    void defaultClientIdPrefixFollowsTheSharedGroup() {
+    void defaultClientIdPrefixNamesTheSharedGroupAndDiffersBetweenTablesOfTheGroup() {
         Map<String, String> options = MqttTables.validOptions();
         options.put("shared-group", "battery-route");
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
-        assertThat(source.sourceConfig().clientIdPrefix()).isEqualTo("mqtt-bridge-battery-route");
+        String prefix = source.sourceConfig().clientIdPrefix();
+        assertThat(prefix).matches("mqtt-bridge-battery-route-[0-9a-f]{8}");
         assertThat(source.parallelism()).isNull();
+
+        assertThat(((MqttDynamicSource) MqttTables.create(options)).sourceConfig().clientIdPrefix())
+                .as("stable: the same table gives the same prefix on every run")
+                .isEqualTo(prefix);
+        assertThat(((MqttDynamicSource) MqttTables.create(options, "other_table")).sourceConfig().clientIdPrefix())
+                .as("another table in the same group, same filter: its own sessions")
+                .startsWith("mqtt-bridge-battery-route-")
+                .isNotEqualTo(prefix);
+        options.put("topic-filter", "vehicles/+/alarm");
+        assertThat(((MqttDynamicSource) MqttTables.create(options)).sourceConfig().clientIdPrefix())
+                .as("the same table with another filter: a new session")
+                .isNotEqualTo(prefix);
     }
 
     @Test
@@ -80,8 +97,14 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
-    void defaultClientIdPrefixReplacesCharactersUnsafeInClientIds() {
-        assertThat(MqttSourceConfig.defaultClientIdPrefix(null, "my table/ü")).isEqualTo("mqtt-bridge-my-table--");
+    void overlappingFiltersFailTheTableNamingBoth() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("topic-filter", "vehicles/#,vehicles/+/battery");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .isInstanceOf(ValidationException.class)
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("'vehicles/#' and 'vehicles/+/battery' overlap");
     }
 
     @Test

@@ -39,7 +39,16 @@ final class MqttTables {
         return create(options, VEHICLE_SCHEMA);
     }
 
+    /** As {@link #create(Map)}, for a table named {@code tableName}. */
+    static DynamicTableSource create(Map<String, String> options, String tableName) {
+        return create(options, VEHICLE_SCHEMA, tableName);
+    }
+
     static DynamicTableSource create(Map<String, String> options, ResolvedSchema schema) {
+        return create(options, schema, "vehicle_battery");
+    }
+
+    private static DynamicTableSource create(Map<String, String> options, ResolvedSchema schema, String tableName) {
         CatalogTable table =
                 CatalogTable.newBuilder()
                         .schema(Schema.newBuilder().fromResolvedSchema(schema).build())
@@ -47,7 +56,7 @@ final class MqttTables {
                         .build();
         return FactoryUtil.createDynamicTableSource(
                 null,
-                ObjectIdentifier.of("default_catalog", "default_database", "vehicle_battery"),
+                ObjectIdentifier.of("default_catalog", "default_database", tableName),
                 new ResolvedCatalogTable(table, schema),
                 Collections.emptyMap(),
                 new Configuration(),

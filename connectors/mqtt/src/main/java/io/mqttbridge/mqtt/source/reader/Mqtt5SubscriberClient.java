@@ -14,6 +14,7 @@ import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
@@ -73,8 +74,12 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
     @Override
     public CompletableFuture<Connected> connectAndSubscribe() {
         var connection = config.connection();
-        List<Mqtt5Subscription> subscriptions =
-                subscriptions((filter, qos) -> Mqtt5Subscription.builder().topicFilter(filter).qos(qos).build());
+        // Retained messages only for a subscription the session does not hold yet, so that the SUBSCRIBE
+        // of a reconnect or restart does not bring them again; none for a shared subscription, as MQTT 5.0
+        // 3.3.1.3 has it, though Mosquitto 2.0 sends them to every new member (one copy per member).
+        List<Mqtt5Subscription> subscriptions = subscriptions((filter, qos) -> Mqtt5Subscription.builder()
+                .topicFilter(filter).qos(qos).retainHandling(filter.startsWith("$share/")
+                        ? Mqtt5RetainHandling.DO_NOT_SEND : Mqtt5RetainHandling.SEND_IF_SUBSCRIPTION_DOES_NOT_EXIST).build());
         CompletableFuture<Mqtt5ConnAck> connAck = client.connectWith()
                 .cleanStart(false)
                 .sessionExpiryInterval(connection.sessionExpirySeconds())

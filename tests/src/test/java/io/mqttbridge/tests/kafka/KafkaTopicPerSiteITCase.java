@@ -91,6 +91,10 @@ class KafkaTopicPerSiteITCase {
             Map<String, KafkaTopicReader> readers = new LinkedHashMap<>();
             try (RouteJob job = RouteJob.submit(routes, env, new Configuration());
                     MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri())) {
+                if (topics == Topics.PATTERN) {
+                    // Nothing pre-creates these: the first write of each site creates its topic.
+                    awaitTopicsCreated(kafka, publisher, sites, job);
+                }
                 sites.forEach(site -> readers.put(site, KafkaTopicReader.open(kafka.bootstrapServers(), "temp-" + site, false)));
 
                 readers.get("s1").awaitFirstRecord(
@@ -136,6 +140,20 @@ class KafkaTopicPerSiteITCase {
             } finally {
                 readers.values().forEach(KafkaTopicReader::close);
             }
+        }
+    }
+
+    /** Publishes a probe reading per site until the route has written (and so created) each site's topic. */
+    private static void awaitTopicsCreated(EmbeddedKafka kafka, MqttTestPublisher publisher, List<String> sites, RouteJob job)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        for (int n = 0; !kafka.topics().containsAll(sites.stream().map(site -> "temp-" + site).collect(Collectors.toList())); n++) {
+            job.assertRunning();
+            assertThat(System.nanoTime()).as("topics of %s created within 45 s; have %s", sites, kafka.topics()).isLessThan(deadline);
+            for (String site : sites) {
+                publish(publisher, new Reading(site, "probe-" + n, 0.0, n));
+            }
+            Thread.sleep(200);
         }
     }
 

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FunctionSinkConfigTest {
 
     /** Options as written in SQL; 'headers.&lt;Name&gt;' keys become headers, a null value removes the key. */
-    private static FunctionSinkConfig config(String... keyValues) {
+    static FunctionSinkConfig config(String... keyValues) {
         Map<String, String> options = new HashMap<>();
         Map<String, String> headers = new HashMap<>();
         options.put("url", "http://127.0.0.1:8090/fn");

@@ -86,8 +86,10 @@ CREATE TABLE low_battery_function (
   'max-wait'          = '500 ms',
   'ordering'          = 'sequential',
   'ordering-key'      = 'vehicle',
-  -- generous, so that ./run-local --function-fail-share 0.3 shows retries rather than restarts
-  'retries'           = '10',
+  -- generous, so that ./run-local --function-fail-share 0.3 shows retries rather than restarts; one batch
+  -- still ends within 4 s x 9 attempts + 9.1 s of backoff = 45.1 s, inside the 1 min checkpoint timeout
+  'request-timeout'   = '4 s',
+  'retries'           = '8',
   'retry-backoff'     = '100 ms',
   'retry-backoff-max' = '2 s'
 );

@@ -50,6 +50,8 @@ CREATE TABLE low_battery_fn (
   'max-wait'               = '500 ms',
   'ordering'               = 'sequential',
   'ordering-key'           = 'vehicle',
+  -- one batch ends within 5 s x 6 attempts + 6.2 s of backoff, inside the 1 min checkpoint timeout
+  'request-timeout'        = '5 s',
   'retries'                = '5',
   'retry-backoff'          = '200 ms',
   'failure-handling'       = 'fail'

@@ -72,10 +72,12 @@ public final class HttpFunctionOptions {
     public static final ConfigOption<Duration> REQUEST_TIMEOUT =
             ConfigOptions.key("request-timeout")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
+                    .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
                             "How long one attempt may take until the response headers arrive, a positive "
-                                    + "duration; a timed-out attempt is retried.");
+                                    + "duration; a timed-out attempt is retried. With checkpointing, "
+                                    + "request-timeout x (retries + 1) plus the retry backoffs must be shorter "
+                                    + "than execution.checkpointing.timeout (the defaults: at most 41.4 s).");
 
     public static final ConfigOption<Duration> CONNECT_TIMEOUT =
             ConfigOptions.key("connect-timeout")
@@ -126,7 +128,7 @@ public final class HttpFunctionOptions {
     public static final ConfigOption<Duration> RETRY_BACKOFF_MAX =
             ConfigOptions.key("retry-backoff-max")
                     .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
+                    .defaultValue(Duration.ofSeconds(5))
                     .withDescription(
                             "Cap of the retry delay, also of a server's Retry-After, so that a checkpoint "
                                     + "never waits without bound; a duration not shorter than retry-backoff.");

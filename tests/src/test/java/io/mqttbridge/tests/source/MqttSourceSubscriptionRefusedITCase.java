@@ -112,7 +112,7 @@ class MqttSourceSubscriptionRefusedITCase {
                         .setOption(MqttOptions.PROTOCOL_VERSION, version)
                         .build();
         try (LogCapture logs = new LogCapture("io.mqttbridge.mqtt.source.reader.MqttSubscriberConnection")) {
-            JobClient job = SourceTestSupport.start(new JobSpec(run, source));
+            JobClient job = SourceTestSupport.start(new JobSpec(run, source).checkpointEvery(200));
             // The restart strategy allows 3 restarts: the job fails only if every attempt fails. A
             // connection that retried the refused subscription would keep it running, and this time out.
             Throwable failure = SourceTestSupport.failureOf(job, Duration.ofSeconds(120));

@@ -143,7 +143,8 @@ class MqttSourceTlsITCase {
         String wrong = "wrong-pw-" + run;
         LogCapture logs = new LogCapture("io.mqttbridge");
         JobClient job = SourceTestSupport.start(
-                new JobSpec(run, source("localhost", "tls/" + run, run).setOption(MqttOptions.PASSWORD, wrong).build()));
+                new JobSpec(run, source("localhost", "tls/" + run, run).setOption(MqttOptions.PASSWORD, wrong).build())
+                        .checkpointEvery(200));
         try {
             SourceTestSupport.await("3 failed attempts logged", Duration.ofSeconds(60),
                     () -> logs.warnings("MQTT connection tls-" + run + "-0 to ssl://localhost:" + broker.port() + " failed").size() >= 3);
@@ -161,7 +162,7 @@ class MqttSourceTlsITCase {
         // 127.0.0.1 reaches the same listener, but the certificate names localhost only.
         String run = SourceTestSupport.newRun("host");
         LogCapture logs = new LogCapture("io.mqttbridge");
-        JobClient job = SourceTestSupport.start(new JobSpec(run, source("127.0.0.1", "tls/" + run, run).build()));
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source("127.0.0.1", "tls/" + run, run).build()).checkpointEvery(200));
         try {
             SourceTestSupport.await("2 failed handshakes logged", Duration.ofSeconds(60),
                     () -> logs.warnings("MQTT connection tls-" + run + "-0 to ssl://127.0.0.1:" + broker.port() + " failed").size() >= 2);

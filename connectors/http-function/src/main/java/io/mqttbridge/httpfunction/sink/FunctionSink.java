@@ -8,6 +8,8 @@ import org.apache.flink.connector.base.sink.AsyncSinkBase;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreWriteTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.util.Collection;
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.List;
  * the request body.
  */
 @PublicEvolving
-public final class FunctionSink<InputT> extends AsyncSinkBase<InputT, FunctionRecord> {
+public final class FunctionSink<InputT> extends AsyncSinkBase<InputT, FunctionRecord>
+        implements SupportsPreWriteTopology<InputT> {
 
     private static final long serialVersionUID = 1L;
 
@@ -51,6 +54,17 @@ public final class FunctionSink<InputT> extends AsyncSinkBase<InputT, FunctionRe
     /** The checked settings (no secrets in its toString). */
     public FunctionSinkConfig config() {
         return config;
+    }
+
+    /**
+     * Adds nothing: this is where the job is built with the configuration it will run with (the
+     * client's or cluster's config.yaml included), so the retry settings are checked against its
+     * checkpoint timeout here, see {@link CheckpointBudget}.
+     */
+    @Override
+    public DataStream<InputT> addPreWriteTopology(DataStream<InputT> input) {
+        CheckpointBudget.check(config, input.getExecutionEnvironment().getConfiguration());
+        return input;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.mqttbridge.httpfunction.table;
 import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
+import io.mqttbridge.httpfunction.sink.CheckpointBudget;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig.PayloadEncoding;
 
@@ -101,6 +102,8 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
                             "json".equals(formatName) ? PayloadEncoding.JSON : PayloadEncoding.TEXT,
                             context.getObjectIdentifier().getObjectName());
             orderingKey = orderingKey(options, (RowType) physical.getLogicalType());
+            // The session's checkpointing, when it sets any; the job graph checks again with the job's.
+            CheckpointBudget.check(config, context.getConfiguration());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage() + " (table " + context.getObjectIdentifier().asSummaryString() + ")", e);
         }

@@ -60,6 +60,8 @@ public final class MqttSource<T>
 
     @Override
     public SourceReader<T, MqttSubscriberSplit> createReader(SourceReaderContext context) throws Exception {
+        // Here and not at plan time: only a running job knows the configuration it was really given.
+        CheckpointingRequiredException.check(config, context);
         deserializer.open(
                 new DeserializationSchema.InitializationContext() {
                     @Override

@@ -1,10 +1,10 @@
 package io.mqttbridge.tests.source;
 
+import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.CheckpointingRequiredException;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
 import io.mqttbridge.tests.source.SourceTestSupport.JobSpec;
-import io.mqttbridge.tests.source.SourceTestSupport.Publisher;
 import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
@@ -94,9 +94,9 @@ class CheckpointingRequiredITCase {
         String run = SourceTestSupport.newRun("cp");
         JobSpec spec = new JobSpec(run, source(run).build()).checkpointEvery(200);
         JobClient job = SourceTestSupport.start(spec);
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
             SourceTestSupport.awaitSubscribed(publisher, run, run, 1);
-            publisher.publishNumbered(run + "/data", MESSAGES, 10, 0);
+            publisher.publishNumbered(run + "/data", 0, MESSAGES - 1, Long::toString);
             SourceTestSupport.await(MESSAGES + " messages, " + WINDOW + " per window", Duration.ofSeconds(90),
                     () -> SourceTestSupport.distinctData(run).size() >= MESSAGES);
             assertThat(SourceTestSupport.status(job)).isEqualTo(JobStatus.RUNNING);
@@ -119,8 +119,8 @@ class CheckpointingRequiredITCase {
                 + "', 'receive-maximum' = '" + WINDOW + "', 'format' = 'raw')");
         // The session exists before the job: everything published now waits for it at the broker.
         SourceTestSupport.createSessions(broker.serverUri(), run, 1, run + "/#", WINDOW);
-        try (Publisher publisher = new Publisher(broker.serverUri(), "pub-" + run)) {
-            publisher.publishNumbered(run + "/data", MESSAGES, 10, 0);
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
+            publisher.publishNumbered(run + "/data", 0, MESSAGES - 1, Long::toString);
         }
         TableResult result = tables.executeSql("SELECT payload FROM readings");
         Set<String> received = new HashSet<>();

@@ -131,6 +131,7 @@ class MqttDynamicTableFactoryTest {
         options.put("tls.verify-hostname", "false");
         options.put("qos", "0");
         options.put("ack-mode", "CHECKPOINT");
+        options.put("session-lost", "log");
         options.put("message-id.property", "msg-id");
         options.put("timestamp.property", "ts");
         options.put("client-id.property", "cid");
@@ -155,6 +156,7 @@ class MqttDynamicTableFactoryTest {
         assertThat(config.subscribers()).isEqualTo(4);
         assertThat(config.clientIdPrefix()).isEqualTo("p");
         assertThat(config.qos()).isZero();
+        assertThat(config.sessionLost()).isEqualTo(MqttOptions.SessionLostAction.LOG);
         assertThat(source.propertyMetadata()).isEqualTo(new MqttPropertyMetadata("msg-id", "ts", "cid", "host", "user"));
     }
 

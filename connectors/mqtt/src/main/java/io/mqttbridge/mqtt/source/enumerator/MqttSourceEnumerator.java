@@ -16,12 +16,17 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Creates the subscriber splits once ({@code subscribers}, default the parallelism at first start)
  * and assigns split i to reader i % parallelism. A split comes back when its reader fails and goes
  * out again when that reader (or, after a rescale, its new owner) registers. Splits never finish.
+ *
+ * <p>Only a split created here gets its client id from the configured prefix. A split that came
+ * back or was restored unassigned goes out again as it is: same client id (else its session's
+ * unacknowledged messages stay behind at the broker, e.g. after the default prefix changed) and
+ * same session state (else a lost session goes unreported).
  */
 @Internal
 public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscriberSplit, MqttSourceEnumState> {
@@ -32,7 +37,7 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
     private final String clientIdPrefix;
     @Nullable private final Integer configuredSubscribers;
     private int totalSplits;
-    private final TreeSet<Integer> unassigned;
+    private final TreeMap<Integer, MqttSubscriberSplit> unassigned = new TreeMap<>();
 
     public MqttSourceEnumerator(
             SplitEnumeratorContext<MqttSubscriberSplit> context,
@@ -43,7 +48,15 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
         this.clientIdPrefix = clientIdPrefix;
         this.configuredSubscribers = configuredSubscribers;
         this.totalSplits = restored == null ? 0 : restored.totalSplits();
-        this.unassigned = restored == null ? new TreeSet<>() : new TreeSet<>(restored.unassigned());
+        if (restored != null) {
+            if (restored.isVersion1()) {
+                LOG.info("Enumerator state of version 1: unassigned splits {} get client ids of the prefix '{}'",
+                        restored.unassignedIndices(), clientIdPrefix);
+            }
+            for (MqttSubscriberSplit split : restored.unassignedSplits(clientIdPrefix)) {
+                unassigned.put(split.index(), split);
+            }
+        }
     }
 
     @Override
@@ -51,7 +64,7 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
         if (totalSplits == 0) {
             totalSplits = configuredSubscribers != null ? configuredSubscribers : context.currentParallelism();
             for (int i = 0; i < totalSplits; i++) {
-                unassigned.add(i);
+                unassigned.put(i, MqttSubscriberSplit.of(clientIdPrefix, i));
             }
             LOG.info("MQTT source with client id prefix '{}': {} subscriber split(s)", clientIdPrefix, totalSplits);
         }
@@ -66,7 +79,7 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
     @Override
     public void addSplitsBack(List<MqttSubscriberSplit> splits, int subtaskId) {
         for (MqttSubscriberSplit split : splits) {
-            unassigned.add(split.index());
+            unassigned.put(split.index(), split);
         }
         LOG.info("Splits {} came back from subtask {}; they go out again when their reader registers", splits, subtaskId);
         assignPending();
@@ -80,11 +93,11 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
     private void assignPending() {
         int parallelism = context.currentParallelism();
         Map<Integer, List<MqttSubscriberSplit>> assignment = new HashMap<>();
-        for (Iterator<Integer> it = unassigned.iterator(); it.hasNext(); ) {
-            int index = it.next();
-            int owner = index % parallelism;
+        for (Iterator<MqttSubscriberSplit> it = unassigned.values().iterator(); it.hasNext(); ) {
+            MqttSubscriberSplit split = it.next();
+            int owner = split.index() % parallelism;
             if (context.registeredReaders().containsKey(owner)) {
-                assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(MqttSubscriberSplit.of(clientIdPrefix, index));
+                assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
                 it.remove();
             }
         }
@@ -96,7 +109,7 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
 
     @Override
     public MqttSourceEnumState snapshotState(long checkpointId) {
-        return new MqttSourceEnumState(totalSplits, unassigned);
+        return new MqttSourceEnumState(totalSplits, unassigned.values());
     }
 
     @Override

@@ -56,8 +56,8 @@ class MqttSourceClientIdRestoreITCase {
         try (TestBroker broker = TestBroker.start(TestBroker.Kind.MOSQUITTO, folder);
                 MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
             // Both jobs have the same operators (the first one's failing map never fails), so the savepoint maps onto the second.
-            JobClient first = SourceTestSupport.start(
-                    new JobSpec(run, source(broker, run, base, oldPrefix)).parallelism(2).checkpointEvery(200).failAfter(Integer.MAX_VALUE));
+            JobClient first = SourceTestSupport.start(new JobSpec(run, source(broker, run, base, oldPrefix))
+                    .parallelism(2).checkpointEvery(200).failAfter(Integer.MAX_VALUE));
             awaitSubscribed(publisher, run, base, 2);
             publisher.publishNumbered(base + "/data", 0, 19, Long::toString);
             await("0..19 before the savepoint", Duration.ofSeconds(30), () -> distinctData(run).size() >= 20);

@@ -105,7 +105,8 @@ class MqttSourceEnumeratorTest {
     @Test
     void restoredEnumeratorCreatesNoNewSplitsAndAssignsOnlyTheUnassignedOnesAfterRescale() {
         // Checkpoint taken with 4 splits at parallelism 2, splits 1 and 3 not held by any reader.
-        MqttSourceEnumState state = new MqttSourceEnumState(4, List.of(MqttSubscriberSplit.of("bridge", 1), MqttSubscriberSplit.of("bridge", 3)));
+        MqttSourceEnumState state =
+                new MqttSourceEnumState(4, List.of(MqttSubscriberSplit.of("bridge", 1), MqttSubscriberSplit.of("bridge", 3)));
 
         // Restored at parallelism 3: readers hold 0 and 2 in their own state; 1 and 3 go to 1 % 3 and 3 % 3.
         TestingSplitEnumeratorContext<MqttSubscriberSplit> context = new TestingSplitEnumeratorContext<>(3);

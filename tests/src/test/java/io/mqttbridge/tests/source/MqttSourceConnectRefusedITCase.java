@@ -67,7 +67,7 @@ class MqttSourceConnectRefusedITCase {
                 .setOption(MqttOptions.PROTOCOL_VERSION, version)
                 .build();
 
-        JobClient job = SourceTestSupport.start(new JobSpec(run, source));
+        JobClient job = SourceTestSupport.start(new JobSpec(run, source).checkpointEvery(200));
         // Each of the 4 attempts (3 restarts) fails after 3 refusals; a source that kept retrying would time out here.
         Throwable failure = SourceTestSupport.failureOf(job, Duration.ofSeconds(60));
 

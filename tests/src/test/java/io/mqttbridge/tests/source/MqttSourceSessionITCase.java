@@ -79,8 +79,9 @@ class MqttSourceSessionITCase {
 
         MosquittoBroker broker = MosquittoBroker.start(port, folder);
         try {
-            // No periodic checkpoint: every message emitted is still unacknowledged at the savepoint.
-            JobClient first = SourceTestSupport.start(new JobSpec(run, source));
+            // No periodic checkpoint within the test (the source refuses to run without checkpointing):
+            // every message emitted is still unacknowledged at the savepoint.
+            JobClient first = SourceTestSupport.start(new JobSpec(run, source).checkpointEvery(3_600_000));
             try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
                 awaitSubscribed(publisher, run, base, 1);
                 publisher.publishNumbered(base + "/data", 0, 19, Long::toString);
@@ -96,7 +97,7 @@ class MqttSourceSessionITCase {
 
             String lost = "The MQTT session of client '" + clientId + "' at " + broker.serverUri() + " was lost";
             try (LogCapture logs = new LogCapture(CONNECTION_LOGGER)) {
-                JobClient restored = SourceTestSupport.start(new JobSpec(run, source).restoreFrom(savepoint));
+                JobClient restored = SourceTestSupport.start(new JobSpec(run, source).checkpointEvery(3_600_000).restoreFrom(savepoint));
                 if (action == MqttOptions.SessionLostAction.FAIL) {
                     // A restart (3 are allowed) would find the session the failed attempt created and run on:
                     // FAILED says the failure suppressed restarts.

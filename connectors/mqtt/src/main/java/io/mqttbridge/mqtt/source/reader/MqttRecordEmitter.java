@@ -60,10 +60,10 @@ public final class MqttRecordEmitter<T> implements RecordEmitter<MqttReceivedMes
         }
         failures.inc();
         LOG.error(
-                "The MQTT message on {} (client id '{}') failed the job in the source or an operator chained to it: {}. "
+                "The MQTT message on {} (client id '{}') failed the job in the source or an operator chained to it. "
                         + "It is not acknowledged; the broker delivers it again after the restart, where it fails "
                         + "the job again unless the cause is fixed (for a payload that cannot be decoded, see the "
-                        + "table option 'decode-error-handling').",
+                        + "table option 'decode-error-handling'). Cause: {}",
                 deserializer.describe(element.message()),
                 split.clientId(),
                 e.toString());

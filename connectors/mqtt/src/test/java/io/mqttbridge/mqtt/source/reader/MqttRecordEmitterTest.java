@@ -53,10 +53,11 @@ class MqttRecordEmitterTest {
 
             assertThat(logs.errors("")).containsExactly(
                     "The MQTT message on topic 'sensors/s-1/temp' packet id 7 [described] (client id 'p-0') failed the "
-                            + "job in the source or an operator chained to it: java.lang.IllegalStateException: column "
-                            + "'temp' must not be null. It is not acknowledged; the broker delivers it again after the "
-                            + "restart, where it fails the job again unless the cause is fixed (for a payload that "
-                            + "cannot be decoded, see the table option 'decode-error-handling').");
+                            + "job in the source or an operator chained to it. It is not acknowledged; the broker "
+                            + "delivers it again after the restart, where it fails the job again unless the cause is "
+                            + "fixed (for a payload that cannot be decoded, see the table option "
+                            + "'decode-error-handling'). Cause: java.lang.IllegalStateException: column 'temp' must "
+                            + "not be null");
         }
         assertThat(failures.getCount()).isEqualTo(1);
         assertThat(acks.size()).isZero();

@@ -4,6 +4,7 @@ import io.mqttbridge.connector.options.OptionChecks;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 
 import javax.annotation.Nullable;
@@ -46,6 +47,8 @@ public final class MqttConnectionConfig implements Serializable {
     private final MqttOptions.ProtocolVersion protocolVersion;
     private final long sessionExpirySeconds;
     private final int receiveMaximum;
+    /** The protocol's limit when not set: the client then sends no Maximum Packet Size. */
+    private final int maximumPacketSize;
     private final int keepAliveSeconds;
     private final Duration connectTimeout;
     private final Duration initialBackoff;
@@ -82,6 +85,7 @@ public final class MqttConnectionConfig implements Serializable {
         }
         this.sessionExpirySeconds = Math.min(expiry.getSeconds(), SESSION_EXPIRY_NEVER);
         this.receiveMaximum = intInRange(config, MqttOptions.RECEIVE_MAXIMUM, 1, 65_535);
+        this.maximumPacketSize = maximumPacketSize(config, protocolVersion);
         Duration keepAlive = config.get(MqttOptions.KEEP_ALIVE);
         // MQTT counts keep alive in whole seconds and 0 switches it off: a value under 1 s would
         // silently become "off", so it is refused.
@@ -109,6 +113,29 @@ public final class MqttConnectionConfig implements Serializable {
                 throw invalid(MqttOptions.TLS_KEYSTORE, keyStore, storeNeedsTls());
             }
         }
+    }
+
+    /** The largest packet MQTT can frame: a 4-byte variable length (268,435,455) plus 5 header bytes. */
+    static final long MAXIMUM_PACKET_SIZE_LIMIT = 268_435_460L;
+
+    /** Below this not even a PUBLISH with a one-letter topic and a small payload fits. */
+    static final long MAXIMUM_PACKET_SIZE_MIN = 16L;
+
+    private static int maximumPacketSize(ReadableConfig config, MqttOptions.ProtocolVersion protocol) {
+        MemorySize size = config.getOptional(MqttOptions.MAXIMUM_PACKET_SIZE).orElse(null);
+        if (size == null) {
+            return (int) MAXIMUM_PACKET_SIZE_LIMIT;
+        }
+        if (size.getBytes() < MAXIMUM_PACKET_SIZE_MIN || size.getBytes() > MAXIMUM_PACKET_SIZE_LIMIT) {
+            throw invalid(MqttOptions.MAXIMUM_PACKET_SIZE, size, "16 bytes to 268435460 bytes, e.g. '1 mb'");
+        }
+        if (protocol != MqttOptions.ProtocolVersion.V5) {
+            // MQTT 3.1.1 has no way to tell the broker a limit: refused rather than silently ignored
+            throw invalid(MqttOptions.MAXIMUM_PACKET_SIZE, size,
+                    "no value with protocol-version '3.1.1', which cannot send a Maximum Packet Size; "
+                            + "use protocol-version '5' or the broker's own limit");
+        }
+        return (int) size.getBytes();
     }
 
     private String storeNeedsTls() {
@@ -157,6 +184,14 @@ public final class MqttConnectionConfig implements Serializable {
 
     public int receiveMaximum() {
         return receiveMaximum;
+    }
+
+    /**
+     * MQTT 5 Maximum Packet Size in bytes for CONNECT; when not set the protocol's limit, 268435460, which
+     * the client leaves out of CONNECT (MQTT's default), so that the broker's own limit applies.
+     */
+    public int maximumPacketSize() {
+        return maximumPacketSize;
     }
 
     /** Keep alive in whole seconds as MQTT sends it: 0 (off) or 1 .. 65535. */
@@ -241,6 +276,7 @@ public final class MqttConnectionConfig implements Serializable {
         return port == that.port
                 && sessionExpirySeconds == that.sessionExpirySeconds
                 && receiveMaximum == that.receiveMaximum
+                && maximumPacketSize == that.maximumPacketSize
                 && keepAliveSeconds == that.keepAliveSeconds
                 && verifyHostname == that.verifyHostname
                 && serverUri.equals(that.serverUri)

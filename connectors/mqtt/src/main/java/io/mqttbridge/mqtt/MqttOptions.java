@@ -3,6 +3,7 @@ package io.mqttbridge.mqtt;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 import java.time.Duration;
 
@@ -101,6 +102,18 @@ public final class MqttOptions {
                             "MQTT 5 Receive Maximum: unacknowledged QoS 1/2 messages the broker may send "
                                     + "per connection, 1 to 65535. With ack-mode 'checkpoint' this bounds "
                                     + "throughput to receive-maximum x subscribers / checkpoint interval.");
+
+    public static final ConfigOption<MemorySize> MAXIMUM_PACKET_SIZE =
+            ConfigOptions.key("maximum-packet-size")
+                    .memoryType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "MQTT 5 Maximum Packet Size sent in CONNECT: the largest PUBLISH packet (payload, "
+                                    + "topic and properties) the broker may send to the source, 16 bytes to "
+                                    + "268435460 bytes, e.g. '1 mb'. The broker drops a larger message for this "
+                                    + "client without telling it (MQTT 5.0 3.1.2.11.4), so such messages are lost "
+                                    + "at the broker. Requires protocol-version '5'. Default: none, the broker's "
+                                    + "own limit (HiveMQ CE and Mosquitto: 256 MB).");
 
     public static final ConfigOption<Duration> KEEP_ALIVE =
             ConfigOptions.key("keep-alive")

@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,6 +108,36 @@ class MqttConnectionConfigTest {
         config.set(MqttOptions.RECEIVE_MAXIMUM, value);
         assertThatThrownBy(() -> build(config))
                 .hasMessage("Invalid value '" + value + "' for option 'receive-maximum': expected a whole number from 1 to 65535");
+    }
+
+    @Test
+    void maximumPacketSizeIsTheProtocolsLimitUnlessSet() {
+        Configuration config = options("tcp://h");
+        assertThat(build(config).maximumPacketSize()).isEqualTo(268_435_460);
+        config.set(MqttOptions.MAXIMUM_PACKET_SIZE, MemorySize.parse("64 kb"));
+        assertThat(build(config).maximumPacketSize()).isEqualTo(65_536);
+        assertThat(build(config)).isNotEqualTo(build(options("tcp://h")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"15 b", "268435461 b", "1 gb"})
+    void maximumPacketSizeOutsideTheMqttRangeIsRefused(String value) {
+        Configuration config = options("tcp://h");
+        config.set(MqttOptions.MAXIMUM_PACKET_SIZE, MemorySize.parse(value));
+        assertThatThrownBy(() -> build(config))
+                .hasMessage("Invalid value '" + MemorySize.parse(value) + "' for option 'maximum-packet-size': expected "
+                        + "16 bytes to 268435460 bytes, e.g. '1 mb'");
+    }
+
+    @Test
+    void maximumPacketSizeNeedsMqtt5() {
+        Configuration config = options("tcp://h");
+        config.set(MqttOptions.PROTOCOL_VERSION, MqttOptions.ProtocolVersion.V3_1_1);
+        config.set(MqttOptions.MAXIMUM_PACKET_SIZE, MemorySize.parse("1 mb"));
+        assertThatThrownBy(() -> build(config))
+                .hasMessage("Invalid value '1 mb' for option 'maximum-packet-size': expected no value with "
+                        + "protocol-version '3.1.1', which cannot send a Maximum Packet Size; use protocol-version "
+                        + "'5' or the broker's own limit");
     }
 
     @Test

@@ -22,4 +22,13 @@ public interface MqttMessageDeserializer<T> extends Serializable, ResultTypeQuer
     default void open(DeserializationSchema.InitializationContext context) throws Exception {}
 
     void deserialize(MqttMessage message, Collector<T> out) throws IOException;
+
+    /**
+     * Names the message in logs and errors, never with its payload: by default its topic and packet id
+     * ({@link MqttMessage#describe()}); a deserializer that knows where the publisher's message id is
+     * adds it.
+     */
+    default String describe(MqttMessage message) {
+        return message.describe();
+    }
 }

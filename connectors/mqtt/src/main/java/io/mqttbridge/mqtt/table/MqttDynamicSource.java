@@ -15,6 +15,7 @@ import org.apache.flink.table.connector.source.SourceProvider;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
+import org.apache.flink.table.types.logical.RowType;
 
 import javax.annotation.Nullable;
 
@@ -39,6 +40,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     /** Validated once by the factory: not validated again per plan. */
     private final MqttSourceConfig sourceConfig;
     private final MqttPropertyMetadata propertyMetadata;
+    private final MqttDecodeErrorPolicy decodeErrors;
     @Nullable private final Integer parallelism;
 
     private List<MqttReadableMetadata> metadata = Collections.emptyList();
@@ -50,12 +52,14 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
             String formatName,
             MqttSourceConfig sourceConfig,
             MqttPropertyMetadata propertyMetadata,
+            MqttDecodeErrorPolicy decodeErrors,
             @Nullable Integer parallelism) {
         this.physicalDataType = physicalDataType;
         this.decodingFormat = decodingFormat;
         this.formatName = formatName;
         this.sourceConfig = sourceConfig;
         this.propertyMetadata = propertyMetadata;
+        this.decodeErrors = decodeErrors;
         this.parallelism = parallelism;
         this.producedDataType = physicalDataType;
     }
@@ -79,9 +83,11 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
         return new MqttRowDataDeserializer(
                 payloadDecoder,
                 formatName,
+                (RowType) physicalDataType.getLogicalType(),
                 metadata,
                 propertyMetadata,
-                producedType);
+                producedType,
+                decodeErrors);
     }
 
     @Override
@@ -104,7 +110,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     public DynamicTableSource copy() {
         MqttDynamicSource copy =
                 new MqttDynamicSource(
-                        physicalDataType, decodingFormat, formatName, sourceConfig, propertyMetadata, parallelism);
+                        physicalDataType, decodingFormat, formatName, sourceConfig, propertyMetadata, decodeErrors, parallelism);
         copy.metadata = new ArrayList<>(metadata);
         copy.producedDataType = producedDataType;
         return copy;
@@ -143,6 +149,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
                 && formatName.equals(that.formatName)
                 && sourceConfig.equals(that.sourceConfig)
                 && propertyMetadata.equals(that.propertyMetadata)
+                && decodeErrors.equals(that.decodeErrors)
                 && Objects.equals(parallelism, that.parallelism)
                 && metadata.equals(that.metadata)
                 && producedDataType.equals(that.producedDataType);

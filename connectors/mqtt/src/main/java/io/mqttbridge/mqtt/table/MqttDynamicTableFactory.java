@@ -32,7 +32,7 @@ import java.util.TreeSet;
  * 'mqtt', 'server-uri' = ..., 'topic-filter' = ..., 'format' = 'json')}.
  *
  * <p>The table accepts exactly the options of {@link MqttOptions} (shared with the DataStream builder),
- * those of {@link MqttTableOptions} (metadata property names), {@code format} with its format options,
+ * those of {@link MqttTableOptions} (metadata property names, decode errors), {@code format} with its format options,
  * and {@code scan.parallelism}. Values are checked here, once, by the source's own configuration
  * checks ({@link MqttSourceConfig}), so that a bad route fails when it is planned, naming the option
  * and what it accepts.
@@ -80,11 +80,13 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
         }
         ReadableConfig options = helper.getOptions();
         MqttSourceConfig sourceConfig;
+        MqttDecodeErrorPolicy decodeErrors;
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
             ObjectIdentifier table = context.getObjectIdentifier();
             sourceConfig = MqttSourceConfig.forTable(options, table.getObjectName(), table.asSummaryString());
             sourceConfig.connection().checkTlsStores();
+            decodeErrors = MqttDecodeErrorPolicy.from(options, context.getCatalogTable().getOptions(), table.getObjectName());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
@@ -95,6 +97,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory 
                 options.get(FactoryUtil.FORMAT),
                 sourceConfig,
                 MqttPropertyMetadata.from(options),
+                decodeErrors,
                 options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
     }
 

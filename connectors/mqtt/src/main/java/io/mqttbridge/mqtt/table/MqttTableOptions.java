@@ -8,10 +8,50 @@ import org.apache.flink.configuration.ConfigOptions;
  * Options that only the {@code 'mqtt'} table accepts, besides those of {@code MqttOptions} (which the
  * DataStream builder shares) and Flink's {@code format} and {@code scan.parallelism}: the names of the
  * user properties that the metadata columns {@code message-id}, {@code timestamp}, {@code client-id},
- * {@code client-host} and {@code username} are read from. MQTT does not carry these fields itself.
+ * {@code client-host} and {@code username} are read from (MQTT does not carry these fields itself),
+ * and what happens to a message whose payload the table's format cannot decode.
  */
 @PublicEvolving
 public final class MqttTableOptions {
+
+    /** What happens to a message whose payload cannot be decoded into a row of the table. */
+    @PublicEvolving
+    public enum DecodeErrorHandling {
+        /** The job fails naming the message; it is not acknowledged, so it comes again after the restart. */
+        FAIL,
+        /** The message is dropped and acknowledged, counted and logged with its identity (never its payload). */
+        SKIP,
+        /** The message and its error are written under {@code dead-letter.path}, then it is acknowledged. */
+        DEAD_LETTER;
+
+        /** The value as written in SQL: 'fail', 'skip', 'dead-letter'. */
+        @Override
+        public String toString() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public static final ConfigOption<DecodeErrorHandling> DECODE_ERROR_HANDLING =
+            ConfigOptions.key("decode-error-handling")
+                    .enumType(DecodeErrorHandling.class)
+                    .defaultValue(DecodeErrorHandling.FAIL)
+                    .withDescription(
+                            "What happens to a message whose payload the format cannot decode or that leaves a "
+                                    + "NOT NULL column without a value: 'fail' (the job fails naming topic and "
+                                    + "packet id; the message is not acknowledged and fails the job again after "
+                                    + "the restart), 'skip' (acknowledged and dropped, counted in "
+                                    + "deserializer.decodeErrorsSkipped and logged at WARN without the payload) "
+                                    + "or 'dead-letter' (written to dead-letter.path before it is acknowledged). "
+                                    + "'skip' and 'dead-letter' exclude the format's own '<format>.ignore-parse-errors'.");
+
+    public static final ConfigOption<String> DEAD_LETTER_PATH =
+            ConfigOptions.key("dead-letter.path")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory (any Flink FileSystem: file://, s3://, hdfs://, ...) that receives one "
+                                    + "JSON-lines file per undecodable message. Required with "
+                                    + "decode-error-handling 'dead-letter', not allowed otherwise. Default: none.");
 
     public static final ConfigOption<String> MESSAGE_ID_PROPERTY =
             ConfigOptions.key("message-id.property")

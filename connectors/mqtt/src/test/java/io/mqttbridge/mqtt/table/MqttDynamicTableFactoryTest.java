@@ -116,10 +116,11 @@ class MqttDynamicTableFactoryTest {
         options.put("client-id-prefix", "p");
         options.put("username", "u");
         options.put("password", "secret");
-        // accepted spellings are the enum's toString(): '5' and '3.1.1'
-        options.put("protocol-version", "3.1.1");
+        // accepted spellings are the enum's toString(): '5' and '3.1.1' (see protocolVersion311IsSpelledAsInMqtt)
+        options.put("protocol-version", "5");
         options.put("session-expiry", "10 min");
         options.put("receive-maximum", "65535");
+        options.put("maximum-packet-size", "1 mb");
         options.put("keep-alive", "30 s");
         options.put("connect-timeout", "5 s");
         options.put("reconnect.initial-backoff", "100 ms");
@@ -137,6 +138,8 @@ class MqttDynamicTableFactoryTest {
         options.put("client-id.property", "cid");
         options.put("client-host.property", "host");
         options.put("username.property", "user");
+        options.put("decode-error-handling", "dead-letter");
+        options.put("dead-letter.path", "s3://bucket/dead-letters");
 
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
@@ -150,7 +153,8 @@ class MqttDynamicTableFactoryTest {
 
         MqttSourceConfig config = source.sourceConfig();
         assertThat(config.connection().password()).isEqualTo("secret");
-        assertThat(config.connection().protocolVersion()).isEqualTo(MqttOptions.ProtocolVersion.V3_1_1);
+        assertThat(config.connection().protocolVersion()).isEqualTo(MqttOptions.ProtocolVersion.V5);
+        assertThat(config.connection().maximumPacketSize()).isEqualTo(1 << 20);
         assertThat(config.connection().keepAliveSeconds()).isEqualTo(30);
         assertThat(config.connection().verifyHostname()).isFalse();
         assertThat(config.subscribers()).isEqualTo(4);
@@ -161,11 +165,61 @@ class MqttDynamicTableFactoryTest {
     }
 
     @Test
+    void protocolVersion311IsSpelledAsInMqtt() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("protocol-version", "3.1.1");
+        MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
+        assertThat(source.sourceConfig().connection().protocolVersion()).isEqualTo(MqttOptions.ProtocolVersion.V3_1_1);
+    }
+
+    @Test
+    void deadLetterHandlingRequiresAPath() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", "dead-letter");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Missing required option 'dead-letter.path': expected a directory such as "
+                        + "file:///var/dead-letters or s3://bucket/dead-letters, because option "
+                        + "'decode-error-handling' is 'dead-letter'");
+    }
+
+    @Test
+    void deadLetterPathWithoutDeadLetterHandlingIsRefused() {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("dead-letter.path", "file:///tmp/dl");
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Invalid value 'file:///tmp/dl' for option 'dead-letter.path': expected no value, because "
+                        + "option 'decode-error-handling' is 'fail'; set it to 'dead-letter' to use the directory");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"skip", "dead-letter"})
+    void decodeErrorHandlingExcludesTheFormatsIgnoreParseErrors(String handling) {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", handling);
+        options.put("dead-letter.path", "file:///tmp/dl");
+        options.put("json.ignore-parse-errors", "true");
+        if (handling.equals("skip")) {
+            options.remove("dead-letter.path");
+        }
+        assertThatThrownBy(() -> MqttTables.create(options))
+                .cause()
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("Invalid value 'true' for option 'json.ignore-parse-errors': expected 'false' (the default) "
+                        + "with 'decode-error-handling' = '" + handling + "': the format would drop undecodable "
+                        + "payloads before '" + handling + "' sees them; choose one of the two");
+    }
+
+    @Test
     void tableOnlyOptionsAreNotOptionsOfTheDataStreamBuilder() {
         Set<String> shared = new TreeSet<>(DeclaredOptions.keysIn(MqttOptions.class));
         Set<String> tableOnly = new TreeSet<>(DeclaredOptions.keysIn(MqttTableOptions.class));
         assertThat(tableOnly).containsExactlyInAnyOrder(
-                "message-id.property", "timestamp.property", "client-id.property", "client-host.property", "username.property");
+                "message-id.property", "timestamp.property", "client-id.property", "client-host.property", "username.property",
+                "decode-error-handling", "dead-letter.path");
         assertThat(shared).doesNotContainAnyElementsOf(tableOnly);
     }
 

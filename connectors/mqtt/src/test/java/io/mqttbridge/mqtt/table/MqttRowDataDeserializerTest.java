@@ -1,11 +1,14 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.mqtt.MqttMessage;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.catalog.Column;
@@ -19,17 +22,22 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.SimpleUserCodeClassLoader;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,6 +45,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MqttRowDataDeserializerTest {
 
     private static final long RECEIVED_AT = 1_800_000_000_000L;
+
+    private static final ResolvedSchema NOT_NULL_VEHICLE_SCHEMA =
+            ResolvedSchema.of(
+                    Column.physical("vehicle", DataTypes.STRING().notNull()),
+                    Column.physical("soc", DataTypes.DOUBLE()));
 
     private final Map<String, Counter> counters = new HashMap<>();
 
@@ -221,6 +234,118 @@ class MqttRowDataDeserializerTest {
         assertThat(counters.get(MqttRowDataDeserializer.PAYLOADS_SKIPPED).getCount()).isEqualTo(2);
     }
 
+    @Test
+    void skipDropsTheUndecodableMessageCountsItAndLogsItsIdentityWithoutThePayload() throws Exception {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", "skip");
+        MqttRowDataDeserializer deserializer = deserializer(options, MqttTables.VEHICLE_SCHEMA, List.of("topic"));
+
+        try (LogCapture logs = new LogCapture(MqttDecodeErrorPolicy.class.getName())) {
+            assertThat(deserialize(deserializer, message("{\"vehicle\":\"secret-v\"", Map.of("message-id", "m-3"))))
+                    .isEmpty();
+            assertThat(deserialize(deserializer, message("{\"vehicle\":\"v-1\",\"soc\":1}"))).hasSize(1);
+
+            assertThat(logs.warnings("")).containsExactly(
+                    "Skipped the MQTT message on topic 'vehicles/v-7/battery' packet id 17 message id 'm-3' "
+                            + "('decode-error-handling' = 'skip'): the payload cannot be decoded with format 'json' "
+                            + "(JsonEOFException). The payload is not logged; 'dead-letter' would keep it.");
+        }
+        assertThat(counters.get(MqttDecodeErrorPolicy.SKIPPED).getCount()).isEqualTo(1);
+        assertThat(counters.get(MqttDecodeErrorPolicy.DEAD_LETTERED).getCount()).isZero();
+        assertThat(counters.get(MqttRowDataDeserializer.PAYLOADS_SKIPPED).getCount()).isZero();
+    }
+
+    @Test
+    void deadLetterWritesEachUndecodableMessageToItsOwnFile(@TempDir java.nio.file.Path dir) throws Exception {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", "dead-letter");
+        options.put("dead-letter.path", dir.toUri().toString());
+        MqttRowDataDeserializer deserializer = deserializer(options, MqttTables.VEHICLE_SCHEMA, List.of());
+        byte[] binary = {(byte) 0xff, 0, '{'};
+
+        assertThat(deserialize(deserializer, message(binary, Map.of("message-id", "m-1")))).isEmpty();
+        assertThat(deserialize(deserializer, message("{\"vehicle\":\"v-1\",\"soc\":1}"))).hasSize(1);
+        assertThat(deserialize(deserializer, message("nope"))).isEmpty();
+
+        List<JsonNode> letters = deadLetters(dir);
+        assertThat(letters).hasSize(2);
+        JsonNode first = letters.stream().filter(l -> !l.get("message-id").isNull()).findFirst().orElseThrow();
+        assertThat(first.get("table").asText()).isEqualTo("vehicle_battery");
+        assertThat(first.get("topic").asText()).isEqualTo("vehicles/v-7/battery");
+        assertThat(first.get("packet-id").asInt()).isEqualTo(17);
+        assertThat(first.get("message-id").asText()).isEqualTo("m-1");
+        assertThat(first.get("qos").asInt()).isEqualTo(1);
+        assertThat(first.get("received").asText()).isEqualTo(java.time.Instant.ofEpochMilli(RECEIVED_AT).toString());
+        assertThat(Base64.getDecoder().decode(first.get("payload").asText())).containsExactly(binary);
+        assertThat(first.get("error").asText()).startsWith(
+                "Cannot decode the payload of the MQTT message on topic 'vehicles/v-7/battery' packet id 17 "
+                        + "message id 'm-1' with format 'json': ");
+        JsonNode second = letters.stream().filter(l -> l.get("message-id").isNull()).findFirst().orElseThrow();
+        assertThat(new String(Base64.getDecoder().decode(second.get("payload").asText()), StandardCharsets.UTF_8))
+                .isEqualTo("nope");
+        assertThat(counters.get(MqttDecodeErrorPolicy.DEAD_LETTERED).getCount()).isEqualTo(2);
+        assertThat(counters.get(MqttDecodeErrorPolicy.SKIPPED).getCount()).isZero();
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenFailsNamingTheMessage(@TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", "dead-letter");
+        options.put("dead-letter.path", notADirectory.toUri().toString());
+        MqttRowDataDeserializer deserializer = deserializer(options, MqttTables.VEHICLE_SCHEMA, List.of());
+
+        assertThatThrownBy(() -> deserialize(deserializer, message("{not json")))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Cannot write the undecodable MQTT message on topic 'vehicles/v-7/battery' "
+                        + "packet id 17 to 'dead-letter.path' " + notADirectory.toUri())
+                .hasMessageEndingWith("The message is not acknowledged; the broker delivers it again after the restart.");
+        assertThat(counters.get(MqttDecodeErrorPolicy.DEAD_LETTERED).getCount()).isZero();
+    }
+
+    @Test
+    void aNotNullColumnWithoutValueFailsNamingTheColumnAndTheMessage() throws Exception {
+        MqttRowDataDeserializer deserializer =
+                deserializer(MqttTables.validOptions(), NOT_NULL_VEHICLE_SCHEMA, List.of());
+
+        assertThat(deserialize(deserializer, message("{\"vehicle\":\"v-1\"}"))).hasSize(1); // soc may be null
+        assertThatThrownBy(() -> deserialize(deserializer, message("{\"soc\":3}")))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("Cannot decode the MQTT message on topic 'vehicles/v-7/battery' packet id 17: "
+                        + "the NOT NULL column 'vehicle' has no value in the payload (format 'json').")
+                .hasMessageContaining("'decode-error-handling'");
+    }
+
+    @Test
+    void aNotNullColumnWithoutValueIsSkippedLikeAnUndecodablePayload() throws Exception {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("decode-error-handling", "skip");
+        MqttRowDataDeserializer deserializer = deserializer(options, NOT_NULL_VEHICLE_SCHEMA, List.of());
+
+        try (LogCapture logs = new LogCapture(MqttDecodeErrorPolicy.class.getName())) {
+            // one element of an array without the column rejects the whole message
+            assertThat(deserialize(deserializer,
+                    message("[{\"vehicle\":\"a\",\"soc\":1},{\"vehicle\":null,\"soc\":2}]"))).isEmpty();
+            assertThat(logs.warnings("")).containsExactly(
+                    "Skipped the MQTT message on topic 'vehicles/v-7/battery' packet id 17 ('decode-error-handling' = "
+                            + "'skip'): the NOT NULL column 'vehicle' has no value in the payload (format 'json'). "
+                            + "The payload is not logged; 'dead-letter' would keep it.");
+        }
+        assertThat(counters.get(MqttDecodeErrorPolicy.SKIPPED).getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void describeNamesTopicPacketIdAndTheConfiguredMessageId() throws Exception {
+        Map<String, String> options = MqttTables.validOptions();
+        options.put("message-id.property", "msg");
+        MqttRowDataDeserializer deserializer = deserializer(options, MqttTables.VEHICLE_SCHEMA, List.of());
+
+        assertThat(deserializer.describe(message("{}", Map.of("msg", "m-9"))))
+                .isEqualTo("topic 'vehicles/v-7/battery' packet id 17 message id 'm-9'");
+        assertThat(deserializer.describe(message("{}", Map.of("message-id", "other"))))
+                .isEqualTo("topic 'vehicles/v-7/battery' packet id 17");
+    }
+
     @ParameterizedTest(name = "json.ignore-parse-errors = {0}")
     @ValueSource(booleans = {false, true})
     void failureAfterTheSourceIsNeitherHiddenNorReportedAsADecodingError(boolean ignoreParseErrors)
@@ -304,7 +429,24 @@ class MqttRowDataDeserializerTest {
     }
 
     private static MqttMessage message(String payload) {
-        return message(payload.getBytes(StandardCharsets.UTF_8), Map.of());
+        return message(payload, Map.of());
+    }
+
+    private static MqttMessage message(String payload, Map<String, String> userProperties) {
+        return message(payload.getBytes(StandardCharsets.UTF_8), userProperties);
+    }
+
+    private static List<JsonNode> deadLetters(java.nio.file.Path dir) throws IOException {
+        List<JsonNode> letters = new ArrayList<>();
+        try (Stream<java.nio.file.Path> files = Files.list(dir)) {
+            for (java.nio.file.Path file : files.sorted().collect(Collectors.toList())) {
+                assertThat(file.getFileName().toString()).startsWith("vehicle_battery-").endsWith(".jsonl");
+                List<String> lines = Files.readAllLines(file);
+                assertThat(lines).hasSize(1);
+                letters.add(new ObjectMapper().readTree(lines.get(0)));
+            }
+        }
+        return letters;
     }
 
     private static MqttMessage message(byte[] payload, Map<String, String> userProperties) {

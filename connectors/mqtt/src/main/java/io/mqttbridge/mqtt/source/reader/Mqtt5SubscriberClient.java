@@ -86,6 +86,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 .keepAlive(connection.keepAliveSeconds())
                 .restrictions()
                 .receiveMaximum(connection.receiveMaximum())
+                .maximumPacketSize(connection.maximumPacketSize())
                 .applyRestrictions()
                 .send();
         return translatingFailures(connAck

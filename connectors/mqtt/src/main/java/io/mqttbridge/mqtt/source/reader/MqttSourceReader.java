@@ -60,7 +60,7 @@ public final class MqttSourceReader<T>
         super(
                 new SingleThreadFetcherManager<>(
                         splitReaders(config, context, clients, pendingAcks, connectedSplits), context.getConfiguration()),
-                new MqttRecordEmitter<>(deserializer, pendingAcks),
+                new MqttRecordEmitter<>(deserializer, pendingAcks, context.metricGroup().getNumRecordsInErrorsCounter()),
                 context.getConfiguration(),
                 context);
         this.pendingAcks = pendingAcks;

@@ -133,11 +133,12 @@ class MutualTlsITCase {
         }
         List<String> lines = logs.warnings(failed);
         assertThat(lines).as("failed attempts logged; everything logged:%n%s", String.join("\n", logs.lines())).hasSizeGreaterThanOrEqualTo(2);
-        assertThat(lines.get(0))
+        // Any of them: a TLS 1.3 server may close the connection before the client has read its alert.
+        assertThat(lines).anySatisfy(line -> assertThat(line)
                 .contains("the broker at " + broker.serverUri() + " refused the TLS handshake")
                 .contains("client certificate")
                 .contains("'tls.keystore'")
-                .contains(broker.foreignKeyStore.toString())
-                .doesNotContain(KEY_PASSWORD);
+                .contains(broker.foreignKeyStore.toString()));
+        assertThat(lines).noneSatisfy(line -> assertThat(line).contains(KEY_PASSWORD));
     }
 }

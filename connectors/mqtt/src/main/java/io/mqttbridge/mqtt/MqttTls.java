@@ -9,6 +9,7 @@ import org.apache.flink.configuration.ConfigOption;
 
 import javax.annotation.Nullable;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
 import java.io.InputStream;
@@ -50,6 +51,40 @@ public final class MqttTls {
             builder.hostnameVerifier((hostname, session) -> true);
         }
         return builder.build();
+    }
+
+    /**
+     * What a failed TLS handshake in {@code failure}'s cause chain means for the operator, as {@code
+     * "; <explanation>"} to append to the failure; empty when the chain holds no TLS failure. The
+     * client's own exception says only, for example, "Received fatal alert: unknown_ca".
+     */
+    public static String explainHandshakeFailure(MqttConnectionConfig config, Throwable failure) {
+        SSLException tls = null;
+        for (Throwable t = failure; t != null && tls == null; t = t.getCause() == t ? null : t.getCause()) {
+            tls = t instanceof SSLException ? (SSLException) t : null;
+        }
+        if (tls == null) {
+            return "";
+        }
+        String message = String.valueOf(tls.getMessage());
+        String alertPrefix = "Received fatal alert: ";
+        if (!message.startsWith(alertPrefix)) {
+            // Failed on this side: the client did not accept the broker's certificate.
+            return "; the TLS handshake with the broker at " + config.serverUri() + " failed because this client did not "
+                    + "accept the broker's certificate: check that option '" + MqttOptions.TLS_TRUSTSTORE.key() + "' ("
+                    + (config.trustStore() == null ? "not set: the JVM's trusted CAs" : config.trustStore())
+                    + ") holds the CA that signed it and that it names the host of 'server-uri' (or set '"
+                    + MqttOptions.TLS_VERIFY_HOSTNAME.key() + "' = 'false')";
+        }
+        String alert = message.substring(alertPrefix.length());
+        String refused = "; the broker at " + config.serverUri() + " refused the TLS handshake (alert " + alert + ")";
+        if (config.keyStore() == null) {
+            return refused + ": if it requires a client certificate, set option '" + MqttOptions.TLS_KEYSTORE.key()
+                    + "' to a key store with a certificate signed by a CA the broker trusts";
+        }
+        return refused + ": it did not accept the client certificate of option '" + MqttOptions.TLS_KEYSTORE.key() + "' ("
+                + config.keyStore() + "): check that a CA the broker trusts (Mosquitto: cafile) signed it and that it"
+                + " has not expired";
     }
 
     /** Reads a PKCS12 or JKS file; the type follows the extension (.jks), else PKCS12 then JKS. */

@@ -2,6 +2,7 @@ package io.mqttbridge.mqtt.source.reader;
 
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.MqttTls;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
@@ -275,7 +276,8 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     split.clientId(),
                     config.connection().serverUri(),
                     everConnected() ? "lost" : "failed",
-                    ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause)),
+                    ExceptionUtils.stringifyException(cause).lines().findFirst().orElse(String.valueOf(cause))
+                            + MqttTls.explainHandshakeFailure(config.connection(), cause),
                     delay);
         }
         if (String.valueOf(cause.getMessage()).contains("than allowed by receive maximum")) {

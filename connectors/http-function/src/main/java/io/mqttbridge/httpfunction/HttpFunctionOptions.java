@@ -1,5 +1,7 @@
 package io.mqttbridge.httpfunction;
 
+import io.mqttbridge.connector.options.FailurePolicy;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -39,21 +41,6 @@ public final class HttpFunctionOptions {
         }
     }
 
-    /** What happens to a batch whose retries are exhausted or whose error is not retryable. */
-    public enum FailureHandling {
-        /** The checkpoint fails, the job restarts from the last one: nothing is lost. */
-        FAIL,
-        /** The batch is dropped, counted in {@code recordsSkipped} and logged with topic and message id. */
-        SKIP,
-        /** The batch and its error are written as a JSON line under {@code dead-letter.path}. */
-        DEAD_LETTER;
-
-        /** The value as written in SQL: 'fail', 'skip', 'dead-letter'. */
-        @Override
-        public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
-    }
 
     public static final ConfigOption<String> URL =
             ConfigOptions.key("url")
@@ -153,10 +140,10 @@ public final class HttpFunctionOptions {
                                     + "formats): true or false. With false they are sent inline as JSON (format "
                                     + "json) or as text (other formats).");
 
-    public static final ConfigOption<FailureHandling> FAILURE_HANDLING =
+    public static final ConfigOption<FailurePolicy> FAILURE_HANDLING =
             ConfigOptions.key("failure-handling")
-                    .enumType(FailureHandling.class)
-                    .defaultValue(FailureHandling.FAIL)
+                    .enumType(FailurePolicy.class)
+                    .defaultValue(FailurePolicy.FAIL)
                     .withDescription(
                             "When retries are exhausted or the error is not retryable: 'fail' (the "
                                     + "checkpoint fails, the job restarts from the last one, nothing is "

@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.function;
 
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.sink.FunctionRecord;
@@ -78,7 +79,7 @@ class HangingFunctionCheckpointITCase {
                             .setUrl(hanging.url() + "/hangs")
                             .setName("hangs")
                             // request-timeout, retries and backoffs keep their defaults
-                            .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.SKIP)
+                            .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.SKIP)
                             .setElementConverter((n, ctx) -> FunctionRecord.of(null, ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8)))
                             .build());
             JobClient job = env.executeAsync("hanging-function");

@@ -1,9 +1,9 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.connector.options.OptionChecks;
-import io.mqttbridge.httpfunction.HttpFunctionOptions;
-import io.mqttbridge.httpfunction.HttpFunctionOptions.FailureHandling;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
+import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
@@ -69,7 +69,7 @@ public final class FunctionSinkConfig implements Serializable {
     private final Duration retryBackoffMax;
     private final Ordering ordering;
     private final PayloadEncoding payloadEncoding;
-    private final FailureHandling failureHandling;
+    private final FailurePolicy failureHandling;
     private final String deadLetterPath;
     private final String name;
 
@@ -103,7 +103,7 @@ public final class FunctionSinkConfig implements Serializable {
         this.payloadEncoding = options.get(HttpFunctionOptions.BASE64_PAYLOAD) ? PayloadEncoding.BASE64 : encoding;
         this.failureHandling = options.get(HttpFunctionOptions.FAILURE_HANDLING);
         this.deadLetterPath = optionalString(options, HttpFunctionOptions.DEAD_LETTER_PATH);
-        if (failureHandling == FailureHandling.DEAD_LETTER && deadLetterPath == null) {
+        if (failureHandling == FailurePolicy.DEAD_LETTER && deadLetterPath == null) {
             throw missing(
                     HttpFunctionOptions.DEAD_LETTER_PATH,
                     "a directory such as file:///var/dead-letters or s3://bucket/dead-letters, because option '"
@@ -197,7 +197,7 @@ public final class FunctionSinkConfig implements Serializable {
         return payloadEncoding;
     }
 
-    public FailureHandling failureHandling() {
+    public FailurePolicy failureHandling() {
         return failureHandling;
     }
 

@@ -1,6 +1,6 @@
 package io.mqttbridge.httpfunction.sink;
 
-import io.mqttbridge.httpfunction.HttpFunctionOptions.FailureHandling;
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
 
 import org.apache.flink.annotation.Internal;
@@ -70,7 +70,7 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
                         new FunctionInvoker(config, httpThreads),
                         retryTimer,
                         metrics,
-                        config.failureHandling() == FailureHandling.DEAD_LETTER ? new DeadLetterWriter(config, subtask) : null);
+                        config.failureHandling() == FailurePolicy.DEAD_LETTER ? new DeadLetterWriter(config, subtask) : null);
         this.sequencer = config.ordering() == Ordering.SEQUENTIAL ? new KeyedSequencer(delivery::deliver) : null;
         LOG.info("Started {} (subtask {}, {} records restored)", config, subtask,
                 restored.stream().mapToInt(s -> s.getBufferedRequestEntries().size()).sum());

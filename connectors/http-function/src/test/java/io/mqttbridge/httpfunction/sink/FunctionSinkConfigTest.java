@@ -1,7 +1,7 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
-
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig.PayloadEncoding;
 
 import org.apache.flink.configuration.Configuration;
@@ -40,7 +40,7 @@ class FunctionSinkConfigTest {
         assertThat(c.maxMessages()).isEqualTo(1);
         assertThat(c.retries()).isEqualTo(3);
         assertThat(c.ordering()).isEqualTo(HttpFunctionOptions.Ordering.CONCURRENT);
-        assertThat(c.failureHandling()).isEqualTo(HttpFunctionOptions.FailureHandling.FAIL);
+        assertThat(c.failureHandling()).isEqualTo(FailurePolicy.FAIL);
         assertThat(c.payloadEncoding()).isEqualTo(PayloadEncoding.JSON);
     }
 
@@ -105,7 +105,7 @@ class FunctionSinkConfigTest {
                 .hasMessage("Missing required option 'dead-letter.path': expected a directory such as "
                         + "file:///var/dead-letters or s3://bucket/dead-letters, because option 'failure-handling' is 'dead-letter'");
         assertThat(config("failure-handling", "dead-letter", "dead-letter.path", "file:///tmp/dl").failureHandling())
-                .isEqualTo(HttpFunctionOptions.FailureHandling.DEAD_LETTER);
+                .isEqualTo(FailurePolicy.DEAD_LETTER);
         assertThat(config("ordering", "sequential").ordering()).isEqualTo(HttpFunctionOptions.Ordering.SEQUENTIAL);
         assertThat(config("base64-payload", "true").payloadEncoding()).isEqualTo(PayloadEncoding.BASE64);
     }

@@ -1,8 +1,9 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.embedded.FreePorts;
-import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.embedded.FunctionEndpoint.Answer;
+import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
@@ -138,7 +139,7 @@ class FunctionSinkITCase {
         server.behave(r -> r.records().stream().anyMatch(x -> seq(x) == 7) ? Answer.status(400) : Answer.ok());
         run(sink().setOption(HttpFunctionOptions.RETRIES, 5)
                 .setOption(HttpFunctionOptions.RETRY_BACKOFF, Duration.ofMillis(5))
-                .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.SKIP), 20, 1);
+                .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.SKIP), 20, 1);
 
         assertThat(server.requests().stream().filter(r -> seq(r.records().get(0)) == 7)).hasSize(1);
         assertThat(counts(server.deliveredRecords()).keySet())
@@ -214,7 +215,7 @@ class FunctionSinkITCase {
         try (LogCapture logs = new LogCapture()) {
             run(sink().setUrl(server.url("/fn") + "?code=QUERY-SECRET")
                     .setHeader("Authorization", "Bearer HEADER-SECRET")
-                    .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.SKIP), 5, 1);
+                    .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.SKIP), 5, 1);
 
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                     .contains("skipped record topic=vehicles/k2/battery message-id=m-2 key=k2")
@@ -230,7 +231,7 @@ class FunctionSinkITCase {
     void skipPolicyDropsOnlyTheFailedBatch() throws Exception {
         server.behave(r -> "k1".equals(r.key()) ? Answer.status(503) : Answer.ok());
         run(sink().setOption(HttpFunctionOptions.RETRIES, 1).setOption(HttpFunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))
-                .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.SKIP), 20, 1);
+                .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.SKIP), 20, 1);
 
         assertThat(counts(server.deliveredRecords()).keySet())
                 .containsExactlyElementsOf(LongStream.range(0, 20).filter(n -> n % 4 != 1).boxed().toList());
@@ -242,7 +243,7 @@ class FunctionSinkITCase {
     void deadLetterFilesHoldTheFailedBatchWithItsError(@TempDir Path dir) throws Exception {
         server.behave(r -> "k1".equals(r.key()) ? Answer.status(500) : Answer.ok());
         run(sink().setOption(HttpFunctionOptions.RETRIES, 1).setOption(HttpFunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))
-                .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.DEAD_LETTER)
+                .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.DEAD_LETTER)
                 .setOption(HttpFunctionOptions.DEAD_LETTER_PATH, dir.toUri().toString()), 20, 1);
 
         List<String> lines = new ArrayList<>();
@@ -276,7 +277,7 @@ class FunctionSinkITCase {
         run(sink().setUrl("http://127.0.0.1:" + closedPort + "/fn")
                 .setOption(HttpFunctionOptions.MAX_MESSAGES, 3).setOption(HttpFunctionOptions.MAX_WAIT, Duration.ofHours(1))
                 .setOption(HttpFunctionOptions.RETRIES, 2).setOption(HttpFunctionOptions.RETRY_BACKOFF, Duration.ofMillis(1))
-                .setOption(HttpFunctionOptions.FAILURE_HANDLING, HttpFunctionOptions.FailureHandling.DEAD_LETTER)
+                .setOption(HttpFunctionOptions.FAILURE_HANDLING, FailurePolicy.DEAD_LETTER)
                 .setOption(HttpFunctionOptions.DEAD_LETTER_PATH, dir.toString()), 3, 1);
 
         List<Path> files;

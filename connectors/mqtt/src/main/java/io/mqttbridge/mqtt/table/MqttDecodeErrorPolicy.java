@@ -1,7 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.FailurePolicy;
 import io.mqttbridge.mqtt.MqttMessage;
-import io.mqttbridge.mqtt.table.MqttTableOptions.DecodeErrorHandling;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.configuration.ReadableConfig;
@@ -44,14 +44,14 @@ final class MqttDecodeErrorPolicy implements Serializable {
 
     private static final String IGNORE_PARSE_ERRORS = ".ignore-parse-errors";
 
-    private final DecodeErrorHandling handling;
+    private final FailurePolicy handling;
     @Nullable private final MqttDeadLetterWriter deadLetters;
     @Nullable private final String deadLetterPath;
 
     private transient Counter skipped;
     private transient Counter deadLettered;
 
-    private MqttDecodeErrorPolicy(DecodeErrorHandling handling, @Nullable String deadLetterPath, String table) {
+    private MqttDecodeErrorPolicy(FailurePolicy handling, @Nullable String deadLetterPath, String table) {
         this.handling = handling;
         this.deadLetterPath = deadLetterPath;
         this.deadLetters = deadLetterPath == null ? null : new MqttDeadLetterWriter(deadLetterPath, table);
@@ -64,9 +64,9 @@ final class MqttDecodeErrorPolicy implements Serializable {
      * @throws IllegalArgumentException naming the option and what it accepts
      */
     static MqttDecodeErrorPolicy from(ReadableConfig options, Map<String, String> tableOptions, String table) {
-        DecodeErrorHandling handling = options.get(MqttTableOptions.DECODE_ERROR_HANDLING);
+        FailurePolicy handling = options.get(MqttTableOptions.DECODE_ERROR_HANDLING);
         String path = optionalString(options, MqttTableOptions.DEAD_LETTER_PATH);
-        if (handling == DecodeErrorHandling.DEAD_LETTER) {
+        if (handling == FailurePolicy.DEAD_LETTER) {
             if (path == null) {
                 throw missing(
                         MqttTableOptions.DEAD_LETTER_PATH,
@@ -84,7 +84,7 @@ final class MqttDecodeErrorPolicy implements Serializable {
                     "no value, because option '" + MqttTableOptions.DECODE_ERROR_HANDLING.key() + "' is '" + handling
                             + "'; set it to 'dead-letter' to use the directory");
         }
-        if (handling != DecodeErrorHandling.FAIL) {
+        if (handling != FailurePolicy.FAIL) {
             // the format would drop the payload before the policy sees an error: no log, no dead letter
             String ignoring = tableOptions.get(FactoryUtil.FORMAT.key()) + IGNORE_PARSE_ERRORS;
             if (Boolean.parseBoolean(tableOptions.getOrDefault(ignoring, "false").trim())) {

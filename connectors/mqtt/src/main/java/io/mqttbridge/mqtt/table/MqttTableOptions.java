@@ -1,5 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.options.FailurePolicy;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -14,27 +16,11 @@ import org.apache.flink.configuration.ConfigOptions;
 @PublicEvolving
 public final class MqttTableOptions {
 
-    /** What happens to a message whose payload cannot be decoded into a row of the table. */
-    @PublicEvolving
-    public enum DecodeErrorHandling {
-        /** The job fails naming the message; it is not acknowledged, so it comes again after the restart. */
-        FAIL,
-        /** The message is dropped and acknowledged, counted and logged with its identity (never its payload). */
-        SKIP,
-        /** The message and its error are written under {@code dead-letter.path}, then it is acknowledged. */
-        DEAD_LETTER;
 
-        /** The value as written in SQL: 'fail', 'skip', 'dead-letter'. */
-        @Override
-        public String toString() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-        }
-    }
-
-    public static final ConfigOption<DecodeErrorHandling> DECODE_ERROR_HANDLING =
+    public static final ConfigOption<FailurePolicy> DECODE_ERROR_HANDLING =
             ConfigOptions.key("decode-error-handling")
-                    .enumType(DecodeErrorHandling.class)
-                    .defaultValue(DecodeErrorHandling.FAIL)
+                    .enumType(FailurePolicy.class)
+                    .defaultValue(FailurePolicy.FAIL)
                     .withDescription(
                             "What happens to a message whose payload the format cannot decode or that leaves a "
                                     + "NOT NULL column without a value: 'fail' (the job fails naming topic and "

@@ -25,7 +25,8 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
      * Not 65,535: HiveMQ CE takes a whole window of packet ids from the client's pool (65,535 ids)
      * for each poll of its queue, so with a window as large as the pool a second concurrent poll
      * finds no id ("No message id available for client"), is dropped, and delivery to that client
-     * can stall. 10,000 = the source's default receive-maximum, with room for six polls at once.
+     * can stall. HiveMQ CE uses the smaller of this and the client's Receive Maximum; 10,000 leaves
+     * room for six polls at once.
      */
     public static final int INFLIGHT_WINDOW = 10_000;
 

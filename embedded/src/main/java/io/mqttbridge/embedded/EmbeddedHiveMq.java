@@ -25,12 +25,16 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
      * Not 65,535: HiveMQ CE takes a whole window of packet ids from the client's pool (65,535 ids)
      * for each poll of its queue, so with a window as large as the pool a second concurrent poll
      * finds no id ("No message id available for client"), is dropped, and delivery to that client
-     * can stall. 10,000 = the source's default receive-maximum, with room for six polls at once.
+     * can stall. HiveMQ CE uses the smaller of this and the client's Receive Maximum; 10,000 leaves
+     * room for six polls at once.
      */
     public static final int INFLIGHT_WINDOW = 10_000;
 
     /** Messages queued per client beyond the window before the broker discards. */
     public static final int MAX_QUEUE_SIZE = 1_000_000;
+
+    /** HiveMQ CE's own default of {@code max-queue-size}: what a stock installation keeps per client. */
+    public static final int STOCK_MAX_QUEUE_SIZE = 1000;
 
     private static final long STOP_TIMEOUT_SECONDS = 15;
 
@@ -43,10 +47,18 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
 
     /** Starts a broker listening on 127.0.0.1:{@code port}; its config and data live in {@code folder}. */
     public static EmbeddedHiveMq start(int port, Path folder) throws IOException {
+        return start(port, folder, MAX_QUEUE_SIZE);
+    }
+
+    /**
+     * As {@link #start(int, Path)}, keeping at most {@code maxQueueSize} messages per client
+     * ({@link #STOCK_MAX_QUEUE_SIZE} = a stock HiveMQ CE) and discarding the newest beyond that.
+     */
+    public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize) throws IOException {
         Path config = Files.createDirectories(folder.resolve("conf"));
         Path data = Files.createDirectories(folder.resolve("data"));
         Path extensions = Files.createDirectories(folder.resolve("extensions"));
-        Files.writeString(config.resolve("config.xml"), configXml(port), StandardCharsets.UTF_8);
+        Files.writeString(config.resolve("config.xml"), configXml(port, maxQueueSize), StandardCharsets.UTF_8);
         // Read once when the broker starts; there is no config.xml element for it.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
         EmbeddedHiveMQ broker =
@@ -68,7 +80,7 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
         return new EmbeddedHiveMq(port, folder, broker);
     }
 
-    private static String configXml(int port) {
+    private static String configXml(int port, int maxQueueSize) {
         return "<?xml version=\"1.0\"?>\n"
                 + "<hivemq>\n"
                 + "  <listeners>\n"

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A Mosquitto process on loopback, for tests: {@code /usr/sbin/mosquitto -c <generated conf>} on a
  * free (or given) port, configured for ack-on-checkpoint consumers - no limit on in-flight messages
  * (the client's Receive Maximum applies), a per-client queue of {@link #MAX_QUEUED_MESSAGES} instead
- * of 1000 (the rest would be discarded), persistence off, anonymous access. Its log is
+ * of 1000 (the rest would be discarded; a parameter of {@code start}), persistence off, anonymous access. Its log is
  * {@code <folder>/mosquitto.log}.
  */
 @PublicEvolving
@@ -24,6 +24,9 @@ public final class MosquittoBroker extends LoopbackBroker {
 
     /** Messages queued per client beyond the in-flight window before Mosquitto discards. */
     public static final int MAX_QUEUED_MESSAGES = 1_000_000;
+
+    /** Mosquitto's own default of {@code max_queued_messages}: what a stock installation keeps per client. */
+    public static final int STOCK_MAX_QUEUED_MESSAGES = 1000;
 
     private static final long START_TIMEOUT_MS = 10_000;
 
@@ -50,6 +53,15 @@ public final class MosquittoBroker extends LoopbackBroker {
      * {@code allow_anonymous false}; a later line overrides an earlier one.
      */
     public static MosquittoBroker start(int port, Path folder, String extraConfig) throws IOException {
+        return start(port, folder, extraConfig, MAX_QUEUED_MESSAGES);
+    }
+
+    /**
+     * As {@link #start(int, Path, String)}, keeping at most {@code maxQueuedMessages} QoS 1/2 messages
+     * per client ({@link #STOCK_MAX_QUEUED_MESSAGES} = a stock Mosquitto) and discarding the rest.
+     */
+    public static MosquittoBroker start(int port, Path folder, String extraConfig, int maxQueuedMessages)
+            throws IOException {
         if (!Files.isExecutable(Path.of(BINARY))) {
             throw new IOException(
                     "Mosquitto is not installed (" + BINARY + " missing): run 'sudo apt-get install -y mosquitto'");
@@ -57,7 +69,7 @@ public final class MosquittoBroker extends LoopbackBroker {
         Files.createDirectories(folder);
         Path config = folder.resolve("mosquitto-" + port + ".conf");
         Path log = folder.resolve("mosquitto-" + port + ".log");
-        Files.writeString(config, configText(port) + extraConfig + "\n", StandardCharsets.UTF_8);
+        Files.writeString(config, configText(port, maxQueuedMessages) + extraConfig + "\n", StandardCharsets.UTF_8);
         Process process =
                 new ProcessBuilder(BINARY, "-c", config.toString())
                         .redirectErrorStream(true)
@@ -80,13 +92,13 @@ public final class MosquittoBroker extends LoopbackBroker {
         return new MosquittoBroker(port, folder, process);
     }
 
-    private static String configText(int port) {
+    private static String configText(int port, int maxQueuedMessages) {
         return "listener " + port + " 127.0.0.1\n"
                 + "allow_anonymous true\n"
                 + "persistence false\n"
                 // 0 = no broker-side limit: the client's Receive Maximum bounds unacknowledged messages.
                 + "max_inflight_messages 0\n"
-                + "max_queued_messages " + MAX_QUEUED_MESSAGES + "\n"
+                + "max_queued_messages " + maxQueuedMessages + "\n"
                 + "max_queued_bytes 0\n"
                 + "log_dest stdout\n"
                 + "log_type error\nlog_type warning\nlog_type notice\nlog_type information\n"

@@ -97,11 +97,14 @@ public final class MqttOptions {
     public static final ConfigOption<Integer> RECEIVE_MAXIMUM =
             ConfigOptions.key("receive-maximum")
                     .intType()
-                    .defaultValue(10_000)
+                    .defaultValue(65_535)
                     .withDescription(
                             "MQTT 5 Receive Maximum: unacknowledged QoS 1/2 messages the broker may send "
                                     + "per connection, 1 to 65535. With ack-mode 'checkpoint' this bounds "
-                                    + "throughput to receive-maximum x subscribers / checkpoint interval.");
+                                    + "throughput to receive-maximum x subscribers / checkpoint interval. "
+                                    + "65535 (the MQTT default) is not sent, so the broker's own window applies "
+                                    + "(Mosquitto: max_inflight_messages); a smaller value on Mosquitto 2.0.11 "
+                                    + "or 2.0.12 makes the broker overrun a full window (see docs/brokers.md).");
 
     public static final ConfigOption<MemorySize> MAXIMUM_PACKET_SIZE =
             ConfigOptions.key("maximum-packet-size")

@@ -36,7 +36,7 @@ class MqttConnectionConfigTest {
         assertThat(config.tls()).isFalse();
         assertThat(config.protocolVersion()).isEqualTo(MqttOptions.ProtocolVersion.V5);
         assertThat(config.sessionExpirySeconds()).isEqualTo(3600);
-        assertThat(config.receiveMaximum()).isEqualTo(10_000);
+        assertThat(config.receiveMaximum()).isEqualTo(65_535);
         assertThat(config.keepAliveSeconds()).isEqualTo(60);
         assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.initialBackoff()).isEqualTo(Duration.ofMillis(500));

@@ -108,7 +108,7 @@ class OptionTablesTest {
         assertThat(table)
                 .contains("| `session-expiry` | Duration | `1 h` | ")
                 .contains("| `server-uri` | String | (none) | ")
-                .contains("| `receive-maximum` | Integer | `10000` | ")
+                .contains("| `receive-maximum` | Integer | `65535` | ")
                 .contains("| `tls.verify-hostname` | Boolean | `true` | ")
                 .contains("Values: `CHECKPOINT`, `RECEIPT`");
         assertThat(OptionTables.render(HttpFunctionOptions.class))

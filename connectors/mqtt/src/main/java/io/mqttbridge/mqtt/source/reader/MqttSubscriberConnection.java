@@ -281,13 +281,14 @@ final class MqttSubscriberConnection implements AutoCloseable {
                     delay);
         }
         if (String.valueOf(cause.getMessage()).contains("than allowed by receive maximum")) {
-            // Seen with Mosquitto 2.0.11 when the window is full or a session with a backlog reconnects;
-            // the client must drop such a connection, and retrying alone may loop. Tell the operator why.
+            // Mosquitto 2.0.11/2.0.12 (fixed in 2.0.13): a PUBACK on a full window with a queue behind it
+            // releases up to a whole window more. The client must drop such a connection, and each
+            // reconnect redelivers the window, so retrying alone may loop. Tell the operator why.
             LOG.warn(
                     "The broker at {} sent client {} more unacknowledged messages than its Receive Maximum ({}). "
-                            + "Seen with Mosquitto 2.0.11 when the window fills or a session with a backlog reconnects: "
-                            + "use protocol-version '3.1.1', or 'receive-maximum' 65535 with more 'subscribers', "
-                            + "or another broker version.",
+                            + "Mosquitto 2.0.11 and 2.0.12 do so once a connection's window is full: leave "
+                            + "'receive-maximum' at its default 65535 (not sent; set the broker's max_inflight_messages 0), "
+                            + "use protocol-version '3.1.1', or Mosquitto 2.0.13 or later.",
                     config.connection().serverUri(),
                     split.clientId(),
                     config.connection().receiveMaximum());

@@ -227,7 +227,8 @@ class MqttSourceITCase {
         String secondRun = firstRun + "-again";
         String base = "it/" + firstRun;
         String prefix = "backlog-" + firstRun;
-        // Larger than the default receive-maximum: over MQTT 5 this backlog trips Mosquitto 2.0.11 (see the docs).
+        // Larger than the 10,000 receive-maximum the source used to send: over MQTT 5 such a backlog tripped
+        // Mosquitto 2.0.11 (docs/brokers.md); 3.1.1 carries no Receive Maximum and must take it too.
         int count = 12_000;
 
         // The first job creates the persistent session and goes away.

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, name a refused
@@ -66,6 +67,18 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
         return result;
     }
 
+    /**
+     * Throws {@link #rejected} for the first filter the SUBACK refused: {@code codes} come in the order of
+     * {@code filters}; {@code reason} gives the text after the filter for a refused code.
+     */
+    <C> void requireGranted(List<String> filters, List<C> codes, Predicate<C> refused, Function<C, String> reason) {
+        for (int i = 0; i < codes.size(); i++) {
+            if (refused.test(codes.get(i))) {
+                throw rejected(filters.get(i), reason.apply(codes.get(i)));
+            }
+        }
+    }
+
     /** {@code reason} follows the filter, e.g. {@code ": NOT_AUTHORIZED"}. */
     SubscriptionRejectedException rejected(String filter, String reason) {
         return new SubscriptionRejectedException(
@@ -114,8 +127,8 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
         return new SessionTakenOverException(
                 "Another client connected with client id '" + clientId + "' to " + config.connection().serverUri()
                         + " and took its session over (DISCONNECT 0x8E): two tables or jobs share the client id (the same "
-                        + "'client-id-prefix', or the same default from 'shared-group'), or an old instance of this job "
-                        + "still runs. While both run they take the session from each other, and each receives part "
+                        + "'client-id-prefix', or two scans of one table that the planner did not merge), or an old "
+                        + "instance of this job still runs. While both run they take the session from each other, and each receives part "
                         + "of the other's messages; give each source its own 'client-id-prefix'");
     }
 

@@ -65,13 +65,8 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                                 ? Optional.of(((Mqtt3SubAckException) e).getMqttMessage())
                                 : Optional.empty()))
                 .thenApply(subAck -> {
-                    List<Mqtt3SubAckReturnCode> codes = subAck.getReturnCodes();
-                    for (int i = 0; i < codes.size(); i++) {
-                        if (codes.get(i).isError()) {
-                            throw rejected(
-                                    subscriptions.get(i).getTopicFilter().toString(), " (MQTT 3.1.1 return code FAILURE)");
-                        }
-                    }
+                    requireGranted(config.subscriptionFilters(), subAck.getReturnCodes(), Mqtt3SubAckReturnCode::isError,
+                            code -> " (MQTT 3.1.1 return code FAILURE)");
                     // Completed: the SUBSCRIBE followed it. 3.1.1 has no session expiry in CONNACK.
                     return new Connected(connAck.join().isSessionPresent(), -1);
                 }));

@@ -96,14 +96,8 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                                 ? Optional.of(((Mqtt5SubAckException) e).getMqttMessage())
                                 : Optional.empty()))
                 .thenApply(subAck -> {
-                    List<Mqtt5SubAckReasonCode> codes = subAck.getReasonCodes();
-                    for (int i = 0; i < codes.size(); i++) {
-                        if (codes.get(i).isError()) {
-                            throw rejected(
-                                    subscriptions.get(i).getTopicFilter().toString(),
-                                    ": " + codes.get(i) + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
-                        }
-                    }
+                    requireGranted(config.subscriptionFilters(), subAck.getReasonCodes(), Mqtt5SubAckReasonCode::isError,
+                            code -> ": " + code + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
                     Mqtt5ConnAck ack = connAck.join(); // completed: the SUBSCRIBE followed it
                     return new Connected(
                             ack.isSessionPresent(),

@@ -1,0 +1,140 @@
+package io.mqttbridge.tests.reliability;
+
+import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.KafkaTopicReader;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.NumberedSequence;
+import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The workload of the network, checkpoint and savepoint kinds: a HiveMQ CE broker, a one-partition
+ * Kafka topic, three publishers sending numbers {@code 1..n} (payload: the number) to {@code
+ * <base>/n}, and a reader of the topic. Probes ({@code probe-<i>} on {@code <base>/probe}) are counted
+ * apart. The random moments of the injections come from one seeded {@link Random}; the seed is
+ * printed, and {@code -Dreliability.seed=...} repeats a run.
+ */
+final class FaultLoad implements AutoCloseable {
+
+    static final String TOPIC = "numbers";
+
+    final String base = "rel-" + UUID.randomUUID().toString().substring(0, 8);
+    final TestBroker broker;
+    final EmbeddedKafka kafka;
+    final List<MqttTestPublisher> publishers = new ArrayList<>();
+    final KafkaTopicReader reader;
+    final Random random;
+
+    FaultLoad(String kind, Path tmp) throws Exception {
+        long seed = Long.getLong("reliability.seed", System.nanoTime());
+        System.out.println("RELIABILITY seed of '" + kind + "': " + seed + " (-Dreliability.seed=" + seed + " repeats it)");
+        random = new Random(seed);
+        broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
+        kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
+        kafka.createTopic(TOPIC, 1);
+        for (int i = 0; i < 3; i++) {
+            publishers.add(MqttTestPublisher.connect(broker.serverUri(), base + "-pub-" + i));
+        }
+        reader = KafkaTopicReader.open(kafka.bootstrapServers(), TOPIC, false);
+    }
+
+    /** ${env:...} of {@link #routes}: the MQTT address the route uses (the broker, or a proxy in front of it) and Kafka. */
+    Map<String, String> env(String mqttUri) {
+        return Map.of("MQTT_URI", mqttUri, "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+    }
+
+    /**
+     * The route MQTT -> Kafka, at-least-once, shared group {@code <base>}, with {@code mqttOptions}
+     * (e.g. {@code 'keep-alive' = '2 s', }) added to the mqtt table's options.
+     */
+    Path routes(Path folder, String mqttOptions) throws Exception {
+        return RouteJob.writeRoutes(folder, base + ".sql", String.join("\n",
+                "CREATE TABLE numbers_in (payload STRING) WITH ('connector' = 'mqtt', 'server-uri' = '${env:MQTT_URI}', "
+                        + mqttOptions + "'topic-filter' = '" + base + "/#', 'shared-group' = '" + base + "', "
+                        + "'client-id-prefix' = '" + base + "', 'qos' = '1', 'format' = 'raw');",
+                "CREATE TABLE numbers_out (payload STRING) WITH ('connector' = 'kafka', 'topic' = '" + TOPIC + "', "
+                        + "'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP}', 'format' = 'raw', "
+                        + "'sink.delivery-guarantee' = 'at-least-once');",
+                "INSERT INTO numbers_out SELECT payload FROM numbers_in;"));
+    }
+
+    /** Publishes probes until one reaches Kafka: the route's subscriptions are in place. */
+    void awaitSubscribed(Runnable checkRunning) {
+        reader.awaitFirstRecord(i -> publishers.get(0).publish(base + "/probe", "probe-" + i, 1),
+                "probe", Duration.ofSeconds(90), checkRunning);
+    }
+
+    /** Starts publishing {@code 1..count} at about {@code perSecond} a second (0: as fast as the broker acknowledges). */
+    NumberedSequence startSequence(long count, int perSecond) {
+        return MqttTestPublisher.startSequence(publishers, base + "/n", count, perSecond, Long::toString);
+    }
+
+    /** A random pause in {@code [min, max)} before an injection. */
+    Duration randomPause(Duration min, Duration max) {
+        return min.plusMillis((long) (random.nextDouble() * (max.toMillis() - min.toMillis())));
+    }
+
+    static long number(ConsumerRecord<byte[], byte[]> record) {
+        String value = KafkaTopicReader.value(record);
+        return value.startsWith("probe-") ? -1 : Long.parseLong(value);
+    }
+
+    /** The numbers read so far, after reading what arrived. */
+    KafkaTopicReader.Numbers read() {
+        reader.poll();
+        return reader.numbers(FaultLoad::number);
+    }
+
+    /**
+     * Waits until a number above {@code sentBefore} (published after the injection) is in Kafka and
+     * returns the time since {@code injectedAtNanos}: the recovery of one injection.
+     */
+    Duration awaitFresh(long sentBefore, long injectedAtNanos, Runnable checkRunning) {
+        reader.readUntil(r -> !read().distinct().tailSet(sentBefore + 1).isEmpty(), Duration.ofSeconds(120),
+                "a number above " + sentBefore + " (published after the injection)", checkRunning);
+        return Duration.ofNanos(System.nanoTime() - injectedAtNanos);
+    }
+
+    /** Waits until the whole sequence was published and read back (a bound against hanging, not a timing expectation). */
+    KafkaTopicReader.Numbers awaitAll(NumberedSequence sequence, long count, Runnable checkRunning) {
+        reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180),
+                "all of 1.." + count, checkRunning);
+        return read();
+    }
+
+    /** Reports the run: lost = numbers of {@code 1..count} not read. */
+    FailureRun report(String kind, int injected, long count, KafkaTopicReader.Numbers read, Duration recovery) throws Exception {
+        long lost = count - read.distinct().subSet(1L, true, count, true).size();
+        return new FailureRun(kind, broker.kind().name(), injected, count, lost, read.duplicates(), 0, recovery).report();
+    }
+
+    /** Polls {@code condition} until it holds; fails after {@code timeout} (a bound against hanging, not a timing expectation). */
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Gave up waiting for " + what + " after " + timeout);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Override
+    public void close() {
+        publishers.forEach(MqttTestPublisher::close);
+        reader.close();
+        kafka.close();
+        broker.close();
+    }
+}

@@ -51,16 +51,16 @@ class NetworkFaultITCase {
         long count = FailureRun.messages();
         try (FaultLoad load = new FaultLoad(kind, tmp);
                 TcpFaultProxy proxy = TcpFaultProxy.start(load.broker.port());
-                RouteJob job = RouteJob.submit(load.routes(tmp, "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', "),
+                RouteJob job = RouteJob.submit(load.routes(tmp, "'subscribers' = '2', 'receive-maximum' = '20', 'reconnect.max-backoff' = '1 s', "),
                         load.env(proxy.serverUri()), new Configuration())) {
             load.awaitSubscribed(job::assertRunning);
             Duration recovery = Duration.ZERO;
             int injected = 0;
-            // Faster than the job drains (2 x 50 per 200 ms checkpoint at most), for about 8 s: the backlog grows under the cuts.
+            // Faster than the job drains (2 windows of 20 per 200 ms checkpoint at most), for about 8 s: the backlog grows under the cuts.
             try (NumberedSequence sequence = load.startSequence(count, (int) Math.max(100, count / 8))) {
                 for (int i = 0; i < FailureRun.injections(); i++) {
                     Thread.sleep(load.randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
-                    // A backlog beyond both windows (2 x 50): the broker has filled each connection's window with
+                    // A backlog beyond both windows (receive-maximum 20 each): the broker has filled each connection's window with
                     // messages the source emitted and acknowledges only at the next checkpoint.
                     FaultLoad.await("a backlog of more than 100 messages", Duration.ofSeconds(60),
                             () -> sequence.sent() - load.read().distinct().size() > 100 || sequence.done());

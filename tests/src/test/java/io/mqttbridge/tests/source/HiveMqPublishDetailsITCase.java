@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Pins the one reflective access into hivemq-mqtt-client: packet id present for QoS 1, DUP false on
@@ -110,6 +111,13 @@ class HiveMqPublishDetailsITCase {
         // Same client id, session resumed: the unacknowledged messages come again, DUP set, same packet ids.
         Subscriber second = new Subscriber(broker, version, clientId, filter, false);
         SourceTestSupport.await("3 redelivered messages", Duration.ofSeconds(30), () -> second.qos1.size() >= 3);
+        if (kind == TestBroker.Kind.ARTEMIS) {
+            second.disconnect.run();
+        }
+        assumeThat(kind)
+                .as("Artemis resends unacknowledged messages as new PUBLISHes (new packet ids, DUP not set),"
+                        + " see docs/brokers.md; the redelivery itself was checked above")
+                .isNotEqualTo(TestBroker.Kind.ARTEMIS);
         List<Integer> secondIds = new ArrayList<>();
         for (HiveMqPublishDetails.Details d : second.qos1) {
             assertThat(d).isNotNull();

@@ -35,6 +35,7 @@ import static io.mqttbridge.tests.source.SourceTestSupport.numbers;
 import static io.mqttbridge.tests.source.SourceTestSupport.runUntilReceived;
 import static io.mqttbridge.tests.source.SourceTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** The MQTT source on a MiniCluster against embedded HiveMQ CE and a Mosquitto process. */
 class MqttSourceITCase {
@@ -151,6 +152,10 @@ class MqttSourceITCase {
         runUntilReceived(new JobSpec(secondRun, source(broker, base).setClientIdPrefix(prefix).build()).checkpointEvery(NEVER_MS),
                 count, "redelivered messages", Duration.ofSeconds(60));
         assertThat(distinctData(secondRun)).isEqualTo(numbers(count));
+        assumeThat(kind)
+                .as("Artemis resends unacknowledged messages as new PUBLISHes (new packet ids, DUP not set),"
+                        + " see docs/brokers.md; the redelivery itself was checked above")
+                .isNotEqualTo(TestBroker.Kind.ARTEMIS);
         assertThat(data(secondRun)).allSatisfy(r -> assertThat(r.dup()).as("DUP of redelivered %s", r.payload()).isTrue());
     }
 

@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.support;
 
+import io.mqttbridge.embedded.EmbeddedArtemis;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.LoopbackBroker;
@@ -8,13 +9,15 @@ import io.mqttbridge.embedded.MosquittoBroker;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** An MQTT broker a test runs against, on loopback: embedded HiveMQ CE or a Mosquitto process. */
+/** An MQTT broker a test runs against, on loopback: embedded HiveMQ CE, a Mosquitto process or embedded
+ * ActiveMQ Artemis. */
 public final class TestBroker implements AutoCloseable {
 
     /** Which broker; the name shows in parameterized test names. */
     public enum Kind {
         HIVEMQ,
-        MOSQUITTO
+        MOSQUITTO,
+        ARTEMIS
     }
 
     private final Kind kind;
@@ -36,10 +39,14 @@ public final class TestBroker implements AutoCloseable {
      * so that several brokers can share {@code folder}.
      */
     public static TestBroker start(Kind kind, int port, Path folder) throws IOException {
-        if (kind == Kind.HIVEMQ) {
-            return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)));
+        switch (kind) {
+            case HIVEMQ:
+                return new TestBroker(kind, EmbeddedHiveMq.start(port, folder.resolve("hivemq-" + port)));
+            case ARTEMIS:
+                return new TestBroker(kind, EmbeddedArtemis.start(port, folder.resolve("artemis-" + port)));
+            default:
+                return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)));
         }
-        return new TestBroker(kind, MosquittoBroker.start(port, folder.resolve("mosquitto-" + port)));
     }
 
     public Kind kind() {

@@ -87,7 +87,7 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
                 + "    <tcp-listener><port>" + port + "</port><bind-address>127.0.0.1</bind-address></tcp-listener>\n"
                 + "  </listeners>\n"
                 + "  <mqtt>\n"
-                + "    <queued-messages><max-queue-size>" + MAX_QUEUE_SIZE + "</max-queue-size></queued-messages>\n"
+                + "    <queued-messages><max-queue-size>" + maxQueueSize + "</max-queue-size></queued-messages>\n"
                 + "  </mqtt>\n"
                 + "  <persistence><mode>in-memory</mode></persistence>\n"
                 + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n"

@@ -98,7 +98,10 @@ public final class MosquittoBroker extends LoopbackBroker {
      * {@link #close()} sends) and reads them back when started again with the same folder.
      */
     public static String persistence(Path folder) {
-        return "persistence true\npersistence_location " + folder.toAbsolutePath() + "/\n";
+        // Started as root, Mosquitto drops to the user 'mosquitto', which cannot write the test's
+        // folder ("Error saving in-memory database ... Permission denied"): stay the current user.
+        return "persistence true\npersistence_location " + folder.toAbsolutePath() + "/\n"
+                + "user " + System.getProperty("user.name") + "\n";
     }
 
     private static String configText(int port, int maxQueuedMessages) {

@@ -60,9 +60,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Admin admin;
 
-    private EmbeddedKafka(KafkaClusterTestKit cluster, String bootstrapServers) {
+    private final int requestedPort;
+
+    private EmbeddedKafka(KafkaClusterTestKit cluster, String bootstrapServers, int requestedPort) {
         this.cluster = cluster;
         this.bootstrapServers = bootstrapServers;
+        this.requestedPort = requestedPort;
         this.admin = Admin.create(adminProperties(bootstrapServers));
     }
 
@@ -121,7 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             cluster.startup();
             waitForReadyBrokers(cluster);
             int bound = cluster.brokers().values().iterator().next().boundPort(new ListenerName(CLIENT_LISTENER));
-            return new EmbeddedKafka(cluster, "127.0.0.1:" + bound);
+            return new EmbeddedKafka(cluster, "127.0.0.1:" + bound, port);
         } catch (Exception e) {
             closeQuietly(cluster);
             if (e instanceof InterruptedException) {
@@ -166,6 +169,37 @@ public final class EmbeddedKafka implements AutoCloseable {
                             }
                         });
         ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops the broker as a crash of its process would end it for clients (connections refused),
+     * keeping its data folder; {@link #startBroker()} brings it back. The node's KRaft controller
+     * stays up, so the restarted broker finds its topics and log segments as they were.
+     */
+    public void stopBroker() {
+        if (requestedPort == 0) {
+            // The client listener would come back on another free port, where no client looks.
+            throw new IllegalStateException("Start the broker on a fixed port to restart it: a restart keeps the configured port");
+        }
+        broker().shutdown();
+        broker().awaitShutdown();
+    }
+
+    /** Starts the broker stopped by {@link #stopBroker()} again, on the same port and data folder. */
+    public void startBroker() throws IOException {
+        try {
+            broker().startup();
+            waitForReadyBrokers(cluster);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("Kafka did not start again on " + bootstrapServers + ": " + e, e);
+        }
+    }
+
+    private kafka.server.BrokerServer broker() {
+        return cluster.brokers().values().iterator().next();
     }
 
     /** {@code host:port} for {@code bootstrap.servers}. */

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A Mosquitto process on loopback, for tests: {@code /usr/sbin/mosquitto -c <generated conf>} on a
  * free (or given) port, configured for ack-on-checkpoint consumers - no limit on in-flight messages
  * (the client's Receive Maximum applies), a per-client queue of {@link #MAX_QUEUED_MESSAGES} instead
- * of 1000 (the rest would be discarded; a parameter of {@code start}), persistence off, anonymous access. Its log is
- * {@code <folder>/mosquitto.log}.
+ * of 1000 (the rest would be discarded; a parameter of {@code start}), persistence off (on with {@link
+ * #persistence(Path)} as extra config), anonymous access. Its log is {@code <folder>/mosquitto-<port>.log}.
  */
 @PublicEvolving
 public final class MosquittoBroker extends LoopbackBroker {
@@ -90,6 +90,18 @@ public final class MosquittoBroker extends LoopbackBroker {
             sleep(50);
         }
         return new MosquittoBroker(port, folder, process);
+    }
+
+    /**
+     * Extra config lines that turn persistence on, its database in {@code folder}: Mosquitto writes
+     * sessions, subscriptions and queued or unacknowledged messages there when it stops (SIGTERM, as
+     * {@link #close()} sends) and reads them back when started again with the same folder.
+     */
+    public static String persistence(Path folder) {
+        // Started as root, Mosquitto drops to the user 'mosquitto', which cannot write the test's
+        // folder ("Error saving in-memory database ... Permission denied"): stay the current user.
+        return "persistence true\npersistence_location " + folder.toAbsolutePath() + "/\n"
+                + "user " + System.getProperty("user.name") + "\n";
     }
 
     private static String configText(int port, int maxQueuedMessages) {

@@ -106,6 +106,27 @@ final class FaultLoad implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - injectedAtNanos);
     }
 
+    /** One injection: injects the failure and returns the check that the job (a new one, if it replaced it) still runs. */
+    interface Injection {
+        Runnable inject() throws Exception;
+    }
+
+    /**
+     * After a random pause, while {@code sequence} is still publishing, injects a failure and waits
+     * until a number published after the injection returned reaches Kafka (so it went through the
+     * recovered or restored job, not the one that drained before a savepoint); returns the time from
+     * the start of the injection.
+     */
+    Duration injectUnderLoad(NumberedSequence sequence, long count, String what, Injection injection) throws Exception {
+        Thread.sleep(randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
+        if (sequence.done()) {
+            throw new AssertionError("The load ended before " + what);
+        }
+        long at = System.nanoTime();
+        Runnable checkRunning = injection.inject();
+        return awaitFresh(Math.min(sequence.sent(), count - 1), at, checkRunning);
+    }
+
     /** Waits until the whole sequence was published and read back (a bound against hanging, not a timing expectation). */
     KafkaTopicReader.Numbers awaitAll(NumberedSequence sequence, long count, Runnable checkRunning) {
         reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180),

@@ -30,7 +30,7 @@ class LocalStackOptionsTest {
         assertThat(o.flinkUiPort).isEqualTo(8081);
         assertThat(o.simulator).isTrue();
         assertThat(o.mqttUri()).isEqualTo("tcp://127.0.0.1:1883");
-        // ... and the README's option table.
+        // ... and the option table of docs/local-stack.md.
         assertThat(o.functionPort).isEqualTo(8090);
         assertThat(o.functionFailShare).isZero();
         assertThat(o.functionLatency).isEqualTo(Duration.ZERO);

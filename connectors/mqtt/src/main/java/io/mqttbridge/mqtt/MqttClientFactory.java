@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Builds HiveMQ clients from a {@link MqttConnectionConfig}: address, TLS, credentials, timeouts.
  * The library's automatic reconnect stays off: callers build a fresh client for every connection
- * attempt, because a reused client object keeps stale session state (see README.md, "Reconnects"
- * and "Brokers: what to set").
+ * attempt, because a reused client object keeps stale session state (see docs/connectors/mqtt.md,
+ * "How the source works", and docs/brokers.md).
  */
 @Internal
 public final class MqttClientFactory {

@@ -44,7 +44,7 @@ class ExactlyOnceRecipeITCase {
     private static final String TOPIC = "battery-once";
     private static final int MESSAGES = 400;
 
-    /** The recipe as the README shows it, plus the failure-injecting fail_once() in the WHERE. */
+    /** The recipe as docs/routes.md shows it, plus the failure-injecting fail_once() in the WHERE. */
     private static final String ROUTES =
             "SET 'table.exec.state.ttl' = '1 h';\n"
                     + "CREATE TEMPORARY FUNCTION fail_once AS '" + FailOnceFunction.class.getName() + "';\n"

@@ -10,7 +10,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The request body of one invocation (documented in the README, stable for function authors):
+ * The request body of one invocation (documented in docs/connectors/http-function.md, stable for function authors):
  *
  * <pre>{@code
  * {"function":"low_battery_fn","encoding":"json","count":2,"records":[

@@ -106,8 +106,13 @@ class BrokerQueueOverflowITCase {
                     int kept = Math.min(queue, BACKLOG);
                     reader.readUntil(r -> reader.numbers(BrokerQueueOverflowITCase::number).distinct().size() >= kept,
                             Duration.ofSeconds(90), kept + " numbers of the backlog", second::assertRunning);
-                    // The backlog is delivered now (the queue is empty): a marker published now comes after
-                    // everything the broker kept, on the one subscriber connection.
+                    // The backlog is delivered; once it is acknowledged too the broker's queue is empty (HiveMQ CE
+                    // counts unacknowledged messages in the queue, and would drop a marker sent into a full one):
+                    // a marker published now comes after everything the broker kept, on the one connection.
+                    SourceTestSupport.await("the backlog acknowledged", Duration.ofSeconds(60), () -> {
+                        long received = sum(second, "mqtt.messagesReceived");
+                        return received >= kept && sum(second, "mqtt.acksSent") == received;
+                    });
                     publisher.publish(base + "/end", "end", 1);
                     reader.readUntil(r -> r.stream().anyMatch(c -> "end".equals(KafkaTopicReader.value(c))),
                             Duration.ofSeconds(60), "the end marker", second::assertRunning);

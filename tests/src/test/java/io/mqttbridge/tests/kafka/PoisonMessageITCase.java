@@ -4,6 +4,7 @@ import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.tests.support.ReportingMiniCluster;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
@@ -12,7 +13,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -51,12 +51,7 @@ class PoisonMessageITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = ReportingMiniCluster.of(METRICS, 1);
 
     private static final String TOPIC = "sensors/s/temp";
     private static final int COUNT = 200;

@@ -3,6 +3,7 @@ package io.mqttbridge.tests.kafka;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.tests.support.ReportingMiniCluster;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
@@ -10,7 +11,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,12 +39,7 @@ class TwoTablesInOneSharedGroupITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = ReportingMiniCluster.of(METRICS, 2);
 
     private static final int MESSAGES_PER_TABLE = 300;
 

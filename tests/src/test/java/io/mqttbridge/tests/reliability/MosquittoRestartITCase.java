@@ -7,11 +7,11 @@ import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.embedded.NumberedSequence;
+import io.mqttbridge.tests.support.ReportingMiniCluster;
 import io.mqttbridge.tests.support.RouteJob;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,12 +63,7 @@ class MosquittoRestartITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = ReportingMiniCluster.of(METRICS, 1);
 
     private static final String CONNECTION_LOGGER = "io.mqttbridge.mqtt.source.reader.MqttSubscriberConnection";
     private static final int PUBLISHERS = 3;

@@ -7,6 +7,7 @@ import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.LoopbackBroker;
 import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.tests.support.ReportingMiniCluster;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
@@ -15,7 +16,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,12 +46,7 @@ class BrokerQueueOverflowITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = ReportingMiniCluster.of(METRICS, 1);
 
     /** Published while the job is down: more than a stock queue holds. */
     private static final int BACKLOG = 3000;

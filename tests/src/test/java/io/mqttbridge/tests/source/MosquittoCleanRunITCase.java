@@ -4,6 +4,7 @@ import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.tests.support.ReportingMiniCluster;
 import io.mqttbridge.tests.support.RouteJob;
 
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -11,7 +12,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,12 +48,7 @@ class MosquittoCleanRunITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .build());
+    static final MiniClusterExtension FLINK = ReportingMiniCluster.of(METRICS, 2);
 
     private static final int SUBSCRIBERS = 2;
     /** Above the old default receive-maximum (10,000), so that the old window fills. */

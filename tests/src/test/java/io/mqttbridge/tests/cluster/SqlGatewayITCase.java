@@ -46,6 +46,16 @@ class SqlGatewayITCase {
         Path mqttJar = ShadedJarTest.ShadedJar.MQTT_SQL.file();
         Path kafkaJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-connector-kafka.jar");
         Path gatewayJar = ShadedJarTest.built("tests/target/sql-gateway/flink-sql-gateway.jar");
+        // The brokers first, so that the port picked for the gateway below is not taken by them meanwhile.
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
+                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
+            kafka.createTopic(TOPIC, 1);
+            routeThroughAGateway(tmp, broker, kafka, mqttJar, kafkaJar, gatewayJar);
+        }
+    }
+
+    private static void routeThroughAGateway(Path tmp, EmbeddedHiveMq broker, EmbeddedKafka kafka, Path mqttJar,
+            Path kafkaJar, Path gatewayJar) throws Exception {
         String port = String.valueOf(FreePorts.pick());
         // Every job the gateway submits runs in a MiniCluster inside the gateway's JVM.
         Map<String, String> settings = Map.of(
@@ -55,12 +65,8 @@ class SqlGatewayITCase {
                 "sql-gateway.endpoint.rest.port", port,
                 "sql-gateway.endpoint.rest.bind-port", port);
         URI rest = URI.create("http://127.0.0.1:" + port);
-        // The gateway's JVM starts while the brokers start in this one.
         try (StandaloneFlinkCluster flink = StandaloneFlinkCluster.configure(tmp.resolve("flink"), settings);
-                FlinkProcess gateway = flink.startSqlGateway(gatewayJar);
-                EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), tmp.resolve("mqtt"));
-                EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
-            kafka.createTopic(TOPIC, 1);
+                FlinkProcess gateway = flink.startSqlGateway(gatewayJar)) {
             flink.await(() -> GatewaySession.answers(rest), Duration.ofSeconds(60), "the SQL Gateway's REST API");
             assertNoConnectorOnTheClassPathOf(gateway);
             try (GatewaySession session = GatewaySession.open(rest)) {

@@ -195,6 +195,8 @@ class CheckpointAndSavepointITCase {
                             });
                             injected++;
                             recovery = r.compareTo(recovery) > 0 ? r : recovery;
+                            // Fresh numbers arrive once one split reads: the other split's connection may still be on its way.
+                            FaultLoad.await("both saved splits connected", Duration.ofSeconds(60), () -> clientIds(logs).size() >= 2);
                             assertThat(clientIds(logs)).as("client ids connected at parallelism %s: %s", parallelism, logs.lines())
                                     .containsExactlyInAnyOrder(load.base + "-0", load.base + "-1");
                         }

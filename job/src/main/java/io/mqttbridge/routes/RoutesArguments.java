@@ -19,6 +19,10 @@ public final class RoutesArguments {
             "  --checkpoint-config FILE  a Flink config.yaml (checkpointing, state backend, restart strategy);",
             "                            default: checkpoints-config/config.yaml when it exists and the job runs",
             "                            locally (on a cluster, the cluster's configuration applies)",
+            "  --from-savepoint PATH     resume from a savepoint or retained checkpoint (after a pause:",
+            "                            flink stop --savepointPath DIR JOB_ID)",
+            "  --allow-non-restored-state  with --from-savepoint: start even if the savepoint holds state that",
+            "                            no operator of these routes claims; that state is dropped (warned)",
             "  --help                    this text");
 
     /** A command line that cannot be understood: exit code 2. */
@@ -34,6 +38,8 @@ public final class RoutesArguments {
     private boolean validate;
     private boolean help;
     private Path checkpointConfig;
+    private String fromSavepoint;
+    private boolean allowNonRestoredState;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
     private RoutesArguments() {}
@@ -58,6 +64,12 @@ public final class RoutesArguments {
                 case "--set":
                     parsed.addOverride(inline != null ? inline : value(args, ++i, arg));
                     break;
+                case "--from-savepoint":
+                    parsed.fromSavepoint = inline != null ? inline : value(args, ++i, arg);
+                    break;
+                case "--allow-non-restored-state":
+                    parsed.allowNonRestoredState = true;
+                    break;
                 case "--validate":
                     parsed.validate = true;
                     break;
@@ -71,6 +83,10 @@ public final class RoutesArguments {
         }
         if (parsed.routes == null && !parsed.help) {
             throw new UsageException("missing --routes FILE: the routes file to run");
+        }
+        if (parsed.allowNonRestoredState && parsed.fromSavepoint == null) {
+            throw new UsageException("--allow-non-restored-state needs --from-savepoint PATH: it says what to do with "
+                    + "state of that savepoint");
         }
         return parsed;
     }
@@ -106,6 +122,15 @@ public final class RoutesArguments {
     /** Null when not given. */
     public Path checkpointConfig() {
         return checkpointConfig;
+    }
+
+    /** The savepoint or retained checkpoint to resume from; null when not given. */
+    public String fromSavepoint() {
+        return fromSavepoint;
+    }
+
+    public boolean allowNonRestoredState() {
+        return allowNonRestoredState;
     }
 
     public Map<String, String> overrides() {

@@ -5,6 +5,7 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -29,6 +30,13 @@ public final class RoutesCommand {
      * jar as the job's jar gives it a class loader under the launcher's, as on a session cluster.
      */
     public static final String JOB_JAR_PROPERTY = "mqttbridge.job-jar";
+
+    /** What --allow-non-restored-state drops: said before the job starts, since Flink drops it without a word per operator. */
+    static final String NON_RESTORED_STATE_WARNING = "mqtt-bridge: WARNING --allow-non-restored-state: state in the "
+            + "savepoint that no operator of these routes claims is dropped: the saved subscriber splits of a removed or "
+            + "re-planned mqtt source (its client ids and the messages it has not acknowledged yet: the broker redelivers "
+            + "them only to the same client ids), and the pending transactions or buffered records of a removed sink. "
+            + "See docs/operations.md, 'Pause, edit, resume'.";
 
     private RoutesCommand() {}
 
@@ -106,6 +114,14 @@ public final class RoutesCommand {
         String jobJar = System.getProperty(JOB_JAR_PROPERTY);
         if (local && jobJar != null) {
             configuration.set(PipelineOptions.JARS, List.of(Path.of(jobJar).toUri().toString()));
+        }
+        if (arguments.fromSavepoint() != null) {
+            configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, arguments.fromSavepoint());
+            err.println("mqtt-bridge: resuming from " + arguments.fromSavepoint());
+        }
+        if (arguments.allowNonRestoredState()) {
+            configuration.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+            err.println(NON_RESTORED_STATE_WARNING);
         }
         arguments.overrides().forEach((key, value) ->
                 configuration.set(ConfigOptions.key(key).stringType().noDefaultValue(), value));

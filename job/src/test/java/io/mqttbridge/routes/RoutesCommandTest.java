@@ -2,6 +2,8 @@ package io.mqttbridge.routes;
 
 import io.mqttbridge.embedded.RepositoryRoot;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -59,6 +61,29 @@ class RoutesCommandTest {
     void setWithoutKeyIsAUsageErrorThatDoesNotEchoTheValue() {
         assertThat(run(Map.of(), "--routes", RESOURCES + "valid.sql", "--set", "hunter2")).isEqualTo(2);
         assertThat(err()).contains("--set expects key=value").doesNotContain("hunter2");
+    }
+
+    @Test
+    void allowNonRestoredStateWithoutASavepointIsAUsageError() {
+        assertThat(run(Map.of(), "--routes", RESOURCES + "valid.sql", "--allow-non-restored-state")).isEqualTo(2);
+        assertThat(err()).contains("--allow-non-restored-state needs --from-savepoint PATH");
+    }
+
+    @Test
+    void fromSavepointSetsTheRecoveryPathAndOnlyTheFlagDropsUnclaimedState() throws Exception {
+        PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Configuration resumed = RoutesCommand.configuration(RoutesArguments.parse(new String[] {
+                "--routes", RESOURCES + "valid.sql", "--from-savepoint", "file:///savepoints/savepoint-1"}), false, errStream);
+        assertThat(resumed.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo("file:///savepoints/savepoint-1");
+        assertThat(resumed.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isFalse();
+        assertThat(err()).contains("resuming from file:///savepoints/savepoint-1").doesNotContain("WARNING");
+
+        Configuration lenient = RoutesCommand.configuration(RoutesArguments.parse(new String[] {
+                "--routes", RESOURCES + "valid.sql", "--from-savepoint=/savepoints/savepoint-1", "--allow-non-restored-state"}),
+                false, errStream);
+        assertThat(lenient.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo("/savepoints/savepoint-1");
+        assertThat(lenient.get(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE)).isTrue();
+        assertThat(err()).contains("WARNING --allow-non-restored-state").contains("is dropped");
     }
 
     @Test

@@ -240,18 +240,28 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         return overview == null ? -1 : overview.get("taskmanagers").asInt();
     }
 
-    /** The state of the only job, null while there is none. */
+    /** The state of the newest job (a resumed job follows the stopped one), null while there is none. */
     String jobState() {
-        JsonNode jobs = rest("/jobs/overview");
-        if (jobs == null || jobs.get("jobs").isEmpty()) {
-            return null;
-        }
-        return jobs.get("jobs").get(0).get("state").asText();
+        JsonNode job = newestJob();
+        return job == null ? null : job.get("state").asText();
     }
 
     String jobId() {
+        JsonNode job = newestJob();
+        return job == null ? null : job.get("jid").asText();
+    }
+
+    private JsonNode newestJob() {
         JsonNode jobs = rest("/jobs/overview");
-        return jobs == null || jobs.get("jobs").isEmpty() ? null : jobs.get("jobs").get(0).get("jid").asText();
+        JsonNode newest = null;
+        if (jobs != null) {
+            for (JsonNode job : jobs.get("jobs")) {
+                if (newest == null || job.get("start-time").asLong() > newest.get("start-time").asLong()) {
+                    newest = job;
+                }
+            }
+        }
+        return newest;
     }
 
     /** True when the job runs and every one of its tasks is RUNNING (deployed, not just scheduled). */

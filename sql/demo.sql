@@ -1,9 +1,13 @@
 -- Demo routes of the local stack (./run-local). The device simulator publishes battery reports of
 -- vehicles to vehicles/<id>/battery, e.g. {"vehicle":"v-017","soc":23.5,"lat":52.51,"lon":13.39,
--- "ts":1764337200000}, with the user properties message-id, client-id, vehicle-type, timestamp, seq.
+-- "ts":1764337200000}, with the user properties message-id, client-id, vehicle-type, timestamp, seq,
+-- logged in as user demo-fleet. The local stack's broker adds client-host and username on arrival
+-- (and message-id, timestamp, client-id where a publisher leaves them out), as a cloud MQTT service does.
 --
 -- Route 1: every report into the Kafka topic vehicle-battery, keyed by vehicle, with every MQTT
---          field carried in the Kafka headers.
+--          field carried in the Kafka headers: each user property, and mqtt.topic, mqtt.packet-id,
+--          mqtt.dup, mqtt.qos, mqtt.retained, mqtt.message-id, mqtt.timestamp, mqtt.client-id,
+--          mqtt.client-host, mqtt.username (docs/connectors/mqtt.md).
 -- Route 2: reports with less than 20 % charge into vehicle-low-battery, with the vehicle type and
 --          the MQTT topic added to the value.
 -- Route 3: reports with less than 15 % charge invoke the "low battery" HTTP function (the local

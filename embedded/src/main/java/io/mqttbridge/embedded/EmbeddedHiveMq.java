@@ -4,6 +4,7 @@ import org.apache.flink.annotation.PublicEvolving;
 
 import com.hivemq.configuration.service.InternalConfigurations;
 import com.hivemq.embedded.EmbeddedHiveMQ;
+import com.hivemq.embedded.EmbeddedHiveMQBuilder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,19 +56,33 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
      * ({@link #STOCK_MAX_QUEUE_SIZE} = a stock HiveMQ CE) and discarding the newest beyond that.
      */
     public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize) throws IOException {
+        return start(port, folder, maxQueueSize, PublisherFields.OFF);
+    }
+
+    /**
+     * As {@link #start(int, Path, int)}, stamping the publisher fields on every message as user
+     * properties unless {@code publisherFields} is {@link PublisherFields#OFF} (see
+     * {@link PublisherFieldsExtension}). The local stack turns this on; tests that need a stock broker
+     * leave it off.
+     */
+    public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize, PublisherFields publisherFields)
+            throws IOException {
         Path config = Files.createDirectories(folder.resolve("conf"));
         Path data = Files.createDirectories(folder.resolve("data"));
         Path extensions = Files.createDirectories(folder.resolve("extensions"));
         Files.writeString(config.resolve("config.xml"), configXml(port, maxQueueSize), StandardCharsets.UTF_8);
         // Read once when the broker starts; there is no config.xml element for it.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
-        EmbeddedHiveMQ broker =
+        EmbeddedHiveMQBuilder builder =
                 EmbeddedHiveMQ.builder()
                         .withConfigurationFolder(config)
                         .withDataFolder(data)
                         .withExtensionsFolder(extensions)
-                        .withoutLoggingBootstrap()
-                        .build();
+                        .withoutLoggingBootstrap();
+        if (publisherFields != PublisherFields.OFF) {
+            builder = builder.withEmbeddedExtension(PublisherFieldsExtension.embedded(publisherFields));
+        }
+        EmbeddedHiveMQ broker = builder.build();
         try {
             broker.start().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {

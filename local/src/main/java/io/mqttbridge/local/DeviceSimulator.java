@@ -27,12 +27,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * id, {@code sim-v-017}), {@code vehicle-type}, {@code timestamp} (epoch ms, equal to {@code ts})
  * and {@code seq} (per vehicle, from 1).
  *
- * <p>All vehicles share one MQTT connection; the rate is for all of them together, in turn. The
+ * <p>All vehicles share one MQTT connection, logged in as {@value #USERNAME} (no password: the
+ * embedded broker authenticates nobody); the rate is for all of them together, in turn. The
  * charge drains a little with each report and jumps back up after a vehicle drops below 5 %, so
  * some vehicles are always low.
  */
 @PublicEvolving
 public final class DeviceSimulator implements AutoCloseable {
+
+    /** The MQTT user name of the simulator's connection. */
+    public static final String USERNAME = "demo-fleet";
 
     private static final Logger LOG = LoggerFactory.getLogger(DeviceSimulator.class);
     private static final String[] TYPES = {"car", "van", "scooter", "truck"};
@@ -76,6 +80,7 @@ public final class DeviceSimulator implements AutoCloseable {
                         .identifier("device-simulator-" + UUID.randomUUID().toString().substring(0, 8))
                         .serverHost(serverUri.getHost())
                         .serverPort(serverUri.getPort() > 0 ? serverUri.getPort() : "ssl".equals(serverUri.getScheme()) ? 8883 : 1883)
+                        .simpleAuth().username(USERNAME).applySimpleAuth()
                         .automaticReconnectWithDefaultConfig();
         if ("ssl".equals(serverUri.getScheme())) {
             builder = builder.sslWithDefaultConfig();

@@ -3,6 +3,7 @@ package io.mqttbridge.local;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.FunctionEndpoint;
+import io.mqttbridge.embedded.PublisherFields;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -153,7 +154,10 @@ public final class LocalStack {
         String mqttUri = options.mqttUri();
         if (options.externalMqtt == null) {
             log.info("Starting HiveMQ CE on 127.0.0.1:{}", options.mqttPort);
-            hiveMq = EmbeddedHiveMq.start(options.mqttPort, data.resolve("hivemq"));
+            // Stamps message id, server time and publisher client id / host / user name on every message,
+            // as a cloud MQTT service does, so the demo's headers carry all of them.
+            hiveMq = EmbeddedHiveMq.start(
+                    options.mqttPort, data.resolve("hivemq"), EmbeddedHiveMq.MAX_QUEUE_SIZE, PublisherFields.ADD_MISSING);
         }
         log.info("Starting Kafka on 127.0.0.1:{}", options.kafkaPort);
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));

@@ -3,6 +3,7 @@ package io.mqttbridge.local;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.embedded.PublisherFields;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +30,8 @@ class DeviceSimulatorTest {
     @Test
     void publishesBatteryReportsWithUserPropertiesOverEmbeddedHiveMq(@TempDir Path dir) throws Exception {
         int port = FreePorts.pick();
-        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, dir)) {
+        // As on the local stack: the broker adds the publisher fields the simulator does not set.
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, dir, EmbeddedHiveMq.MAX_QUEUE_SIZE, PublisherFields.ADD_MISSING)) {
             Mqtt5BlockingClient subscriber = MqttTestPublisher.clientBuilder(broker.serverUri(), "sim-test").buildBlocking();
             subscriber.connect();
             try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
@@ -56,7 +58,10 @@ class DeviceSimulatorTest {
 
                         Map<String, String> props = new HashMap<>();
                         p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
+                        // the simulator's own client-id property is kept; user name and host come from the broker
                         assertThat(props).containsEntry("client-id", "sim-" + vehicle);
+                        assertThat(props).containsEntry("username", DeviceSimulator.USERNAME);
+                        assertThat(props).containsEntry("client-host", "127.0.0.1");
                         assertThat(props).containsEntry("timestamp", value.path("ts").asText());
                         assertThat(props.get("vehicle-type")).isIn("car", "van", "scooter");
                         assertThat(messageIds.add(props.get("message-id"))).as("message-id unique").isTrue();

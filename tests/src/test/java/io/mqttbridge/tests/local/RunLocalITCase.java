@@ -2,6 +2,7 @@ package io.mqttbridge.tests.local;
 
 import io.mqttbridge.tests.support.TestBroker;
 import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.local.DeviceSimulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,11 +108,18 @@ class RunLocalITCase {
             assertThat(headers).containsEntry("timestamp", value.path("ts").asText());
             assertThat(headers.get("vehicle-type")).isIn(TYPES);
             assertThat(headers.get("message-id")).isNotBlank();
-            // ... and the MQTT fields as the fixed mqtt.* headers.
+            // ... and the nine MQTT system fields as the fixed mqtt.* headers; the broker stamped the
+            // publisher's host and user name, and kept what the simulator set itself.
             assertThat(headers).containsEntry("mqtt.topic", "vehicles/" + vehicle + "/battery");
+            assertThat(Integer.parseInt(headers.get("mqtt.packet-id"))).isBetween(1, 65_535);
+            assertThat(headers.get("mqtt.dup")).isIn("true", "false");
             assertThat(headers).containsEntry("mqtt.qos", "1");
+            assertThat(headers).containsEntry("mqtt.retained", "false");
             assertThat(headers).containsEntry("mqtt.message-id", headers.get("message-id"));
+            assertThat(headers).containsEntry("mqtt.timestamp", value.path("ts").asText());
             assertThat(headers).containsEntry("mqtt.client-id", "sim-" + vehicle);
+            assertThat(headers).containsEntry("mqtt.client-host", "127.0.0.1");
+            assertThat(headers).containsEntry("mqtt.username", DeviceSimulator.USERNAME);
             messageIds.add(headers.get("message-id"));
         }
         // The simulator's message ids are unique; at-least-once may repeat a record, but not many.

@@ -63,28 +63,55 @@ public final class MqttKafkaHeaders {
                                 headers.put(name, utf8(value));
                             }
                         });
-        put(headers, TOPIC, message.topic());
-        put(headers, QOS, message.qos());
-        put(headers, RETAINED, message.retained());
-        put(headers, DUP, message.dup());
-        put(headers, PACKET_ID, message.packetId());
-        put(headers, MESSAGE_ID, properties.messageId(message));
-        put(headers, TIMESTAMP, properties.timestampMillis(message));
-        put(headers, CLIENT_ID, properties.clientId(message));
-        put(headers, CLIENT_HOST, properties.clientHost(message));
-        put(headers, USERNAME, properties.username(message));
-        put(headers, CONTENT_TYPE, message.contentType());
-        put(headers, RESPONSE_TOPIC, message.responseTopic());
-        if (message.correlationData() != null) {
-            headers.put(CORRELATION_DATA, message.correlationData().clone());
-        }
-        put(headers, MESSAGE_EXPIRY, message.messageExpirySeconds());
+        writeFixed(
+                message,
+                properties,
+                new FixedFields() {
+                    @Override
+                    public void text(String name, String value) {
+                        headers.put(name, utf8(value));
+                    }
+
+                    @Override
+                    public void bytes(String name, byte[] value) {
+                        headers.put(name, value.clone());
+                    }
+                });
         return Collections.unmodifiableMap(headers);
     }
 
-    private static void put(Map<String, byte[]> headers, String name, @Nullable Object value) {
+    /** Receives the fixed fields that are not null, in the order of {@link #FIXED_NAMES}. */
+    interface FixedFields {
+        /** A field as text: numbers in decimal, booleans {@code true}/{@code false}, the timestamp in epoch ms. */
+        void text(String name, String value);
+
+        /** Correlation data, the one binary field. */
+        void bytes(String name, byte[] value);
+    }
+
+    /** The fixed fields of {@code message}, shared by the Kafka headers and the RocketMQ properties. */
+    static void writeFixed(MqttMessage message, MqttPropertyMetadata properties, FixedFields out) {
+        text(out, TOPIC, message.topic());
+        text(out, QOS, message.qos());
+        text(out, RETAINED, message.retained());
+        text(out, DUP, message.dup());
+        text(out, PACKET_ID, message.packetId());
+        text(out, MESSAGE_ID, properties.messageId(message));
+        text(out, TIMESTAMP, properties.timestampMillis(message));
+        text(out, CLIENT_ID, properties.clientId(message));
+        text(out, CLIENT_HOST, properties.clientHost(message));
+        text(out, USERNAME, properties.username(message));
+        text(out, CONTENT_TYPE, message.contentType());
+        text(out, RESPONSE_TOPIC, message.responseTopic());
+        if (message.correlationData() != null) {
+            out.bytes(CORRELATION_DATA, message.correlationData());
+        }
+        text(out, MESSAGE_EXPIRY, message.messageExpirySeconds());
+    }
+
+    private static void text(FixedFields out, String name, @Nullable Object value) {
         if (value != null) {
-            headers.put(name, utf8(String.valueOf(value)));
+            out.text(name, String.valueOf(value));
         }
     }
 

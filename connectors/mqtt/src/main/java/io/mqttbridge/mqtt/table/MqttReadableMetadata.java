@@ -85,10 +85,7 @@ public enum MqttReadableMetadata {
             DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())) {
         @Override
         Object read(MqttMessage m, MqttPropertyMetadata p) {
-            Map<StringData, StringData> map = new LinkedHashMap<>();
-            m.userProperties()
-                    .forEach((k, v) -> map.put(StringData.fromString(k), StringData.fromString(v)));
-            return new GenericMapData(map);
+            return stringMap(m.userProperties());
         }
     },
     CONTENT_TYPE("content-type", DataTypes.STRING()) {
@@ -123,6 +120,13 @@ public enum MqttReadableMetadata {
             MqttKafkaHeaders.of(m, p).forEach((k, v) -> map.put(StringData.fromString(k), v));
             return new GenericMapData(map);
         }
+    },
+    // the same fields as text, for the rocketmq table's writable 'properties'
+    PROPERTIES("properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())) {
+        @Override
+        Object read(MqttMessage m, MqttPropertyMetadata p) {
+            return stringMap(MqttRocketMqProperties.of(m, p));
+        }
     };
 
     private final String key;
@@ -152,6 +156,12 @@ public enum MqttReadableMetadata {
             }
         }
         throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'mqtt' table");
+    }
+
+    private static GenericMapData stringMap(Map<String, String> entries) {
+        Map<StringData, StringData> map = new LinkedHashMap<>();
+        entries.forEach((k, v) -> map.put(StringData.fromString(k), StringData.fromString(v)));
+        return new GenericMapData(map);
     }
 
     @Nullable

@@ -522,6 +522,7 @@ class MqttDynamicTableFactoryTest {
         expected.put("correlation-data", DataTypes.BYTES());
         expected.put("message-expiry", DataTypes.BIGINT());
         expected.put("headers", DataTypes.MAP(DataTypes.STRING(), DataTypes.BYTES()));
+        expected.put("properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()));
         assertThat(source.listReadableMetadata()).containsExactlyEntriesOf(expected);
     }
 

@@ -61,6 +61,8 @@ final class SourceTestSupport {
 
     static final Map<String, Queue<Received>> RECEIVED = new ConcurrentHashMap<>();
     static final Map<String, AtomicBoolean> FAILED_ONCE = new ConcurrentHashMap<>();
+    /** Subtasks whose {@link FailOnce} saw a completed checkpoint after its {@code afterRecords}, by run. */
+    static final Map<String, Set<Integer>> ARMED = new ConcurrentHashMap<>();
 
     private SourceTestSupport() {}
 
@@ -122,7 +124,11 @@ final class SourceTestSupport {
         }
     }
 
-    /** Throws once per run, on the first record after {@code afterRecords} records and a completed checkpoint. */
+    /**
+     * Throws once per run, on the first record after {@code afterRecords} records and a completed checkpoint.
+     * Until a checkpoint completed every record passes: a test that publishes what should hit the failure
+     * first waits for {@link #armed}.
+     */
     static final class FailOnce extends RichMapFunction<String, String> implements CheckpointListener {
         private final String run;
         private final int afterRecords;
@@ -147,7 +153,17 @@ final class SourceTestSupport {
         @Override
         public void notifyCheckpointComplete(long checkpointId) {
             checkpointCompleted = true;
+            if (seen >= afterRecords) {
+                ARMED.computeIfAbsent(run, k -> ConcurrentHashMap.newKeySet())
+                        .add(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+            }
         }
+    }
+
+    /** Subtasks of {@code run} whose {@link FailOnce} throws on its next record (unless the run failed already). */
+    static int armed(String run) {
+        Set<Integer> armed = ARMED.get(run);
+        return armed == null ? 0 : armed.size();
     }
 
     /** Job settings of one test: parallelism 1, no checkpointing, no injected failure unless set. */

@@ -100,10 +100,10 @@ public final class MqttSinkConfig implements Serializable {
     }
 
     /** What a topic to publish to must be, for messages. */
-    static final String TOPIC_NAME = "a topic name without wildcards '+' and '#', e.g. 'devices/all/commands'";
+    public static final String TOPIC_NAME = "a topic name without wildcards '+' and '#', e.g. 'devices/all/commands'";
 
     /** True for a topic name a PUBLISH may carry: not empty, no wildcards, no NUL (MQTT 5.0 4.7.1, 4.7.3). */
-    static boolean isTopicName(String topic) {
+    public static boolean isTopicName(String topic) {
         return !topic.isEmpty() && topic.indexOf('+') < 0 && topic.indexOf('#') < 0 && topic.indexOf('\u0000') < 0;
     }
 

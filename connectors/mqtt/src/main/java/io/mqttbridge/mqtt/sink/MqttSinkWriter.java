@@ -6,6 +6,7 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,16 +62,27 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
             MqttMessageSerializer<IN> serializer,
             MqttPublisher.Factory publishers,
             WriterInitContext context) throws IOException {
-        this.config = config;
-        this.serializer = serializer;
-        this.publishers = publishers;
-        this.clientId = config.clientId(context.getTaskInfo().getIndexOfThisSubtask());
-        this.metrics = new MqttSinkMetrics(context.metricGroup(), outstanding::size);
+        this(config, serializer, publishers, context.getTaskInfo().getIndexOfThisSubtask(), context.metricGroup());
         try {
             serializer.open(context.asSerializationSchemaInitializationContext());
         } catch (Exception e) {
             throw new IOException("Could not open the serializer of the mqtt sink", e);
         }
+    }
+
+    /** Without opening the serializer: for tests. */
+    @VisibleForTesting
+    MqttSinkWriter(
+            MqttSinkConfig config,
+            MqttMessageSerializer<IN> serializer,
+            MqttPublisher.Factory publishers,
+            int subtask,
+            SinkWriterMetricGroup metricGroup) {
+        this.config = config;
+        this.serializer = serializer;
+        this.publishers = publishers;
+        this.clientId = config.clientId(subtask);
+        this.metrics = new MqttSinkMetrics(metricGroup, outstanding::size);
     }
 
     @Override
@@ -121,9 +133,11 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
             }
             Throwable cause = error.getCause() != null && !(error instanceof PublishRefusedException) ? error.getCause() : error;
             if (cause instanceof PublishRefusedException) {
-                if (outstanding.refused(publish.sequence, on, cause) != null) {
+                PublishRefusedException named = new PublishRefusedException(
+                        "publishing to topic '" + publish.message.topic() + "' failed: " + cause.getMessage());
+                if (outstanding.refused(publish.sequence, on, named) != null) {
                     metrics.failed();
-                    LOG.error("mqtt sink {}: publishing to topic '{}' failed: {}", clientId, publish.message.topic(), cause.getMessage());
+                    LOG.error("mqtt sink {}: {}", clientId, named.getMessage());
                 }
             } else {
                 outstanding.lost(publish.sequence, on);

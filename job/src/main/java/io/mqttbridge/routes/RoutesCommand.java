@@ -60,7 +60,9 @@ public final class RoutesCommand {
             Configuration configuration = configuration(arguments, local, err);
             StreamExecutionEnvironment flink = StreamExecutionEnvironment.getExecutionEnvironment(configuration);
             if (arguments.validate()) {
-                RoutesRunner.validate(flink, routes);
+                for (String warning : RoutesRunner.validateWithWarnings(flink, routes)) {
+                    err.println(warning);
+                }
                 out.println(routes.path() + ": valid (" + routes.routesStatements().size() + " statements)");
                 return 0;
             }

@@ -10,6 +10,7 @@ import org.apache.flink.table.api.StatementSet;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.internal.TableEnvironmentInternal;
+import org.apache.flink.table.catalog.Column;
 import org.apache.flink.table.catalog.ContextResolvedTable;
 import org.apache.flink.table.operations.ModifyOperation;
 import org.apache.flink.table.operations.Operation;
@@ -84,9 +85,28 @@ public final class RoutesRunner {
 
     /** Parses and plans every statement without running anything; throws RoutesException (FILE:LINE:COLUMN). */
     public static void validate(StreamExecutionEnvironment env, RoutesFile routes) {
+        validateWithWarnings(env, routes);
+    }
+
+    /**
+     * As {@link #validate}, and returns what is valid but probably not meant (each also logged at WARN):
+     * a route that publishes into a topic an mqtt table of the same file subscribes to (a loop).
+     */
+    public static List<String> validateWithWarnings(StreamExecutionEnvironment env, RoutesFile routes) {
         Session session = new Session(env, routes);
-        List<RoutesStatement> inserts = session.run(session::explainAlone);
+        List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
+        List<RoutesStatement> inserts = session.run(insert -> {
+            session.explainAlone(insert);
+            publishers.addAll(session.mqttPublishers(insert));
+        });
         LOG.info("{}: {} statement(s) valid, {} route(s)", routes.path(), routes.routesStatements().size(), inserts.size());
+        List<String> warnings = new ArrayList<>();
+        for (String warning : MqttLoopCheck.warnings(session.mqttSubscribers, publishers)) {
+            String masked = routes.mask(warning);
+            LOG.warn("{}", masked);
+            warnings.add(masked);
+        }
+        return warnings;
     }
 
     /**
@@ -129,6 +149,8 @@ public final class RoutesRunner {
         private final StreamTableEnvironment tEnv;
         /** Table name -> the CREATE TABLE statement that defined it, to blame option errors on it. */
         private final Map<String, RoutesStatement> tableDefinitions = new HashMap<>();
+        /** The mqtt tables the file creates with a 'topic-filter': what a route could loop into. */
+        private final List<MqttLoopCheck.Subscriber> mqttSubscribers = new ArrayList<>();
 
         Session(StreamExecutionEnvironment env, RoutesFile routes) {
             this.routes = routes;
@@ -212,6 +234,28 @@ public final class RoutesRunner {
             return tables;
         }
 
+        /** The mqtt tables an INSERT publishes to, and whether its rows bring their own topic. */
+        List<MqttLoopCheck.Publisher> mqttPublishers(RoutesStatement insert) {
+            List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
+            for (Operation operation : ((TableEnvironmentInternal) tEnv).getParser().parse(insert.sql())) {
+                if (operation instanceof SinkModifyOperation) {
+                    SinkModifyOperation sink = (SinkModifyOperation) operation;
+                    ContextResolvedTable table = sink.getContextResolvedTable();
+                    Map<String, String> options = new HashMap<>(table.getResolvedTable().getOptions());
+                    options.putAll(sink.getDynamicOptions());
+                    if (!MqttLoopCheck.isMqtt(options)) {
+                        continue;
+                    }
+                    boolean topicPerRow = table.getResolvedSchema().getColumns().stream()
+                            .anyMatch(c -> c instanceof Column.MetadataColumn && c.isPersisted()
+                                    && ((Column.MetadataColumn) c).getMetadataKey().orElse(c.getName()).equals("topic"));
+                    publishers.add(new MqttLoopCheck.Publisher(
+                            insert, table.getIdentifier().getObjectName(), options, topicPerRow));
+                }
+            }
+            return publishers;
+        }
+
         /** Plans one INSERT on its own, sources and sinks included. */
         void explainAlone(RoutesStatement insert) {
             try {
@@ -253,7 +297,12 @@ public final class RoutesRunner {
                             + " INSERTs of a file run together as one job");
                 }
                 if (operation instanceof CreateTableOperation) {
-                    tableDefinitions.put(((CreateTableOperation) operation).getTableIdentifier().getObjectName(), statement);
+                    CreateTableOperation create = (CreateTableOperation) operation;
+                    tableDefinitions.put(create.getTableIdentifier().getObjectName(), statement);
+                    Map<String, String> options = create.getCatalogTable().getOptions();
+                    if (MqttLoopCheck.isMqtt(options) && options.containsKey("topic-filter")) {
+                        mqttSubscribers.add(new MqttLoopCheck.Subscriber(create.getTableIdentifier().getObjectName(), options));
+                    }
                 }
             }
             tEnv.executeSql(statement.sql());

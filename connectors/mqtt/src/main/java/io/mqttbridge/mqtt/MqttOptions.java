@@ -76,7 +76,9 @@ public final class MqttOptions {
                                     + "(table only) the table name, and the hash 8 hex digits over shared-group, "
                                     + "the table's full name and the filters, so that no two tables share a session; "
                                     + "the DataStream builder requires it when shared-group is not set. "
-                                    + "Keep it stable across restarts: the broker keeps the session under this id.");
+                                    + "Keep it stable across restarts: the broker keeps the session under this id. "
+                                    + "A sink table's subtask n publishes as '<prefix>-pub-<n>', by default with the "
+                                    + "prefix 'mqtt-bridge-sink-<table name>-<hash>' (see docs/connectors/mqtt.md, Sink).");
 
     public static final ConfigOption<ProtocolVersion> PROTOCOL_VERSION =
             ConfigOptions.key("protocol-version")
@@ -219,7 +221,7 @@ public final class MqttOptions {
             ConfigOptions.key("qos")
                     .intType()
                     .defaultValue(1)
-                    .withDescription("Maximum QoS of the subscription: 0, 1 or 2.");
+                    .withDescription("Source: maximum QoS of the subscription; sink: QoS of every publish. 0, 1 or 2.");
 
     public static final ConfigOption<AckMode> ACK_MODE =
             ConfigOptions.key("ack-mode")

@@ -143,11 +143,9 @@ class MqttDynamicTableFactoryTest {
 
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
-        // every option of the factory but scan.parallelism was set above
-        MqttDynamicTableFactory factory = new MqttDynamicTableFactory();
+        // every option of a table read from but scan.parallelism was set above
         Set<String> keys = new TreeSet<>();
-        factory.requiredOptions().forEach(o -> keys.add(o.key()));
-        factory.optionalOptions().forEach(o -> keys.add(o.key()));
+        MqttDynamicTableFactory.sourceOptions().forEach(o -> keys.add(o.key()));
         keys.remove("scan.parallelism");
         assertThat(options).containsKeys(keys.toArray(new String[0]));
 

@@ -1,0 +1,232 @@
+package io.mqttbridge.mqtt.sink;
+
+import io.mqttbridge.mqtt.MqttClientFactory;
+import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.MqttTls;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3ConnAckException;
+import com.hivemq.client.mqtt.mqtt3.message.connect.connack.Mqtt3ConnAckReturnCode;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import org.apache.flink.annotation.Internal;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+
+/**
+ * {@link MqttPublisher}s on the HiveMQ client, MQTT 5 or 3.1.1 as {@code protocol-version} says. A
+ * publisher starts a clean session (MQTT 5: session expiry 0): the sink keeps every publish that is
+ * not yet acknowledged itself and sends it again on the next connection, so the broker needs to keep
+ * nothing for it, and a restarted subtask finds no stale state under its client id.
+ */
+@Internal
+public final class HiveMqPublishers implements MqttPublisher.Factory {
+
+    private static final long serialVersionUID = 1L;
+
+    /** CONNACK reason codes that another attempt with the same settings gets again. */
+    private static final Set<Mqtt5ConnAckReasonCode> PERMANENT_5 = EnumSet.of(
+            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
+            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
+            Mqtt5ConnAckReasonCode.BANNED,
+            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD,
+            Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
+
+    private static final Set<Mqtt3ConnAckReturnCode> PERMANENT_3 = EnumSet.of(
+            Mqtt3ConnAckReturnCode.UNSUPPORTED_PROTOCOL_VERSION,
+            Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED,
+            Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD,
+            Mqtt3ConnAckReturnCode.NOT_AUTHORIZED);
+
+    @Override
+    public MqttPublisher create(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
+        return config.connection().protocolVersion() == MqttOptions.ProtocolVersion.V5
+                ? new Mqtt5Publisher(config, clientId, onConnectionLost)
+                : new Mqtt3Publisher(config, clientId, onConnectionLost);
+    }
+
+    /** "the broker at tcp://h:p refused the connection of client 'id': NOT_AUTHORIZED (0x87)". */
+    private static PublishRefusedException connectRefused(MqttSinkConfig config, String clientId, String reason) {
+        return new PublishRefusedException("The broker at " + config.connection().serverUri()
+                + " refused the connection of the mqtt sink's client '" + clientId + "': " + reason
+                + ". Check 'username', 'password', the broker's ACL for this client id and 'client-id-prefix'");
+    }
+
+    private static String code(Enum<?> code, int value, Optional<?> reasonString) {
+        return code + " (0x" + Integer.toHexString(value).toUpperCase(Locale.ROOT)
+                + reasonString.map(r -> ", " + r).orElse("") + ")";
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private static final class Mqtt5Publisher implements MqttPublisher {
+        private final MqttSinkConfig config;
+        private final String clientId;
+        private final Mqtt5AsyncClient client;
+
+        Mqtt5Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
+            this.config = config;
+            this.clientId = clientId;
+            this.client = MqttClientFactory.mqtt5(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
+        }
+
+        @Override
+        public CompletableFuture<Void> connect() {
+            return client.connectWith()
+                    .cleanStart(true)
+                    .sessionExpiryInterval(0)
+                    .keepAlive(config.connection().keepAliveSeconds())
+                    .send()
+                    .handle((connAck, error) -> {
+                        Throwable e = error == null ? null : unwrap(error);
+                        if (e instanceof Mqtt5ConnAckException) {
+                            var ack = ((Mqtt5ConnAckException) e).getMqttMessage();
+                            String reason = code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString());
+                            if (PERMANENT_5.contains(ack.getReasonCode())) {
+                                throw connectRefused(config, clientId, reason);
+                            }
+                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
+                        }
+                        if (e != null) {
+                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
+                        }
+                        return null;
+                    });
+        }
+
+        @Override
+        public CompletableFuture<Void> publish(MqttMessage message) {
+            Mqtt5PublishBuilder.Send.Complete<CompletableFuture<Mqtt5PublishResult>> publish = client.publishWith()
+                    .topic(message.topic())
+                    .qos(MqttQos.fromCode(message.qos()))
+                    .retain(message.retained())
+                    .payload(message.payload());
+            if (!message.userProperties().isEmpty()) {
+                Mqtt5UserPropertiesBuilder properties = Mqtt5UserProperties.builder();
+                for (Map.Entry<String, String> p : message.userProperties().entrySet()) {
+                    properties.add(p.getKey(), p.getValue());
+                }
+                publish.userProperties(properties.build());
+            }
+            if (message.contentType() != null) {
+                publish.contentType(message.contentType());
+            }
+            if (message.responseTopic() != null) {
+                publish.responseTopic(message.responseTopic());
+            }
+            if (message.correlationData() != null) {
+                publish.correlationData(message.correlationData());
+            }
+            if (message.messageExpirySeconds() != null) {
+                publish.messageExpiryInterval(message.messageExpirySeconds());
+            }
+            return publish.send().handle((result, error) -> {
+                Throwable e = error != null ? unwrap(error) : result.getError().orElse(null);
+                if (e == null) {
+                    return null;
+                }
+                throw new CompletionException(classify(e));
+            });
+        }
+
+        /** A PUBACK/PUBREC with an error reason code is the broker's answer: final. Anything else: the connection. */
+        private Throwable classify(Throwable e) {
+            if (e instanceof Mqtt5PubAckException) {
+                var ack = ((Mqtt5PubAckException) e).getMqttMessage();
+                return refused(code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString()));
+            }
+            if (e instanceof Mqtt5PubRecException) {
+                var rec = ((Mqtt5PubRecException) e).getMqttMessage();
+                return refused(code(rec.getReasonCode(), rec.getReasonCode().getCode(), rec.getReasonString()));
+            }
+            return e;
+        }
+
+        private PublishRefusedException refused(String reason) {
+            return new PublishRefusedException("the broker at " + config.connection().serverUri() + " refused it with " + reason);
+        }
+
+        @Override
+        public void close() {
+            client.disconnect().exceptionally(ignored -> null);
+        }
+    }
+
+    private static final class Mqtt3Publisher implements MqttPublisher {
+        private final MqttSinkConfig config;
+        private final String clientId;
+        private final Mqtt3AsyncClient client;
+
+        Mqtt3Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
+            this.config = config;
+            this.clientId = clientId;
+            this.client = MqttClientFactory.mqtt3(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
+        }
+
+        @Override
+        public CompletableFuture<Void> connect() {
+            return client.connectWith()
+                    .cleanSession(true)
+                    .keepAlive(config.connection().keepAliveSeconds())
+                    .send()
+                    .handle((connAck, error) -> {
+                        Throwable e = error == null ? null : unwrap(error);
+                        if (e instanceof Mqtt3ConnAckException) {
+                            Mqtt3ConnAckReturnCode code = ((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode();
+                            String reason = code(code, code.getCode(), Optional.empty());
+                            if (PERMANENT_3.contains(code)) {
+                                throw connectRefused(config, clientId, reason);
+                            }
+                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
+                        }
+                        if (e != null) {
+                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
+                        }
+                        return null;
+                    });
+        }
+
+        @Override
+        public CompletableFuture<Void> publish(MqttMessage message) {
+            if (!message.userProperties().isEmpty() || message.contentType() != null || message.responseTopic() != null
+                    || message.correlationData() != null || message.messageExpirySeconds() != null) {
+                // MQTT 3.1.1 has no properties: refused rather than silently left out
+                return CompletableFuture.failedFuture(new PublishRefusedException(
+                        "MQTT 3.1.1 cannot carry user properties or other MQTT 5 properties; use protocol-version '5'"));
+            }
+            // MQTT 3.1.1 has no reason codes: a refused publish ends the connection (and is sent again)
+            return client.publishWith()
+                    .topic(message.topic())
+                    .qos(MqttQos.fromCode(message.qos()))
+                    .retain(message.retained())
+                    .payload(message.payload())
+                    .send()
+                    .thenApply(ignored -> null);
+        }
+
+        @Override
+        public void close() {
+            client.disconnect().exceptionally(ignored -> null);
+        }
+    }
+}

@@ -9,8 +9,10 @@ import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriter;
 import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
+import org.apache.flink.connector.base.sink.writer.DequeRequestBuffer;
 import org.apache.flink.connector.base.sink.writer.ElementConverter;
 import org.apache.flink.connector.base.sink.writer.ResultHandler;
+import org.apache.flink.connector.base.sink.writer.SimpleBatchCreator;
 import org.apache.flink.connector.base.sink.writer.config.AsyncSinkWriterConfiguration;
 import org.apache.flink.connector.base.sink.writer.strategy.CongestionControlRateLimitingStrategy;
 import org.apache.flink.connector.base.sink.writer.strategy.NoOpScalingStrategy;
@@ -78,8 +80,10 @@ public final class FunctionSinkWriter<InputT> extends AsyncSinkWriter<InputT, Fu
             FunctionSinkConfig config,
             Collection<BufferedRequestState<FunctionRecord>> restored,
             @Nullable KeyedRequestBuffer keyed) {
-        // null: AsyncSinkWriter's own deque and batch creator ('concurrent').
-        super(converter, context, writerConfiguration(config), restored, keyed == null ? null : new KeyedBatchCreator(keyed), keyed);
+        // 'concurrent': AsyncSinkWriter's default deque and batch creator (record count only).
+        super(converter, context, writerConfiguration(config), restored,
+                keyed == null ? new SimpleBatchCreator<>(Long.MAX_VALUE) : new KeyedBatchCreator(keyed),
+                keyed == null ? new DequeRequestBuffer<>() : keyed);
         this.config = config;
         this.keyed = keyed;
         this.mailbox = context.getMailboxExecutor();

@@ -94,7 +94,7 @@ public final class HttpFunctionOptions {
                     .defaultValue(8)
                     .withDescription(
                             "HTTP requests open at once per sink subtask, 1 to " + MAX_IN_FLIGHT_LIMIT
-                                    + " (with ordering 'sequential' also at most one per key). Waiting for a retry holds no slot.");
+                                    + " (with ordering 'sequential' also at most one per key). A request holds its slot until it is finished, retries and their backoff included.");
 
     public static final ConfigOption<Integer> RETRIES =
             ConfigOptions.key("retries")
@@ -127,9 +127,11 @@ public final class HttpFunctionOptions {
                     .withDescription(
                             "How requests of one sink subtask may overlap: 'concurrent' (up to "
                                     + "max-in-flight requests at once, no order) or 'sequential' (per record key "
-                                    + "one request at a time and records in arrival order, across retries too; "
-                                    + "each request then holds records of one key). The table takes the key "
-                                    + "from its ordering-key column.");
+                                    + "at most one request in flight and records in arrival order, across retries "
+                                    + "and restarts too; a request still holds up to max-messages records of any "
+                                    + "keys, and records of a key in flight wait for a later request). The table "
+                                    + "takes the key from its ordering-key column and routes each key to one sink "
+                                    + "subtask.");
 
     public static final ConfigOption<Boolean> BASE64_PAYLOAD =
             ConfigOptions.key("base64-payload")

@@ -1,7 +1,5 @@
 package io.mqttbridge.httpfunction.sink;
 
-import io.mqttbridge.httpfunction.HttpFunctionOptions;
-
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.util.FlinkRuntimeException;
@@ -14,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Delivers one batch: the first attempt, then up to {@code retries} retries of retryable failures
@@ -36,13 +33,6 @@ public final class BatchDelivery {
     private final ScheduledExecutorService scheduler;
     private final FunctionSinkMetrics metrics;
     private final DeadLetterWriter deadLetters;
-    /**
-     * Only with {@code ordering = 'sequential'}, where a batch becomes one request per key. With
-     * 'concurrent' a batch is one request at a time and keeps its AsyncSinkWriter in-flight slot until
-     * {@link #deliver} completes, retries and backoffs included, so the writer's max-in-flight already
-     * bounds the open requests.
-     */
-    private final InFlightLimiter limiter;
 
     public BatchDelivery(
             FunctionSinkConfig config,
@@ -55,9 +45,13 @@ public final class BatchDelivery {
         this.scheduler = scheduler;
         this.metrics = metrics;
         this.deadLetters = deadLetters;
-        this.limiter = config.ordering() == HttpFunctionOptions.Ordering.SEQUENTIAL ? new InFlightLimiter(config.maxInFlight()) : null;
     }
 
+    /**
+     * A batch is one request at a time (in both orderings) and keeps its AsyncSinkWriter in-flight
+     * slot until the returned future completes, retries and backoffs included, so the writer's
+     * max-in-flight bounds the open requests.
+     */
     public CompletableFuture<Void> deliver(List<FunctionRecord> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] body = FunctionEnvelope.toJson(config.name(), config.payloadEncoding(), records);
@@ -66,20 +60,12 @@ public final class BatchDelivery {
     }
 
     private void attempt(List<FunctionRecord> records, byte[] body, int attempt, CompletableFuture<Void> done) {
-        long[] start = new long[1];
-        Supplier<CompletableFuture<InvocationResult>> invocation = () -> {
-            start[0] = System.nanoTime();
-            return invoker.invoke(body, attempt);
-        };
+        long start = System.nanoTime();
         CompletableFuture<InvocationResult> invoked;
-        if (limiter != null) {
-            invoked = limiter.submit(invocation);
-        } else {
-            try {
-                invoked = invocation.get();
-            } catch (RuntimeException e) {
-                invoked = CompletableFuture.failedFuture(e);
-            }
+        try {
+            invoked = invoker.invoke(body, attempt);
+        } catch (RuntimeException e) {
+            invoked = CompletableFuture.failedFuture(e);
         }
         invoked.whenComplete(
                         (result, unexpected) -> {
@@ -87,7 +73,7 @@ public final class BatchDelivery {
                                 done.completeExceptionally(unexpected);
                                 return;
                             }
-                            metrics.attempt(records.size(), (System.nanoTime() - start[0]) / 1_000_000, result.isDelivered());
+                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered());
                             if (result.isDelivered()) {
                                 done.complete(null);
                             } else if (result.isRetryable() && attempt <= config.retries()) {

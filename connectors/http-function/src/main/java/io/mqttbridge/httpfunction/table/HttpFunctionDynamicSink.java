@@ -1,10 +1,12 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.sink.FunctionSink;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.table.connector.ChangelogMode;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
@@ -78,8 +80,31 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
                         key,
                         topicPos < 0 ? -1 : arity + topicPos,
                         messageIdPos < 0 ? -1 : arity + messageIdPos);
-        FunctionSink<RowData> sink = FunctionSink.create(converter, config);
+        // sequential: rows are keyed by the ordering key before the writer (FunctionSink's pre-write
+        // topology), so that one key is written by one subtask at any sink.parallelism. A keyBy in
+        // a DataStreamSinkProvider would do the same but change the sink's operator ids and with them
+        // the savepoints of existing routes; SupportsPartitioning is for static partitions.
+        FunctionSink<RowData> sink =
+                key == null || config.ordering() != HttpFunctionOptions.Ordering.SEQUENTIAL
+                        ? FunctionSink.create(converter, config)
+                        : FunctionSink.create(converter, config, new OrderingKeySelector(key));
         return SinkV2Provider.of(sink, parallelism);
+    }
+
+    /** The ordering key of a row as {@link RowDataToFunctionRecord} sends it; "" for null (only routes the row). */
+    private static final class OrderingKeySelector implements KeySelector<RowData, String> {
+        private static final long serialVersionUID = 1L;
+        private final RowData.FieldGetter key;
+
+        OrderingKeySelector(RowData.FieldGetter key) {
+            this.key = key;
+        }
+
+        @Override
+        public String getKey(RowData row) {
+            Object k = key.getFieldOrNull(row);
+            return k == null ? "" : k.toString();
+        }
     }
 
     @Override

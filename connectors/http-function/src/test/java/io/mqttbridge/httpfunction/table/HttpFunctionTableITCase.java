@@ -4,6 +4,7 @@ import io.mqttbridge.embedded.FunctionEndpoint;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -69,10 +70,40 @@ class HttpFunctionTableITCase {
         // The payload holds the physical columns only; metadata travels beside it.
         assertThat(records).containsExactly(
                 "v-1|vehicles/v-1/battery|m-1|12.5|4", "v-1|vehicles/v-1/battery|m-3|11.0|4", "v-2|vehicles/v-2/battery|m-2|30.0|4");
-        // sequential: one key per request, v-1's records in order.
-        assertThat(server.requests()).allSatisfy(r -> assertThat(r.records().stream().map(x -> x.path("key").asText()).distinct()).hasSize(1));
+        // sequential: v-1's records in order.
         assertThat(server.deliveredRecords().stream().filter(r -> r.path("key").asText().equals("v-1")).map(r -> r.path("message-id").asText()))
                 .containsExactly("m-1", "m-3");
+    }
+
+    @Test
+    void sequentialShufflesRowsByTheOrderingKeyAtAnySinkParallelism() {
+        tables.getConfig().set("parallelism.default", "2");
+        String insert = "INSERT INTO fn SELECT vehicle, soc, 52.5, 13.4, 't', 'm' FROM"
+                + " (VALUES ('v-1', 12.5), ('v-2', 30.0)) AS t(vehicle, soc)";
+        createFunctionTable(", 'ordering' = 'sequential', 'ordering-key' = 'vehicle', 'sink.parallelism' = '3'");
+        String sequential = tables.explainSql(insert, ExplainDetail.JSON_EXECUTION_PLAN);
+        tables.executeSql("DROP TABLE fn");
+        createFunctionTable(", 'sink.parallelism' = '3'");
+        String concurrent = tables.explainSql(insert, ExplainDetail.JSON_EXECUTION_PLAN);
+
+        // The writer's input: hashed by the key with sequential, spread round-robin without.
+        assertThat(writerInput(sequential)).isEqualTo("HASH");
+        assertThat(writerInput(concurrent)).isEqualTo("REBALANCE");
+    }
+
+    /** The ship strategy into the sink writer, from the JSON execution plan at the end of an explanation. */
+    private static String writerInput(String explained) {
+        String plan = explained.substring(explained.indexOf('{', explained.indexOf("== Physical Execution Plan ==")));
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode node : new com.fasterxml.jackson.databind.ObjectMapper().readTree(plan).path("nodes")) {
+                if (node.path("type").asText().contains("Writer")) {
+                    return node.path("predecessors").path(0).path("ship_strategy").asText();
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no sink writer in the plan: " + plan);
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
      * ({@link #STOCK_MAX_QUEUE_SIZE} = a stock HiveMQ CE) and discarding the newest beyond that.
      */
     public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize) throws IOException {
-        return start(port, folder, maxQueueSize, PublisherFields.OFF);
+        return start(port, folder, maxQueueSize, PublisherFields.OFF, false);
     }
 
     /**
@@ -67,10 +67,27 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
      */
     public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize, PublisherFields publisherFields)
             throws IOException {
+        return start(port, folder, maxQueueSize, publisherFields, false);
+    }
+
+    /**
+     * As {@link #start(int, Path, int)}; with {@code filePersistence} the broker keeps its sessions,
+     * subscriptions and queued messages in {@code <folder>/data} (HiveMQ CE's file persistence:
+     * RocksDB and Xodus), so a broker started again on the same folder resumes them. Without it
+     * (in-memory), a restart loses every session.
+     */
+    public static EmbeddedHiveMq start(int port, Path folder, int maxQueueSize, boolean filePersistence) throws IOException {
+        return start(port, folder, maxQueueSize, PublisherFields.OFF, filePersistence);
+    }
+
+    /** The general form of the overloads above. */
+    public static EmbeddedHiveMq start(
+            int port, Path folder, int maxQueueSize, PublisherFields publisherFields, boolean filePersistence)
+            throws IOException {
         Path config = Files.createDirectories(folder.resolve("conf"));
         Path data = Files.createDirectories(folder.resolve("data"));
         Path extensions = Files.createDirectories(folder.resolve("extensions"));
-        Files.writeString(config.resolve("config.xml"), configXml(port, maxQueueSize), StandardCharsets.UTF_8);
+        Files.writeString(config.resolve("config.xml"), configXml(port, maxQueueSize, filePersistence), StandardCharsets.UTF_8);
         // Read once when the broker starts; there is no config.xml element for it.
         InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = INFLIGHT_WINDOW;
         EmbeddedHiveMQBuilder builder =
@@ -95,7 +112,7 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
         return new EmbeddedHiveMq(port, folder, broker);
     }
 
-    private static String configXml(int port, int maxQueueSize) {
+    private static String configXml(int port, int maxQueueSize, boolean filePersistence) {
         return "<?xml version=\"1.0\"?>\n"
                 + "<hivemq>\n"
                 + "  <listeners>\n"
@@ -104,7 +121,7 @@ public final class EmbeddedHiveMq extends LoopbackBroker {
                 + "  <mqtt>\n"
                 + "    <queued-messages><max-queue-size>" + maxQueueSize + "</max-queue-size></queued-messages>\n"
                 + "  </mqtt>\n"
-                + "  <persistence><mode>in-memory</mode></persistence>\n"
+                + "  <persistence><mode>" + (filePersistence ? "file" : "in-memory") + "</mode></persistence>\n"
                 + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n"
                 + "</hivemq>\n";
     }

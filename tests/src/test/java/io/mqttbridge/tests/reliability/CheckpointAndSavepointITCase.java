@@ -8,6 +8,7 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttMessageDeserializer;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -29,9 +30,10 @@ import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,7 +54,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checkpoint and savepoint kinds of the failure-injection suite: HiveMQ CE, three publishers of a
+ * Checkpoint and savepoint kinds of the failure-injection suite, each test once on HiveMQ CE and once on
+ * ActiveMQ Artemis (more duplicates there, docs/brokers.md "ActiveMQ Artemis"): three publishers of a
  * numbered QoS 1 sequence, MQTT -> Kafka with a shared group of 2 subscribers and checkpoints every
  * 200 ms; lost and duplicates are counted from the Kafka topic.
  *
@@ -95,11 +98,12 @@ class CheckpointAndSavepointITCase {
 
     static final Map<String, Injections> INJECTIONS = new ConcurrentHashMap<>();
 
-    @Test
-    void aCheckpointFailingAfterTheSourceSnapshotAcknowledgesNothingOfIt(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
+    void aCheckpointFailingAfterTheSourceSnapshotAcknowledgesNothingOfIt(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
         String kind = "checkpoint failing after the source's snapshot";
         long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, tmp)) {
+        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
             Injections injections = new Injections();
             INJECTIONS.put(load.base, injections);
             JobClient job = startFailingSnapshotJob(load);
@@ -140,11 +144,12 @@ class CheckpointAndSavepointITCase {
         }
     }
 
-    @Test
-    void stopWithSavepointAndRestoreUnderLoadLosesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
+    void stopWithSavepointAndRestoreUnderLoadLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
         String kind = "stop-with-savepoint and restore";
         long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, tmp)) {
+        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
             Path routes = load.routes(tmp, "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', ");
             RouteJob[] job = {RouteJob.submit(routes, load.env(load.broker.serverUri()), new Configuration())};
             try {
@@ -171,12 +176,13 @@ class CheckpointAndSavepointITCase {
         }
     }
 
-    @Test
-    void rescaleFromSavepointsKeepsTheSavedSplitsAndLosesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
+    void rescaleFromSavepointsKeepsTheSavedSplitsAndLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
         String kind = "rescale 2 -> 4 -> 1 from savepoints";
         long count = FailureRun.messages();
         int[] parallelisms = {4, 1};
-        try (FaultLoad load = new FaultLoad(kind, tmp)) {
+        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
             Path first = load.routes(tmp.resolve("first"), "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', ");
             // Without 'subscribers' its default is the parallelism: only the saved state can make the splits 2 at parallelism 4.
             Path restored = load.routes(tmp.resolve("restored"), "'reconnect.max-backoff' = '1 s', ");

@@ -19,7 +19,8 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * The workload of the network, checkpoint and savepoint kinds: a HiveMQ CE broker, a one-partition
+ * The workload of the network, checkpoint and savepoint kinds: an MQTT broker of a given {@link
+ * TestBroker.Kind} (HiveMQ CE or Artemis in the suite), a one-partition
  * Kafka topic, three publishers sending numbers {@code 1..n} (payload: the number) to {@code
  * <base>/n}, and a reader of the topic. Probes ({@code probe-<i>} on {@code <base>/probe}) are counted
  * apart. The random moments of the injections come from one seeded {@link Random}; the seed is
@@ -36,11 +37,12 @@ final class FaultLoad implements AutoCloseable {
     final KafkaTopicReader reader;
     final Random random;
 
-    FaultLoad(String kind, Path tmp) throws Exception {
+    FaultLoad(String kind, TestBroker.Kind brokerKind, Path tmp) throws Exception {
         long seed = Long.getLong("reliability.seed", System.nanoTime());
-        System.out.println("RELIABILITY seed of '" + kind + "': " + seed + " (-Dreliability.seed=" + seed + " repeats it)");
+        System.out.println("RELIABILITY seed of '" + kind + "' on " + brokerKind + ": " + seed
+                + " (-Dreliability.seed=" + seed + " repeats it)");
         random = new Random(seed);
-        broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
+        broker = TestBroker.start(brokerKind, tmp.resolve("mqtt"));
         kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"));
         kafka.createTopic(TOPIC, 1);
         for (int i = 0; i < 3; i++) {

@@ -3,17 +3,18 @@ package io.mqttbridge.tests.reliability;
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.KafkaTopicReader;
-import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.embedded.NumberedSequence;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Failure kind "Kafka broker restart": while three publishers send the numbered sequence at a steady
- * rate through an MQTT -> Kafka route (Mosquitto, at-least-once Kafka sink), the Kafka broker is
+ * rate through an MQTT -> Kafka route (Mosquitto, and Artemis; at-least-once Kafka sink), the Kafka broker is
  * stopped {@link FailureRun#injections()} times at a random moment (seeded, seed printed), stays
  * down for 1-3 s and starts again on the same port with the same data folder ({@link
  * EmbeddedKafka#stopBroker()}). Meanwhile the sink cannot make records durable, so no checkpoint
@@ -46,13 +47,14 @@ class KafkaRestartITCase {
     /** Publishing lasts ~30 s in the short form: a stop and its recovery take ~10 s here, both restarts land under load. */
     private static final int PER_SECOND = 100;
 
-    @Test
-    void kafkaRestartLosesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"MOSQUITTO", "ARTEMIS"})
+    void kafkaRestartLosesNothing(TestBroker.Kind brokerKind, @TempDir Path tmp) throws Exception {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         int injections = FailureRun.injections();
         long total = FailureRun.messages();
-        System.out.printf("Kafka broker restart: seed %d, %d injections, %d messages%n", seed, injections, total);
+        System.out.printf("Kafka broker restart on %s: seed %d, %d injections, %d messages%n", brokerKind, seed, injections, total);
 
         String base = "kafka-restart-" + UUID.randomUUID().toString().substring(0, 8);
         Path routes = NumbersToKafka.routes(tmp, base, "numbers", "");
@@ -62,7 +64,7 @@ class KafkaRestartITCase {
         restarts.setString("restart-strategy.fixed-delay.delay", "1 s");
 
         List<MqttTestPublisher> publishers = new ArrayList<>();
-        try (MosquittoBroker broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
+        try (TestBroker broker = TestBroker.start(brokerKind, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(FreePorts.pick(), tmp.resolve("kafka"))) {
             kafka.createTopic("numbers", 1);
             Map<String, String> env = Map.of("MQTT_URI", broker.serverUri(), "KAFKA_BOOTSTRAP", kafka.bootstrapServers());
@@ -100,7 +102,7 @@ class KafkaRestartITCase {
                         "all " + total + " numbers", job::assertRunning);
                 KafkaTopicReader.Numbers numbers = NumbersToKafka.read(reader);
                 long lost = total - numbers.distinct().subSet(1L, true, total, true).size();
-                new FailureRun("Kafka broker restart", "Mosquitto", injections, total, lost, numbers.duplicates(), 0, recovery).report();
+                new FailureRun("Kafka broker restart", brokerKind.name(), injections, total, lost, numbers.duplicates(), 0, recovery).report();
                 assertThat(lost).as("lost").isZero();
             } finally {
                 publishers.forEach(MqttTestPublisher::close);

@@ -5,13 +5,15 @@ import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.NumberedSequence;
 import io.mqttbridge.embedded.TcpFaultProxy;
 import io.mqttbridge.tests.support.RouteJob;
+import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,9 +21,9 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Network faults between the source and the broker (HiveMQ CE, whose window is 50 unacknowledged
- * messages per connection), injected by a {@link TcpFaultProxy} that the route's 'server-uri'
- * points at; the publishers reach the broker directly. Route MQTT -> Kafka, 2 subscribers in a
+ * Network faults between the source and the broker (HiveMQ CE and ActiveMQ Artemis, each test once
+ * per broker), injected by a {@link TcpFaultProxy} that the route's 'server-uri' points at; the
+ * publishers reach the broker directly. Route MQTT -> Kafka, 2 subscribers in a
  * shared group, checkpoints every 200 ms, no restart strategy: a network fault must never fail the job.
  *
  * <ul>
@@ -36,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       source reconnects through it. Expected: lost 0; recovery = injection until numbers published
  *       after it reach Kafka, keep-alive detection included.
  * </ul>
+ *
+ * <p>Artemis loses nothing either but returns more duplicates (its redelivery after a resumed
+ * session, docs/brokers.md "ActiveMQ Artemis").
  */
 class NetworkFaultITCase {
 
@@ -45,11 +50,12 @@ class NetworkFaultITCase {
 
     private static final String CONNECTION_LOGGER = "io.mqttbridge.mqtt.source.reader.MqttSubscriberConnection";
 
-    @Test
-    void connectionCutWhileAcksArePendingLosesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
+    void connectionCutWhileAcksArePendingLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
         String kind = "connection cut between emit and ack";
         long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, tmp);
+        try (FaultLoad load = new FaultLoad(kind, broker, tmp);
                 TcpFaultProxy proxy = TcpFaultProxy.start(load.broker.port());
                 RouteJob job = RouteJob.submit(load.routes(tmp, "'subscribers' = '2', 'receive-maximum' = '20', 'reconnect.max-backoff' = '1 s', "),
                         load.env(proxy.serverUri()), new Configuration())) {
@@ -84,11 +90,12 @@ class NetworkFaultITCase {
         }
     }
 
-    @Test
-    void silentBlackHoleIsDetectedByKeepAliveAndLosesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
+    void silentBlackHoleIsDetectedByKeepAliveAndLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
         String kind = "silent black-hole (keep-alive 2 s)";
         long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, tmp);
+        try (FaultLoad load = new FaultLoad(kind, broker, tmp);
                 TcpFaultProxy proxy = TcpFaultProxy.start(load.broker.port());
                 LogCapture logs = new LogCapture(CONNECTION_LOGGER);
                 RouteJob job = RouteJob.submit(

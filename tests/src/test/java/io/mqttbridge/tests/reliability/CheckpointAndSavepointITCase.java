@@ -101,6 +101,7 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void aCheckpointFailingAfterTheSourceSnapshotAcknowledgesNothingOfIt(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
+        FailureRun.skipArtemisInLongForm(broker);
         String kind = "checkpoint failing after the source's snapshot";
         long count = FailureRun.messages();
         try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
@@ -112,7 +113,7 @@ class CheckpointAndSavepointITCase {
                 load.awaitSubscribed(checkRunning);
                 Duration recovery = Duration.ZERO;
                 int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, (int) Math.max(100, count / 10))) {
+                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
                     for (int i = 1; i <= FailureRun.injections(); i++) {
                         int expected = i;
                         Duration r = load.injectUnderLoad(sequence, count, "injection " + i, () -> {
@@ -147,6 +148,7 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void stopWithSavepointAndRestoreUnderLoadLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
+        FailureRun.skipArtemisInLongForm(broker);
         String kind = "stop-with-savepoint and restore";
         long count = FailureRun.messages();
         try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
@@ -156,7 +158,7 @@ class CheckpointAndSavepointITCase {
                 load.awaitSubscribed(job[0]::assertRunning);
                 Duration recovery = Duration.ZERO;
                 int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, (int) Math.max(100, count / 10))) {
+                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
                     for (int i = 1; i <= FailureRun.injections(); i++) {
                         Duration r = load.injectUnderLoad(sequence, count, "injection " + i, () -> {
                             String savepoint = stopWithSavepoint(job[0], tmp);
@@ -179,6 +181,7 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void rescaleFromSavepointsKeepsTheSavedSplitsAndLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
+        FailureRun.skipArtemisInLongForm(broker);
         String kind = "rescale 2 -> 4 -> 1 from savepoints";
         long count = FailureRun.messages();
         int[] parallelisms = {4, 1};
@@ -191,7 +194,7 @@ class CheckpointAndSavepointITCase {
                 load.awaitSubscribed(job[0]::assertRunning);
                 Duration recovery = Duration.ZERO;
                 int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, (int) Math.max(100, count / 10))) {
+                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
                     for (int parallelism : parallelisms) {
                         try (LogCapture logs = new LogCapture(CONNECTION_LOGGER)) {
                             Duration r = load.injectUnderLoad(sequence, count, "the rescale to " + parallelism, () -> {

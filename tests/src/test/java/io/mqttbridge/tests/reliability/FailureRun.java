@@ -1,6 +1,9 @@
 package io.mqttbridge.tests.reliability;
 
 import io.mqttbridge.embedded.RepositoryRoot;
+import io.mqttbridge.tests.support.TestBroker;
+
+import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,25 @@ public record FailureRun(
     /** Messages per run: enough load that an injection lands among messages in flight. */
     public static int messages() {
         return LONG_FORM ? 50_000 : 3_000;
+    }
+
+    /** The long form runs each kind on one broker: the Artemis variants of the short form are skipped there. */
+    static void skipArtemisInLongForm(TestBroker.Kind broker) {
+        Assumptions.assumeFalse(LONG_FORM && broker == TestBroker.Kind.ARTEMIS, "the long form runs each kind on one broker");
+    }
+
+    /**
+     * The publishing rate of a run: {@code shortFormRate} in the short form; in the long form slow enough
+     * that the load lasts through every injection (about 15 s each for the pause, the injection and the
+     * recovery on a loaded machine), since an injection needs messages in flight.
+     */
+    public static int rate(long count, int shortFormRate) {
+        return LONG_FORM ? (int) Math.max(50, Math.min(shortFormRate, count / (injections() * 15L))) : shortFormRate;
+    }
+
+    /** How long to wait for a whole sequence at {@code perSecond}: a bound against hanging that grows with the run. */
+    public static Duration bound(long count, int perSecond) {
+        return Duration.ofSeconds(120 + 2 * count / Math.max(1, perSecond));
     }
 
     /** Appends this run as a row of tests/target/reliability/results.md (the long form's table). */

@@ -131,7 +131,7 @@ final class FaultLoad implements AutoCloseable {
 
     /** Waits until the whole sequence was published and read back (a bound against hanging, not a timing expectation). */
     KafkaTopicReader.Numbers awaitAll(NumberedSequence sequence, long count, Runnable checkRunning) {
-        reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180),
+        reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180 + count / 100),
                 "all of 1.." + count, checkRunning);
         return read();
     }

@@ -119,7 +119,7 @@ class FunctionEndpointDownITCase {
                         System.out.printf("%s %d: down at number %d, records flowed again after %d ms%n", kind, i, sentAtDown, took.toMillis());
                         assertThat(sentAtUp).as("the outage lands under load: publishing had not ended").isLessThan(total);
                     }
-                    NumbersToKafka.await("the broker to acknowledge all " + total, Duration.ofSeconds(120), sequence::done);
+                    NumbersToKafka.await("the broker to acknowledge all " + total, FailureRun.bound(total, PER_SECOND), sequence::done);
                 }
                 TreeSet<Long> dead = new TreeSet<>();
                 long[] handledElsewhere = {0};

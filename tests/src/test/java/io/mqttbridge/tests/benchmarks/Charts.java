@@ -42,7 +42,7 @@ final class Charts {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("MQTT -> Kafka throughput, " + broker.title).yAxisTitle("messages/s").build();
         chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setXAxisLabelRotation(90);
         List<String> labels = new ArrayList<>();
         List<Double> rates = new ArrayList<>();
         for (Measurement m : runs) {

@@ -46,7 +46,7 @@ final class ResultsPage {
     String render() {
         line("## The suite: MQTT → Kafka side by side");
         line("");
-        line(String.format(Locale.ROOT, "Written by `./benchmark%s` (%s, run of %s UTC, load average %.1f before and %.1f after, %d cores).",
+        line(String.format(Locale.ROOT, "Written by `./benchmark%s` (%s, run of %s, load average %.1f before and %.1f after, %d cores).",
                 settings.quick() ? " --quick" : "", "io.mqttbridge.tests.benchmarks.BenchmarkSuite",
                 started.truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
         line("");
@@ -102,10 +102,14 @@ final class ResultsPage {
         }
         Optional<Measurement> pass = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.PASS_THROUGH.title)).findFirst();
         Optional<Measurement> heavy = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.FILTER_HEAVY.title)).findFirst();
-        if (pass.isPresent() && heavy.isPresent()) {
+        // the SQL-filter run of the same setting: the pass-through configuration without its suffix
+        Optional<Measurement> filtered = pass.flatMap(p -> runs.stream()
+                .filter(m -> m.part().equals("main") && (m.config() + ", " + BridgeJob.Route.PASS_THROUGH.title).equals(p.config()))
+                .findFirst());
+        if (pass.isPresent() && heavy.isPresent() && filtered.isPresent()) {
             line("");
-            line(String.format(Locale.ROOT, "Cost of the SQL WHERE (all messages pass every variant): filter-heavy / pass-through = %.2f.",
-                    heavy.get().rate() / pass.get().rate()));
+            line(String.format(Locale.ROOT, "Cost of the SQL WHERE (all messages pass every variant): SQL filter / pass-through = %.2f, "
+                    + "filter-heavy / pass-through = %.2f.", filtered.get().rate() / pass.get().rate(), heavy.get().rate() / pass.get().rate()));
         }
         List<Measurement> load = runs.stream().filter(m -> m.part().equals("load")).toList();
         if (!load.isEmpty()) {
@@ -134,7 +138,7 @@ final class ResultsPage {
 
     private void heapSection() {
         line("");
-        line(String.format(Locale.ROOT, "### Heap over %.0f minutes at half the maximum rate", settings.heapMinutes()));
+        line(String.format(Locale.ROOT, "### Heap over %.1f minutes at half the maximum rate", settings.heapMinutes()));
         line("");
         results.values().stream().flatMap(List::stream).filter(m -> m.part().equals("heap")).findFirst().ifPresent(m ->
                 line(String.format(Locale.ROOT, "mqtt-bridge (%s) on %s at %s msg/s offered: %s msg/s carried, lost %d, duplicates %d.",

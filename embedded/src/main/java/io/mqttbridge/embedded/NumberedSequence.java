@@ -25,6 +25,7 @@ public final class NumberedSequence implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final Thread thread;
+    private volatile boolean stopping;
 
     private NumberedSequence(List<MqttTestPublisher> publishers, String topic, long count, int perSecond, LongFunction<String> payload) {
         if (publishers.isEmpty() || count < 0 || perSecond < 0) {
@@ -50,7 +51,7 @@ public final class NumberedSequence implements AutoCloseable {
         try {
             long next = System.nanoTime();
             // Stops at the first failure: a closed publisher ends the sequence.
-            for (long n = 1; n <= count && failure.get() == null && !Thread.currentThread().isInterrupted(); n++) {
+            for (long n = 1; n <= count && failure.get() == null && !stopping && !Thread.currentThread().isInterrupted(); n++) {
                 MqttTestPublisher publisher = publishers.get((int) (n % publishers.size()));
                 CompletableFuture<Void> acked = publisher.publishAsync(MqttTestPublisher.message(topic, payload.apply(n), 1, p -> p));
                 sent.set(n);
@@ -102,6 +103,16 @@ public final class NumberedSequence implements AutoCloseable {
             throw new AssertionError(
                     "Publishing to the MQTT broker failed after " + acknowledged.get() + " acknowledged numbers", t);
         }
+    }
+
+    /**
+     * Stops sending after the number being sent and waits for the thread to end; unlike {@link
+     * #close()} it never interrupts a publish that waits for the broker's window, so no number
+     * fails: {@link #sent()} is the last number, and all up to it are acknowledged in time.
+     */
+    public void stop() throws InterruptedException {
+        stopping = true;
+        thread.join(60_000);
     }
 
     /** Stops sending (numbers in flight may still be acknowledged); the publishers stay open. */

@@ -1,4 +1,4 @@
-package io.mqttbridge.tests.function;
+package io.mqttbridge.tests.benchmarks;
 
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.sink.FunctionRecord;
@@ -25,11 +25,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Throughput of the http-function sink against the local FunctionEndpoint with a fixed latency
  * (default 20 ms): records per second for max-messages 1, 10, 100 and max-in-flight 1, 8, and the
- * ratio to the ideal {@code max-in-flight × max-messages / latency}. A main, not a test:
+ * ratio to the ideal {@code max-in-flight × max-messages / latency}. Part of the suite ({@link
+ * BenchmarkSuite}), and a main of its own:
  *
  * <pre>
- * mvn -B -o -q -pl tests -am test-compile -DskipTests
- * java -cp "$(cat tests/target/benchmark.classpath)" io.mqttbridge.tests.function.FunctionSinkBenchmark [seconds] [latency-ms]
+ * ./benchmark --function [seconds] [latency-ms]
  * </pre>
  *
  * <p>Records come from a generator in the same job (sink parallelism 1, one subtask), so the MQTT
@@ -42,26 +42,38 @@ public final class FunctionSinkBenchmark {
     private FunctionSinkBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("logback.configurationFile") == null) {
-            // Logs to a file: one line per invocation would slow the console down.
-            System.setProperty("mqttbridge.local.log-file", System.getProperty("java.io.tmpdir") + "/function-benchmark.log");
-            System.setProperty("logback.configurationFile", "mqtt-bridge-local-logback.xml");
-        }
+        BenchmarkSuite.logToFile("function-benchmark");
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
         int latencyMs = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         System.out.printf(Locale.ROOT, "http-function sink, endpoint latency %d ms, about %.0f s per run%n", latencyMs, seconds);
-        System.out.println("| max-messages | max-in-flight | records | seconds | records/s | ideal records/s | ratio | HTTP floor ratio |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println(HEADER);
+        cases(seconds, latencyMs).forEach(row -> System.out.println(row.toMarkdown()));
+    }
+
+    static final String HEADER = "| max-messages | max-in-flight | records | seconds | records/s | ideal records/s | ratio | HTTP floor ratio |\n"
+            + "|---:|---:|---:|---:|---:|---:|---:|---:|";
+
+    /** One case: the sink's rate, the ideal and the bare HTTP stack's rate, in records per second. */
+    record Row(int maxMessages, int maxInFlight, long records, double rate, double ideal, double floor) {
+        String toMarkdown() {
+            return String.format(Locale.ROOT, "| %d | %d | %d | %.2f | %.0f | %.0f | %.2f | %.2f |",
+                    maxMessages, maxInFlight, records, records / rate, rate, ideal, rate / ideal, floor / ideal);
+        }
+    }
+
+    /** max-messages 1, 10, 100 × max-in-flight 1, 8, about {@code seconds} each at {@code latencyMs} endpoint latency. */
+    static List<Row> cases(double seconds, int latencyMs) throws Exception {
+        List<Row> rows = new ArrayList<>();
         for (int maxMessages : new int[] {1, 10, 100}) {
             for (int maxInFlight : new int[] {1, 8}) {
                 double ideal = maxInFlight * maxMessages * 1000.0 / latencyMs;
                 long records = Math.max(200, Math.round(ideal * seconds));
                 double rate = run(maxMessages, maxInFlight, records, latencyMs);
                 double floor = httpFloor(maxMessages, maxInFlight, latencyMs, Math.min(seconds, 3));
-                System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %.0f | %.0f | %.2f | %.2f |%n",
-                        maxMessages, maxInFlight, records, records / rate, rate, ideal, rate / ideal, floor / ideal);
+                rows.add(new Row(maxMessages, maxInFlight, records, rate, ideal, floor));
             }
         }
+        return rows;
     }
 
     /**

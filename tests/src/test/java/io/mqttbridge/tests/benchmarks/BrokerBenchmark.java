@@ -1,0 +1,122 @@
+package io.mqttbridge.tests.benchmarks;
+
+import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.LoopbackBroker;
+import io.mqttbridge.embedded.RepositoryRoot;
+import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
+import io.mqttbridge.tests.benchmarks.BridgeJob.Setting;
+import io.mqttbridge.tests.benchmarks.Contender.Kind;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every configuration on one broker, in a JVM of its own (the suite starts one per broker: HiveMQ
+ * CE's window is a static setting): {@code BrokerBenchmark <broker> <results file> <heap file>
+ * <suite arguments...>}. Appends one {@link Measurement} line per run to the results file as it
+ * goes, and the heap samples of the heap run to the heap file.
+ */
+public final class BrokerBenchmark {
+
+    /** Subscribers and parallelism of the first configurations, and of the broker limit and baseline. */
+    private static final int SUBSCRIBERS = 4;
+    private static final int PARALLELISM = 2;
+
+    private final BrokerSetup setup;
+    private final Settings settings;
+    private final Path results;
+    private final Path heapFile;
+    private final Path folder;
+    private Runner runner;
+    private LoopbackBroker broker;
+    private EmbeddedKafka kafka;
+
+    private BrokerBenchmark(BrokerSetup setup, Settings settings, Path results, Path heapFile, Path folder) {
+        this.setup = setup;
+        this.settings = settings;
+        this.results = results;
+        this.heapFile = heapFile;
+        this.folder = folder;
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchmarkSuite.logToFile("benchmark-" + args[0]);
+        String[] suiteArgs = List.of(args).subList(3, args.length).toArray(new String[0]);
+        Settings settings = Settings.parse(suiteArgs, RepositoryRoot.path());
+        Path folder = Files.createTempDirectory("benchmark-" + args[0]);
+        new BrokerBenchmark(BrokerSetup.parse(args[0]), settings, Path.of(args[1]), Path.of(args[2]), folder).runAll();
+        System.exit(0); // the MiniClusters' and brokers' non-daemon threads
+    }
+
+    private void runAll() throws Exception {
+        try (LoopbackBroker b = setup.start(folder); EmbeddedKafka k = EmbeddedKafka.start(0, folder.resolve("kafka"))) {
+            broker = b;
+            kafka = k;
+            runner = new Runner(setup, broker.serverUri(), kafka, settings);
+            record(runner.run(Kind.LIMIT, "main", SUBSCRIBERS + " subscribers", 0, this::counting));
+            Measurement baseline = record(runner.run(Kind.BASELINE, "main", SUBSCRIBERS + " subscribers", 0, this::handWritten));
+
+            Setting best = null;
+            Measurement bestRun = null;
+            for (String ackMode : List.of("checkpoint", "receipt")) {
+                for (String interval : List.of("200 ms", "1 s")) {
+                    Setting setting = new Setting(ackMode, interval, PARALLELISM, SUBSCRIBERS, Route.FILTER);
+                    Measurement m = record(bridge("main", setting, 0));
+                    // the best setting is the fastest at-least-once one ('receipt' may lose messages at a failure)
+                    if (ackMode.equals("checkpoint") && (bestRun == null || m.rate() > bestRun.rate())) {
+                        best = setting;
+                        bestRun = m;
+                    }
+                }
+            }
+            for (int subscribers : new int[] {1, 16}) {
+                record(bridge("subscribers", best.with(PARALLELISM, subscribers, Route.FILTER), 0));
+            }
+            record(bridge("parallelism", best.with(1, SUBSCRIBERS, Route.FILTER), 0));
+            record(bridge("filter", best.with(PARALLELISM, SUBSCRIBERS, Route.PASS_THROUGH), 0));
+            record(bridge("filter", best.with(PARALLELISM, SUBSCRIBERS, Route.FILTER_HEAVY), 0));
+
+            // latency against offered load: the same loads for both, below what the slower of them carries
+            double carried = Math.min(baseline.rate(), bestRun.rate());
+            for (double fraction : settings.loadFractions()) {
+                long offered = Math.max(10, Math.round(fraction * carried));
+                record(runner.run(Kind.BASELINE, "load", SUBSCRIBERS + " subscribers", offered, this::handWritten));
+                record(bridge("load", best, offered));
+            }
+            if (setup == settings.heapBroker() && settings.heapMinutes() > 0) {
+                heapRun(best, Math.max(10, Math.round(bestRun.rate() / 2)));
+            }
+        }
+    }
+
+    private Measurement bridge(String part, Setting setting, long offered) throws Exception {
+        return runner.run(Kind.BRIDGE, part, setting.describe(), offered,
+                (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder));
+    }
+
+    private void heapRun(Setting setting, long offered) throws Exception {
+        List<String> lines = new ArrayList<>();
+        record(runner.run(Kind.BRIDGE, "heap", setting.describe(), offered, settings.heapMinutes() * 60, 1000,
+                samples -> samples.forEach(s -> lines.add(String.format(Locale.ROOT, "%.1f\t%.1f\t%.1f", s.seconds(), s.usedMb(), s.afterGcMb()))),
+                (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder)));
+        Files.write(heapFile, lines);
+    }
+
+    private Contender counting(String group, String filter, String topic) throws Exception {
+        return new CountingSubscribers(broker.serverUri(), group, filter, SUBSCRIBERS);
+    }
+
+    private Contender handWritten(String group, String filter, String topic) throws Exception {
+        return new HandWrittenBridge(broker.serverUri(), group, filter, SUBSCRIBERS, kafka, topic);
+    }
+
+    private Measurement record(Measurement m) throws IOException {
+        Files.writeString(results, m.toLine() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return m;
+    }
+}

@@ -1,0 +1,180 @@
+package io.mqttbridge.tests.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.mqttbridge.tests.benchmarks.BenchmarkSuite.format;
+
+/**
+ * The suite's section of docs/benchmarks.md, between {@link #BEGIN} and {@link #END}: the method
+ * with this run's parameters, a table per broker with ratios to the hand-written bridge and the
+ * broker limit of the same run, the filter cost, latency against offered load, heap and the
+ * http-function sink. The rest of the page is left as it is.
+ */
+final class ResultsPage {
+
+    static final String BEGIN = "<!-- benchmarks:begin -->";
+    static final String END = "<!-- benchmarks:end -->";
+
+    private final Settings settings;
+    private final Map<BrokerSetup, List<Measurement>> results;
+    private final List<FunctionSinkBenchmark.Row> function;
+    private final List<String> heap;
+    private final Instant started;
+    private final double loadBefore;
+    private final double loadAfter;
+    private final StringBuilder out = new StringBuilder();
+
+    ResultsPage(Settings settings, Map<BrokerSetup, List<Measurement>> results, List<FunctionSinkBenchmark.Row> function,
+            List<String> heap, Instant started, double loadBefore, double loadAfter) {
+        this.settings = settings;
+        this.results = results;
+        this.function = function;
+        this.heap = heap;
+        this.started = started;
+        this.loadBefore = loadBefore;
+        this.loadAfter = loadAfter;
+    }
+
+    String render() {
+        line("## The suite: MQTT → Kafka side by side");
+        line("");
+        line(String.format(Locale.ROOT, "Written by `./benchmark%s` (%s, run of %s, load average %.1f before and %.1f after, %d cores).",
+                settings.quick() ? " --quick" : "", "io.mqttbridge.tests.benchmarks.BenchmarkSuite",
+                started.truncatedTo(ChronoUnit.MINUTES), loadBefore, loadAfter, Runtime.getRuntime().availableProcessors()));
+        line("");
+        line(String.format(Locale.ROOT, "Method: every broker runs in a JVM of its own with a single-node KRaft Kafka (`EmbeddedKafka`); "
+                + "4 publishers send QoS 1, %d-byte JSON messages carrying their send time, as fast as the broker accepts "
+                + "(the publishers wait while more than %,d messages are on their way, so a slow contender drains in bounded time), "
+                + "%d s of warm-up, then %d s measured. msg/s = messages that reached Kafka (or the counter) during the measured "
+                + "window. After publishing stops, every published message is looked up in Kafka: *lost* counts those missing, "
+                + "*duplicates* those written twice. Latency = Kafka's append time (the topics use LogAppendTime) minus the "
+                + "send time in the payload, over the messages sent in the window. CPU = process CPU time per wall second of the "
+                + "whole JVM (broker when embedded, Kafka, Flink, publishers); heap = its peak in use. "
+                + "Contenders: the **broker limit** (%d subscribers in a shared group that only count), the **hand-written "
+                + "bridge** (the same subscribers, each message produced to Kafka with `acks=all` and acknowledged to MQTT only "
+                + "when Kafka acknowledged it) and **mqtt-bridge** (`mqtt` table → `WHERE temp < 1000` → at-least-once "
+                + "`kafka` table, through the routes runner on a MiniCluster). The best setting is the fastest `ack-mode = "
+                + "'checkpoint'` one; it is varied in subscribers, parallelism and route.",
+                Payloads.SIZE, settings.backlogCap(), settings.warmupSeconds(), settings.measureSeconds(), 4));
+        for (Map.Entry<BrokerSetup, List<Measurement>> broker : results.entrySet()) {
+            broker(broker.getKey(), broker.getValue());
+        }
+        if (!heap.isEmpty()) {
+            heapSection();
+        }
+        if (!function.isEmpty()) {
+            line("");
+            line("### http-function sink");
+            line("");
+            line(String.format(Locale.ROOT, "As described under [http-function sink](#http-function-sink), %d s per case, endpoint latency 20 ms:",
+                    settings.functionSeconds()));
+            line("");
+            line(FunctionSinkBenchmark.HEADER);
+            function.forEach(row -> line(row.toMarkdown()));
+        }
+        return out.toString();
+    }
+
+    private void broker(BrokerSetup setup, List<Measurement> runs) {
+        line("");
+        line("### " + setup.title);
+        line("");
+        if (runs.isEmpty()) {
+            line("No run completed (see the suite's console output).");
+            return;
+        }
+        Optional<Measurement> limit = first(runs, Contender.Kind.LIMIT, "main");
+        Optional<Measurement> baseline = first(runs, Contender.Kind.BASELINE, "main");
+        line("| contender | configuration | msg/s | × hand-written | × broker limit | published msg/s | p50 ms | p99 ms | max ms | lost | duplicates | CPU cores | heap MB |");
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        for (Measurement m : runs) {
+            if (m.offered() == 0) {
+                row(m, baseline, limit);
+            }
+        }
+        Optional<Measurement> pass = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.PASS_THROUGH.title)).findFirst();
+        Optional<Measurement> heavy = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.FILTER_HEAVY.title)).findFirst();
+        // the SQL-filter run of the same setting: the pass-through configuration without its suffix
+        Optional<Measurement> filtered = pass.flatMap(p -> runs.stream()
+                .filter(m -> m.part().equals("main") && (m.config() + ", " + BridgeJob.Route.PASS_THROUGH.title).equals(p.config()))
+                .findFirst());
+        if (pass.isPresent() && heavy.isPresent() && filtered.isPresent()) {
+            line("");
+            line(String.format(Locale.ROOT, "Cost of the SQL WHERE (all messages pass every variant): SQL filter / pass-through = %.2f, "
+                    + "filter-heavy / pass-through = %.2f.", filtered.get().rate() / pass.get().rate(), heavy.get().rate() / pass.get().rate()));
+        }
+        List<Measurement> load = runs.stream().filter(m -> m.part().equals("load")).toList();
+        if (!load.isEmpty()) {
+            line("");
+            line("Latency against offered load (the same loads for both, below what the slower of them carried at full rate):");
+            line("");
+            line("| contender | offered msg/s | msg/s | p50 ms | p99 ms | max ms | lost | duplicates |");
+            line("|---|---:|---:|---:|---:|---:|---:|---:|");
+            for (Measurement m : load) {
+                line(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %d |", m.contender().title, format(m.offered()),
+                        format(m.rate()), m.p50(), m.p99(), m.max(), m.lost(), m.duplicates()));
+            }
+        }
+        line("");
+        line("![throughput](benchmarks/throughput-" + setup.cliName() + ".png)");
+        if (!load.isEmpty()) {
+            line("![latency against offered load](benchmarks/latency-" + setup.cliName() + ".png)");
+        }
+    }
+
+    private void row(Measurement m, Optional<Measurement> baseline, Optional<Measurement> limit) {
+        line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %.2f | %.0f |",
+                m.contender().title, m.config(), format(m.rate()), ratio(m, baseline), ratio(m, limit), format(m.publishRate()),
+                ms(m.p50()), ms(m.p99()), ms(m.max()), m.lost(), m.duplicates(), m.cpuCores(), m.heapMb()));
+    }
+
+    private void heapSection() {
+        line("");
+        line(String.format(Locale.ROOT, "### Heap over %.1f minutes at half the maximum rate", settings.heapMinutes()));
+        line("");
+        results.values().stream().flatMap(List::stream).filter(m -> m.part().equals("heap")).findFirst().ifPresent(m ->
+                line(String.format(Locale.ROOT, "mqtt-bridge (%s) on %s at %s msg/s offered: %s msg/s carried, lost %d, duplicates %d.",
+                        m.config(), BrokerSetup.valueOf(m.broker()).title, format(m.offered()), format(m.rate()), m.lost(), m.duplicates())));
+        String[] first = heap.get(0).split("\t");
+        String[] last = heap.get(heap.size() - 1).split("\t");
+        line(String.format(Locale.ROOT, "Heap in use after the last collection: %s MB at the start, %s MB at the end.", first[2], last[2]));
+        line("");
+        line("![heap over time](benchmarks/heap.png)");
+    }
+
+    private static Optional<Measurement> first(List<Measurement> runs, Contender.Kind kind, String part) {
+        return runs.stream().filter(m -> m.contender() == kind && m.part().equals(part)).findFirst();
+    }
+
+    private static String ratio(Measurement m, Optional<Measurement> to) {
+        return to.filter(t -> t.rate() > 0).map(t -> String.format(Locale.ROOT, "%.2f", m.rate() / t.rate())).orElse("–");
+    }
+
+    private static String ms(long value) {
+        return value < 0 ? "–" : Long.toString(value);
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    /** Puts {@code section} between the markers of {@code page}, or appends markers and section when it has none. */
+    static void replaceSection(Path page, String section) throws IOException {
+        String text = Files.readString(page);
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        String block = BEGIN + "\n" + section + END;
+        String updated = begin >= 0 && end > begin
+                ? text.substring(0, begin) + block + text.substring(end + END.length())
+                : text + (text.endsWith("\n") ? "\n" : "\n\n") + block + "\n";
+        Files.writeString(page, updated);
+    }
+}

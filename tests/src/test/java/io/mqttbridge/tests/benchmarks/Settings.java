@@ -1,0 +1,81 @@
+package io.mqttbridge.tests.benchmarks;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The suite's command line: {@code [--quick] [--brokers a,b] [--heap-minutes N] [--out DIR] [--no-function]}.
+ * {@code --quick} runs a few seconds per configuration, on Mosquitto unless {@code --brokers} says
+ * otherwise, and writes below tests/target (its figures are no results).
+ */
+record Settings(boolean quick, List<BrokerSetup> brokers, double heapMinutes, Path out, boolean function) {
+
+    static Settings parse(String[] args, Path repository) {
+        boolean quick = List.of(args).contains("--quick");
+        List<BrokerSetup> brokers = quick ? List.of(BrokerSetup.MOSQUITTO) : List.of(BrokerSetup.values());
+        double heapMinutes = quick ? 0.34 : 10;
+        Path out = quick ? repository.resolve("tests/target/benchmarks-quick") : repository.resolve("docs");
+        boolean function = true;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick":
+                    break;
+                case "--brokers":
+                    brokers = new ArrayList<>();
+                    for (String name : value(args, ++i).split(",")) {
+                        brokers.add(BrokerSetup.parse(name.trim()));
+                    }
+                    break;
+                case "--heap-minutes":
+                    heapMinutes = Double.parseDouble(value(args, ++i));
+                    break;
+                case "--out":
+                    out = Path.of(value(args, ++i)).toAbsolutePath();
+                    break;
+                case "--no-function":
+                    function = false;
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown argument '" + args[i]
+                            + "': expected --quick, --brokers a,b, --heap-minutes N, --out DIR or --no-function");
+            }
+        }
+        return new Settings(quick, List.copyOf(brokers), heapMinutes, out, function);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("Option '" + args[i - 1] + "' needs a value");
+        }
+        return args[i];
+    }
+
+    /** The broker whose JVM also runs the heap run: Mosquitto when measured (its broker is outside the JVM). */
+    BrokerSetup heapBroker() {
+        return brokers.contains(BrokerSetup.MOSQUITTO) ? BrokerSetup.MOSQUITTO : brokers.get(0);
+    }
+
+    int warmupSeconds() {
+        return quick ? 1 : 5;
+    }
+
+    int measureSeconds() {
+        return quick ? 3 : 20;
+    }
+
+    /** Offered loads for the latency runs, as fractions of the slower of baseline and mqtt-bridge at full rate. */
+    double[] loadFractions() {
+        return quick ? new double[] {0.5} : new double[] {0.25, 0.5, 0.75};
+    }
+
+    /** Messages published but not yet arrived at which the publishers wait: bounds the backlog a slow contender must drain. */
+    long backlogCap() {
+        return quick ? 5_000 : 30_000;
+    }
+
+    /** Function sink: seconds per case. */
+    int functionSeconds() {
+        return quick ? 1 : 5;
+    }
+}

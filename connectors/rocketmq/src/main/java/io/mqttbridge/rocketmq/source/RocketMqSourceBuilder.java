@@ -1,0 +1,131 @@
+package io.mqttbridge.rocketmq.source;
+
+import io.mqttbridge.rocketmq.source.reader.QueueClientFactory;
+
+import org.apache.flink.annotation.PublicEvolving;
+
+import javax.annotation.Nullable;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds a {@link RocketMqSource}. Required: name server, topic, consumer group, deserializer.
+ * Defaults: startup mode {@code group-offsets}, tag filter {@code *}, queue discovery every 30 s.
+ */
+@PublicEvolving
+public final class RocketMqSourceBuilder<T> {
+
+    /** Default of 'queue-discovery.interval'. */
+    public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(30);
+
+    private String nameServer;
+    private String topic;
+    private String consumerGroup;
+    private StartupMode startupMode = StartupMode.GROUP_OFFSETS;
+    @Nullable private Long startupTimestamp;
+    private String tagFilter = "*";
+    private Duration discoveryInterval = DEFAULT_DISCOVERY_INTERVAL;
+    @Nullable private String accessKey;
+    @Nullable private String secretKey;
+    private final Map<String, String> clientProperties = new HashMap<>();
+    private RocketMqMessageDeserializer<T> deserializer;
+    private QueueClientFactory clients = QueueClientFactory.PULL_CONSUMER;
+
+    RocketMqSourceBuilder() {}
+
+    /** {@code host:port[;host:port]}. */
+    public RocketMqSourceBuilder<T> setNameServer(String nameServer) {
+        this.nameServer = nameServer;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setTopic(String topic) {
+        this.topic = topic;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setConsumerGroup(String consumerGroup) {
+        this.consumerGroup = consumerGroup;
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setStartupMode(StartupMode startupMode) {
+        this.startupMode = startupMode;
+        return this;
+    }
+
+    /** Startup mode {@link StartupMode#TIMESTAMP} from this time (epoch milliseconds). */
+    public RocketMqSourceBuilder<T> setStartupTimestamp(long epochMillis) {
+        this.startupMode = StartupMode.TIMESTAMP;
+        this.startupTimestamp = epochMillis;
+        return this;
+    }
+
+    /** A tag expression: {@code *} (the default) or {@code tagA || tagB}. */
+    public RocketMqSourceBuilder<T> setTagFilter(String tagFilter) {
+        this.tagFilter = tagFilter;
+        return this;
+    }
+
+    /** How often the name server is asked for new queues; zero: only at the first start. */
+    public RocketMqSourceBuilder<T> setDiscoveryInterval(Duration interval) {
+        this.discoveryInterval = interval;
+        return this;
+    }
+
+    /** ACL credentials of the client. */
+    public RocketMqSourceBuilder<T> setCredentials(String accessKey, String secretKey) {
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
+        return this;
+    }
+
+    /** A setting of RocketMQ's ClientConfig ('properties.&lt;name&gt;' in SQL). */
+    public RocketMqSourceBuilder<T> setClientProperty(String name, String value) {
+        clientProperties.put(name, value);
+        return this;
+    }
+
+    public RocketMqSourceBuilder<T> setDeserializer(RocketMqMessageDeserializer<T> deserializer) {
+        this.deserializer = deserializer;
+        return this;
+    }
+
+    RocketMqSourceBuilder<T> setClients(QueueClientFactory clients) {
+        this.clients = clients;
+        return this;
+    }
+
+    /** @throws IllegalArgumentException naming the missing or conflicting setting */
+    public RocketMqSource<T> build() {
+        require(nameServer, "name-server", "host:port[;host:port]");
+        require(topic, "topic", "a RocketMQ topic name");
+        require(consumerGroup, "consumer-group", "a consumer group name");
+        require(tagFilter, "tag-filter", "'*' or a tag expression such as 'a || b'");
+        Objects.requireNonNull(deserializer, "deserializer");
+        Objects.requireNonNull(startupMode, "startupMode");
+        if ((startupMode == StartupMode.TIMESTAMP) != (startupTimestamp != null)) {
+            throw new IllegalArgumentException(
+                    "Option 'startup-timestamp' is required with 'startup-mode' = 'timestamp' and not allowed otherwise");
+        }
+        if (discoveryInterval.isNegative()) {
+            throw new IllegalArgumentException("Invalid value '" + discoveryInterval
+                    + "' for option 'queue-discovery.interval': expected a duration >= 0");
+        }
+        if ((accessKey == null) != (secretKey == null)) {
+            throw new IllegalArgumentException("Options 'access-key' and 'secret-key' go together: set both or neither");
+        }
+        RocketMqSourceConfig config = new RocketMqSourceConfig(nameServer.trim(), topic.trim(), consumerGroup.trim(),
+                startupMode, startupTimestamp, tagFilter.trim(), discoveryInterval, accessKey, secretKey, clientProperties);
+        return new RocketMqSource<>(config, deserializer, clients);
+    }
+
+    private static void require(@Nullable String value, String key, String expected) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Missing required option '" + key + "': expected " + expected);
+        }
+    }
+}

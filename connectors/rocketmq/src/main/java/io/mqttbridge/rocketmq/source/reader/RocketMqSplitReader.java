@@ -36,6 +36,12 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
     private static final Logger LOG = LoggerFactory.getLogger(RocketMqSplitReader.class);
 
     static final long RETRY_MILLIS = 1_000;
+    /**
+     * Pause before pulling a queue again that had nothing new. The broker held that pull until it
+     * gave up (a new message ends a held pull at once), so this costs no latency with long polling,
+     * and it keeps a broker that answers at once (long polling off) from being asked in a loop.
+     */
+    static final long IDLE_MILLIS = 100;
     /** Upper bound of one wait in fetch(): the fetcher gets control back now and then. */
     private static final long MAX_WAIT_MILLIS = 1_000;
 
@@ -135,7 +141,10 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
                                 + "Messages before that were removed by the broker's retention before this source read them.",
                         cursor.nextOffset, cursor.splitId, result.getMinOffset(), result.getMaxOffset(), result.getNextBeginOffset());
                 break;
-            default: // NO_NEW_MSG, NO_MATCHED_MSG (the tag filter skipped every message pulled)
+            case NO_NEW_MSG:
+                cursor.retryAt = System.currentTimeMillis() + IDLE_MILLIS;
+                break;
+            default: // NO_MATCHED_MSG: the tag filter skipped every message pulled; go on at once
                 break;
         }
         cursor.nextOffset = result.getNextBeginOffset();

@@ -168,6 +168,15 @@ public final class RocketMqOptions {
                             "Source: RocketMQ tag expression of the messages read: '*' (all) or tags joined "
                                     + "with '||' (e.g. 'will || status').");
 
+    public static final ConfigOption<Duration> QUEUE_DISCOVERY_INTERVAL =
+            ConfigOptions.key("queue-discovery.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Source: how often the name server is asked for the topic's message queues; a queue "
+                                    + "found after the first start is read from its earliest offset. '0' asks only "
+                                    + "at the first start.");
+
     // ---- checks shared by source and sink ----
 
     /** The name server list, each entry {@code host:port}; entries trimmed, joined with ';'. */

@@ -1,5 +1,8 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.rocketmq.RocketMqOptions;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
+
 import io.mqttbridge.rocketmq.source.reader.QueueClientFactory;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -12,22 +15,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Builds a {@link RocketMqSource}. Required: name server, topic, consumer group, deserializer.
- * Defaults: startup mode {@code group-offsets}, tag filter {@code *}, queue discovery every 30 s.
+ * Builds a {@link RocketMqSource}. Required: name server, topic, consumer group, deserializer. The
+ * defaults are those of {@link RocketMqOptions} (startup mode {@code group-offsets}, tag filter
+ * {@code *}, queue discovery every 30 s).
  */
 @PublicEvolving
 public final class RocketMqSourceBuilder<T> {
 
-    /** Default of 'queue-discovery.interval'. */
-    public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(30);
-
     private String nameServer;
     private String topic;
     private String consumerGroup;
-    private StartupMode startupMode = StartupMode.GROUP_OFFSETS;
+    private StartupMode startupMode = RocketMqOptions.STARTUP_MODE.defaultValue();
     @Nullable private Long startupTimestamp;
-    private String tagFilter = "*";
-    private Duration discoveryInterval = DEFAULT_DISCOVERY_INTERVAL;
+    private String tagFilter = RocketMqOptions.TAG_FILTER.defaultValue();
+    private Duration discoveryInterval = RocketMqOptions.QUEUE_DISCOVERY_INTERVAL.defaultValue();
     @Nullable private String accessKey;
     @Nullable private String secretKey;
     private final Map<String, String> clientProperties = new HashMap<>();

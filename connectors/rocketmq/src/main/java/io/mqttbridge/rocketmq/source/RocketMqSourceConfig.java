@@ -1,6 +1,13 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.connector.options.OptionChecks;
+import io.mqttbridge.rocketmq.RocketMqClientProperties;
+import io.mqttbridge.rocketmq.RocketMqOptions;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
+
 import org.apache.flink.annotation.Internal;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.rocketmq.client.consumer.DefaultMQPullConsumer;
 
 import javax.annotation.Nullable;
 
@@ -54,6 +61,46 @@ public final class RocketMqSourceConfig implements Serializable {
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.clientProperties = new TreeMap<>(clientProperties);
+    }
+
+    /**
+     * Checks the source's options; {@code clientProperties} are the {@code properties.*} settings
+     * (prefix removed). Throws {@link IllegalArgumentException} in the wording of {@link OptionChecks}.
+     */
+    @SuppressWarnings("deprecation") // the client the source uses, see PullConsumerQueueClient
+    public static RocketMqSourceConfig of(ReadableConfig options, Map<String, String> clientProperties) {
+        String nameServer = RocketMqOptions.nameServer(options);
+        String topic = RocketMqOptions.topic(options);
+        if (topic == null) {
+            throw OptionChecks.missing(RocketMqOptions.TOPIC, "the RocketMQ topic the source reads");
+        }
+        String group = OptionChecks.requireString(options, RocketMqOptions.CONSUMER_GROUP,
+                "a consumer group name (its committed offsets show the source's progress)");
+        StartupMode mode = options.get(RocketMqOptions.STARTUP_MODE);
+        Long timestamp = options.getOptional(RocketMqOptions.STARTUP_TIMESTAMP).orElse(null);
+        if (mode == StartupMode.TIMESTAMP && timestamp == null) {
+            throw OptionChecks.missing(RocketMqOptions.STARTUP_TIMESTAMP, "epoch milliseconds, with 'startup-mode' = 'timestamp'");
+        }
+        if (mode != StartupMode.TIMESTAMP && timestamp != null) {
+            throw OptionChecks.invalid(RocketMqOptions.STARTUP_MODE, mode, "'timestamp' when 'startup-timestamp' is set");
+        }
+        if (timestamp != null && timestamp < 0) {
+            throw OptionChecks.invalid(RocketMqOptions.STARTUP_TIMESTAMP, timestamp, "epoch milliseconds >= 0");
+        }
+        String tagFilter = OptionChecks.optionalString(options, RocketMqOptions.TAG_FILTER);
+        if (tagFilter == null) {
+            throw OptionChecks.invalid(RocketMqOptions.TAG_FILTER, "", "'*' or tags joined with '||'");
+        }
+        Duration interval = options.get(RocketMqOptions.QUEUE_DISCOVERY_INTERVAL);
+        if (interval.isNegative()) {
+            throw OptionChecks.invalid(RocketMqOptions.QUEUE_DISCOVERY_INTERVAL, interval, "a duration >= 0 ('0': only at the first start)");
+        }
+        RocketMqOptions.Credentials credentials = RocketMqOptions.credentials(options);
+        // Fails now, naming the option, rather than in every reader.
+        RocketMqClientProperties.apply(new DefaultMQPullConsumer(group), clientProperties);
+        return new RocketMqSourceConfig(nameServer, topic, group, mode, timestamp, tagFilter, interval,
+                credentials == null ? null : credentials.accessKey(), credentials == null ? null : credentials.secretKey(),
+                clientProperties);
     }
 
     public String nameServer() {

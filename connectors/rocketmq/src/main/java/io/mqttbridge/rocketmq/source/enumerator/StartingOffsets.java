@@ -1,6 +1,6 @@
 package io.mqttbridge.rocketmq.source.enumerator;
 
-import io.mqttbridge.rocketmq.source.StartupMode;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.reader.QueueClient;
 
 import org.apache.flink.annotation.Internal;

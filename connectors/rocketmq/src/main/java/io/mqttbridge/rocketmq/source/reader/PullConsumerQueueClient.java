@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.source.reader;
 
+import io.mqttbridge.rocketmq.RocketMqClientProperties;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 
 import org.apache.flink.annotation.Internal;
@@ -45,7 +46,7 @@ public final class PullConsumerQueueClient implements QueueClient {
         DefaultMQPullConsumer consumer = new DefaultMQPullConsumer(config.consumerGroup(), acl);
         consumer.setNamesrvAddr(config.nameServer());
         consumer.setInstanceName("flink-" + role + "-" + UUID.randomUUID());
-        ClientProperties.apply(config.clientProperties(), consumer);
+        RocketMqClientProperties.apply(consumer, config.clientProperties());
         consumer.start();
         return new PullConsumerQueueClient(consumer);
     }

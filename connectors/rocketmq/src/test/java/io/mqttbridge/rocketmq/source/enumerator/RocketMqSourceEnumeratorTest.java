@@ -1,7 +1,7 @@
 package io.mqttbridge.rocketmq.source.enumerator;
 
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
-import io.mqttbridge.rocketmq.source.StartupMode;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.reader.FakeQueueClient;
 import io.mqttbridge.rocketmq.source.split.RocketMqQueueSplit;
 
@@ -73,7 +73,7 @@ class RocketMqSourceEnumeratorTest {
         for (Map.Entry<StartupMode, Long> e : expectedForQueue0.entrySet()) {
             TestingSplitEnumeratorContext<RocketMqQueueSplit> context = new TestingSplitEnumeratorContext<>(2);
             start(context, config(e.getKey(), e.getKey() == StartupMode.TIMESTAMP ? 1500L : null), null);
-            assertThat(assigned(context)).as(e.getKey().value()).hasSize(4)
+            assertThat(assigned(context)).as(e.getKey().toString()).hasSize(4)
                     .filteredOn(s -> s.queueId() == 0).extracting(RocketMqQueueSplit::nextOffset).containsExactly(e.getValue());
             if (e.getKey() == StartupMode.GROUP_OFFSETS) {
                 // committed below the minimum: the minimum; no committed offset: the earliest

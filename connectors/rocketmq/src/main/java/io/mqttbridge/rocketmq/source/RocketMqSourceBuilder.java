@@ -1,11 +1,13 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 
 import io.mqttbridge.rocketmq.source.reader.QueueClientFactory;
 
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.configuration.ConfigOption;
 
 import javax.annotation.Nullable;
 
@@ -53,6 +55,7 @@ public final class RocketMqSourceBuilder<T> {
         return this;
     }
 
+    /** For {@link StartupMode#TIMESTAMP}, use {@link #setStartupTimestamp(long)}. */
     public RocketMqSourceBuilder<T> setStartupMode(StartupMode startupMode) {
         this.startupMode = startupMode;
         return this;
@@ -100,33 +103,33 @@ public final class RocketMqSourceBuilder<T> {
         return this;
     }
 
-    /** @throws IllegalArgumentException naming the missing or conflicting setting */
+    /** @throws IllegalArgumentException naming the missing or conflicting setting, in the options' names */
     public RocketMqSource<T> build() {
-        require(nameServer, "name-server", "host:port[;host:port]");
-        require(topic, "topic", "a RocketMQ topic name");
-        require(consumerGroup, "consumer-group", "a consumer group name");
-        require(tagFilter, "tag-filter", "'*' or a tag expression such as 'a || b'");
+        require(nameServer, RocketMqOptions.NAME_SERVER, "host:port[;host:port]");
+        require(topic, RocketMqOptions.TOPIC, "the RocketMQ topic the source reads");
+        require(consumerGroup, RocketMqOptions.CONSUMER_GROUP, "a consumer group name");
+        require(tagFilter, RocketMqOptions.TAG_FILTER, "'*' or tags joined with '||'");
         Objects.requireNonNull(deserializer, "deserializer");
         Objects.requireNonNull(startupMode, "startupMode");
-        if ((startupMode == StartupMode.TIMESTAMP) != (startupTimestamp != null)) {
-            throw new IllegalArgumentException(
-                    "Option 'startup-timestamp' is required with 'startup-mode' = 'timestamp' and not allowed otherwise");
+        if (startupMode == StartupMode.TIMESTAMP && startupTimestamp == null) {
+            throw OptionChecks.missing(RocketMqOptions.STARTUP_TIMESTAMP, "epoch milliseconds, with 'startup-mode' = 'timestamp'");
         }
         if (discoveryInterval.isNegative()) {
-            throw new IllegalArgumentException("Invalid value '" + discoveryInterval
-                    + "' for option 'queue-discovery.interval': expected a duration >= 0");
+            throw OptionChecks.invalid(RocketMqOptions.QUEUE_DISCOVERY_INTERVAL, discoveryInterval, "a duration >= 0");
         }
         if ((accessKey == null) != (secretKey == null)) {
-            throw new IllegalArgumentException("Options 'access-key' and 'secret-key' go together: set both or neither");
+            throw OptionChecks.missing(accessKey == null ? RocketMqOptions.ACCESS_KEY : RocketMqOptions.SECRET_KEY,
+                    "'access-key' and 'secret-key' together");
         }
         RocketMqSourceConfig config = new RocketMqSourceConfig(nameServer.trim(), topic.trim(), consumerGroup.trim(),
-                startupMode, startupTimestamp, tagFilter.trim(), discoveryInterval, accessKey, secretKey, clientProperties);
+                startupMode, startupMode == StartupMode.TIMESTAMP ? startupTimestamp : null, tagFilter.trim(), discoveryInterval,
+                accessKey, secretKey, clientProperties);
         return new RocketMqSource<>(config, deserializer, clients);
     }
 
-    private static void require(@Nullable String value, String key, String expected) {
+    private static void require(@Nullable String value, ConfigOption<String> option, String expected) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("Missing required option '" + key + "': expected " + expected);
+            throw OptionChecks.missing(option, expected);
         }
     }
 }

@@ -87,9 +87,9 @@ public final class RocketMqSourceConfig implements Serializable {
         if (timestamp != null && timestamp < 0) {
             throw OptionChecks.invalid(RocketMqOptions.STARTUP_TIMESTAMP, timestamp, "epoch milliseconds >= 0");
         }
-        String tagFilter = OptionChecks.optionalString(options, RocketMqOptions.TAG_FILTER);
-        if (tagFilter == null) {
-            throw OptionChecks.invalid(RocketMqOptions.TAG_FILTER, "", "'*' or tags joined with '||'");
+        String tagFilter = options.get(RocketMqOptions.TAG_FILTER).trim();
+        if (tagFilter.isEmpty()) {
+            throw OptionChecks.invalid(RocketMqOptions.TAG_FILTER, tagFilter, "'*' or tags joined with '||'");
         }
         Duration interval = options.get(RocketMqOptions.QUEUE_DISCOVERY_INTERVAL);
         if (interval.isNegative()) {

@@ -38,11 +38,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * earliest offset. Per-split order and EXACTLY_ONCE are checked as the suite defines them: a queue
  * keeps order and the source checkpoints its offsets.
  *
- * <p>What runs: single split, multiple splits, restart from a savepoint, scale up and down, source
- * metrics and TaskManager failure, all on the unbounded source. What does not: the idle-reader case
- * and every bounded setting, which the suite skips itself (the source throws
- * {@link UnsupportedOperationException} for a bounded setting): a RocketMQ topic has no end, and the
- * source is unbounded only.
+ * <p>What runs: restart from a savepoint, scale up and down, source metrics and TaskManager
+ * failure, all on the unbounded source. What the suite skips itself (the source throws
+ * {@link UnsupportedOperationException} for a bounded setting): single split, multiple splits and
+ * idle reader, which need a bounded source; a RocketMQ topic has no end, and the source is
+ * unbounded only.
  */
 class RocketMqSourceTestSuiteITCase {
 

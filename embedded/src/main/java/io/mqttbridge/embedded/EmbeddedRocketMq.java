@@ -2,6 +2,7 @@ package io.mqttbridge.embedded;
 
 import org.apache.flink.annotation.PublicEvolving;
 
+import org.apache.rocketmq.auth.config.AuthConfig;
 import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.BrokerPathConfigHelper;
 import org.apache.rocketmq.common.BrokerConfig;
@@ -55,6 +56,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private static final String LOG_FILE_PROPERTY = "mqttbridge.rocketmq.log-file";
 
     private static final long ROUTE_TIMEOUT_SECONDS = 30;
+    private static final long SEND_QUEUE_WAIT_MILLIS = 3_000;
     /** Smaller mapped files than RocketMQ's 1 GB default: tests and the demo write little. */
     private static final int COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
     private static final int TIMER_LOG_FILE_SIZE = 8 * 1024 * 1024;
@@ -64,12 +66,16 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private final int brokerPort;
     private final int haPort;
     private final boolean autoCreateTopics;
+    /** {accessKey, secretKey} of the one user when ACL is on; null: no authentication. */
+    private final String[] credentials;
 
     private volatile NamesrvController nameServer;
     private volatile BrokerController broker;
 
-    private EmbeddedRocketMq(Path dataDir, int nameServerPort, int brokerPort, int haPort, boolean autoCreateTopics) {
+    private EmbeddedRocketMq(
+            Path dataDir, int nameServerPort, int brokerPort, int haPort, boolean autoCreateTopics, String[] credentials) {
         this.dataDir = dataDir;
+        this.credentials = credentials;
         this.nameServerPort = nameServerPort;
         this.brokerPort = brokerPort;
         this.haPort = haPort;
@@ -89,6 +95,21 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * production cluster.
      */
     public static EmbeddedRocketMq start(Path dataDir, int nameServerPort, boolean autoCreateTopics) throws IOException {
+        return start(dataDir, nameServerPort, autoCreateTopics, null);
+    }
+
+    /**
+     * As {@link #start(Path, int, boolean)}, with authentication on the broker: only requests signed
+     * with {@code accessKey} / {@code secretKey} (RocketMQ's AclClientRPCHook) are served. The name
+     * server stays open, as in RocketMQ's default ACL setup.
+     */
+    public static EmbeddedRocketMq startWithAcl(Path dataDir, boolean autoCreateTopics, String accessKey, String secretKey)
+            throws IOException {
+        return start(dataDir, 0, autoCreateTopics, new String[] {accessKey, secretKey});
+    }
+
+    private static EmbeddedRocketMq start(Path dataDir, int nameServerPort, boolean autoCreateTopics, String[] credentials)
+            throws IOException {
         if (nameServerPort < 0 || nameServerPort > 65_535) {
             throw new IllegalArgumentException(
                     "RocketMQ name server port must be 0 (free port) or 1..65535, got " + nameServerPort);
@@ -107,7 +128,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
                         nameServerPort == 0 ? FreePorts.pick() : nameServerPort,
                         brokerPort,
                         FreePorts.pick(),
-                        autoCreateTopics);
+                        autoCreateTopics,
+                        credentials);
         try {
             rocketMq.startNameServer();
             rocketMq.startBroker();
@@ -188,6 +210,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         config.setAutoCreateTopicEnable(autoCreateTopics);
         config.setAutoCreateSubscriptionGroup(true);
         config.setFetchNamesrvAddrByAddressServer(false);
+        // RocketMQ rejects a send that waited 200 ms in the broker's queue ("broker busy"); on a
+        // loaded test machine that is flow control by scheduling, not by load. Wait longer.
+        config.setWaitTimeMillsInSendQueue(SEND_QUEUE_WAIT_MILLIS);
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.toString());
@@ -199,11 +224,12 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         storeConfig.setMappedFileSizeTimerLog(TIMER_LOG_FILE_SIZE);
         // Disks of development machines are often fuller than RocketMQ's 75 % default allows.
         storeConfig.setDiskMaxUsedSpaceRatio(95);
+        storeConfig.setOsPageCacheBusyTimeOutMills(SEND_QUEUE_WAIT_MILLIS);
 
         NettyServerConfig server = new NettyServerConfig();
         server.setBindAddress("127.0.0.1");
         server.setListenPort(brokerPort);
-        BrokerController controller = new BrokerController(config, server, new NettyClientConfig(), storeConfig);
+        BrokerController controller = new BrokerController(config, server, new NettyClientConfig(), storeConfig, authConfig());
         try {
             if (!controller.initialize()) {
                 throw new IOException("RocketMQ broker did not initialise on " + brokerAddress());
@@ -216,6 +242,22 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             throw startFailure("broker", brokerAddress(), e);
         }
         broker = controller;
+    }
+
+    private AuthConfig authConfig() {
+        AuthConfig auth = new AuthConfig();
+        auth.setConfigName(BROKER_NAME);
+        auth.setClusterName(CLUSTER_NAME);
+        auth.setAuthConfigPath(dataDir.resolve("auth").toString());
+        if (credentials != null) {
+            auth.setAuthenticationEnabled(true);
+            auth.setAuthenticationMetadataProvider(EmbeddedRocketMqUsers.class.getName());
+            auth.setInitAuthenticationUser(
+                    "{\"username\":\"" + credentials[0] + "\",\"password\":\"" + credentials[1] + "\"}");
+            auth.setInnerClientAuthenticationCredentials(
+                    "{\"accessKey\":\"" + credentials[0] + "\",\"secretKey\":\"" + credentials[1] + "\"}");
+        }
+        return auth;
     }
 
     /** Stops the broker as a crash of its process would end it for clients, keeping its data; takes ~10 s. */

@@ -7,6 +7,7 @@ import io.mqttbridge.mqtt.table.MqttTableOptions;
 
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.rocketmq.RocketMqOptions;
 
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,8 @@ class OptionTablesTest {
 
     /** Every Options class whose options docs/ must show: the one place to add a new one. */
     static final List<Class<?>> OPTIONS_CLASSES = List.of(
-            MqttOptions.class, MqttTableOptions.class, HttpFunctionOptions.class, HttpFunctionTableOptions.class);
+            MqttOptions.class, MqttTableOptions.class, HttpFunctionOptions.class, HttpFunctionTableOptions.class,
+            RocketMqOptions.class);
 
     private static final String UPDATE_COMMAND =
             "mvn -B -o -pl tests -am verify -Dtest=OptionTablesTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.update=true";

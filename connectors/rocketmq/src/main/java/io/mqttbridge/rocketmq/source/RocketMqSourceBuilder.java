@@ -3,7 +3,6 @@ package io.mqttbridge.rocketmq.source;
 import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
-
 import io.mqttbridge.rocketmq.source.reader.QueueClientFactory;
 
 import org.apache.flink.annotation.PublicEvolving;

@@ -1,8 +1,7 @@
 package io.mqttbridge.rocketmq.source;
 
-import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
-
 import io.mqttbridge.embedded.EmbeddedRocketMq;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.reader.PullConsumerQueueClient;
 
 import org.apache.flink.api.common.JobStatus;

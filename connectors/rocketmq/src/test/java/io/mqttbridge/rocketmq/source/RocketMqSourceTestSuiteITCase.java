@@ -1,8 +1,7 @@
 package io.mqttbridge.rocketmq.source;
 
-import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
-
 import io.mqttbridge.embedded.EmbeddedRocketMq;
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

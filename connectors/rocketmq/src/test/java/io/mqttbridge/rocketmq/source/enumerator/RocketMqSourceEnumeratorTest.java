@@ -1,7 +1,7 @@
 package io.mqttbridge.rocketmq.source.enumerator;
 
-import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
+import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 import io.mqttbridge.rocketmq.source.reader.FakeQueueClient;
 import io.mqttbridge.rocketmq.source.split.RocketMqQueueSplit;
 

@@ -1,8 +1,8 @@
 package io.mqttbridge.rocketmq.source.reader;
 
+import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.RocketMqMessageDeserializer;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
-import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.split.RocketMqQueueSplit;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;

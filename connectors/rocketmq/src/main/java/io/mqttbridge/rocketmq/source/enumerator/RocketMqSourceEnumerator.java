@@ -111,7 +111,8 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
                         : client.minOffset(queue);
                 found.add(RocketMqQueueSplit.of(queue, offset));
             } catch (Exception e) {
-                throw new FlinkRuntimeException("Could not read the offsets of " + queue + " from its broker: " + e.getMessage(), e);
+                throw new FlinkRuntimeException("Could not read the offsets of " + queue + " from its broker (found via name server "
+                        + config.nameServer() + "; is the broker up, and are 'access-key' / 'secret-key' right?): " + e.getMessage(), e);
             }
         }
         found.sort(Comparator.comparing(RocketMqQueueSplit::splitId));

@@ -1,13 +1,12 @@
 package io.mqttbridge.tests.docs;
 
 import io.mqttbridge.embedded.RepositoryRoot;
-
-import io.mqttbridge.httpfunction.table.HttpFunctionTableOptions;
-import io.mqttbridge.mqtt.table.MqttTableOptions;
-
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
+import io.mqttbridge.httpfunction.table.HttpFunctionTableOptions;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.sink.MqttSinkOptions;
+import io.mqttbridge.mqtt.table.MqttTableOptions;
+import io.mqttbridge.rocketmq.RocketMqOptions;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +34,7 @@ class OptionTablesTest {
     /** Every Options class whose options docs/ must show: the one place to add a new one. */
     static final List<Class<?>> OPTIONS_CLASSES = List.of(
             MqttOptions.class, MqttTableOptions.class, MqttSinkOptions.class, HttpFunctionOptions.class,
-            HttpFunctionTableOptions.class);
+            HttpFunctionTableOptions.class, RocketMqOptions.class);
 
     private static final String UPDATE_COMMAND =
             "mvn -B -o -pl tests -am verify -Dtest=OptionTablesTest -Dsurefire.failIfNoSpecifiedTests=false -Ddocs.update=true";

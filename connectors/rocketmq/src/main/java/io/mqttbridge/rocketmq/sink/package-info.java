@@ -1,0 +1,2 @@
+/** The {@code rocketmq} sink (Sink V2 writer on DefaultMQProducer). */
+package io.mqttbridge.rocketmq.sink;

@@ -1,0 +1,126 @@
+package io.mqttbridge.rocketmq.table;
+
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.data.GenericMapData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.data.TimestampData;
+import org.apache.flink.table.types.DataType;
+import org.apache.rocketmq.common.message.MessageClientIDSetter;
+import org.apache.rocketmq.common.message.MessageConst;
+import org.apache.rocketmq.common.message.MessageExt;
+
+import javax.annotation.Nullable;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The metadata columns of the {@code 'rocketmq'} table when read ({@code METADATA FROM '<key>'}),
+ * their types and how each is read from a pulled message, in Flink's internal data structures.
+ */
+@Internal
+public enum RocketMqReadableMetadata {
+    TOPIC("topic", DataTypes.STRING().notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return StringData.fromString(m.getTopic());
+        }
+    },
+    TAG("tag", DataTypes.STRING()) {
+        @Override
+        Object read(MessageExt m) {
+            return string(m.getTags());
+        }
+    },
+    KEYS("keys", DataTypes.STRING()) {
+        @Override
+        Object read(MessageExt m) {
+            return string(m.getKeys());
+        }
+    },
+    MSG_ID("msg-id", DataTypes.STRING().notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            // the id the producer gave the message (what RocketMQ's tools show), else the broker's offset id
+            String id = MessageClientIDSetter.getUniqID(m);
+            return StringData.fromString(id != null ? id : m.getMsgId());
+        }
+    },
+    PROPERTIES("properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()).notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            Map<StringData, StringData> map = new LinkedHashMap<>();
+            m.getProperties().forEach((k, v) -> {
+                if (!MessageConst.STRING_HASH_SET.contains(k)) {
+                    map.put(StringData.fromString(k), StringData.fromString(v));
+                }
+            });
+            return new GenericMapData(map);
+        }
+    },
+    BORN_TIMESTAMP("born-timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return TimestampData.fromEpochMillis(m.getBornTimestamp());
+        }
+    },
+    STORE_TIMESTAMP("store-timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return TimestampData.fromEpochMillis(m.getStoreTimestamp());
+        }
+    },
+    QUEUE_ID("queue-id", DataTypes.INT().notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return m.getQueueId();
+        }
+    },
+    QUEUE_OFFSET("queue-offset", DataTypes.BIGINT().notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return m.getQueueOffset();
+        }
+    },
+    BROKER("broker", DataTypes.STRING().notNull()) {
+        @Override
+        Object read(MessageExt m) {
+            return StringData.fromString(m.getBrokerName());
+        }
+    };
+
+    private final String key;
+    private final DataType dataType;
+
+    RocketMqReadableMetadata(String key, DataType dataType) {
+        this.key = key;
+        this.dataType = dataType;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /** The value in Flink's internal representation. */
+    abstract Object read(MessageExt message);
+
+    /** @throws IllegalArgumentException for a key that is not a readable metadata column */
+    public static RocketMqReadableMetadata ofKey(String key) {
+        for (RocketMqReadableMetadata m : values()) {
+            if (m.key.equals(key)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'rocketmq' table as a source");
+    }
+
+    @Nullable
+    private static StringData string(@Nullable String value) {
+        return value == null ? null : StringData.fromString(value);
+    }
+}

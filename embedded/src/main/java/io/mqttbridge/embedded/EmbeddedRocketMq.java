@@ -246,7 +246,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
     private AuthConfig authConfig() {
         AuthConfig auth = new AuthConfig();
-        auth.setConfigName(BROKER_NAME);
+        // RocketMQ caches authentication strategies per JVM by config name: a name per instance, or a
+        // broker with ACL would reuse the no-authentication strategy of one started before it.
+        auth.setConfigName(BROKER_NAME + "-" + brokerPort);
         auth.setClusterName(CLUSTER_NAME);
         auth.setAuthConfigPath(dataDir.resolve("auth").toString());
         if (credentials != null) {

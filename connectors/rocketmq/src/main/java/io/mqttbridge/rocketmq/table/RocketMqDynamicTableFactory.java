@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.sink.RocketMqSinkConfig;
@@ -30,8 +31,8 @@ import java.util.Set;
  * Factory of the {@code 'rocketmq'} table: {@code CREATE TABLE rmq (...) WITH ('connector' =
  * 'rocketmq', 'name-server' = ..., 'topic' = ...)}, as a sink and as a source; both read the same
  * options ({@link RocketMqOptions}). Accepts {@code properties.<setting>} (RocketMQ client setters),
- * {@code format} (default {@code json}) with its options and {@code sink.parallelism}. Every value is checked when the route is planned; errors name
- * the option and what it accepts.
+ * {@code format} (default {@code json}) with its options and {@code sink.parallelism}. Every value is
+ * checked when the route is planned; errors name the option and what it accepts.
  */
 @Internal
 public final class RocketMqDynamicTableFactory implements DynamicTableSinkFactory, DynamicTableSourceFactory {
@@ -48,22 +49,11 @@ public final class RocketMqDynamicTableFactory implements DynamicTableSinkFactor
         return Set.of(RocketMqOptions.NAME_SERVER);
     }
 
+    /** Every option of {@link RocketMqOptions} but 'name-server', Flink's 'format', 'scan.parallelism' and 'sink.parallelism'. */
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        Set<ConfigOption<?>> options = new LinkedHashSet<>();
-        options.add(RocketMqOptions.TOPIC);
-        options.add(RocketMqOptions.TAG);
-        options.add(RocketMqOptions.ACCESS_KEY);
-        options.add(RocketMqOptions.SECRET_KEY);
-        options.add(RocketMqOptions.PRODUCER_GROUP);
-        options.add(RocketMqOptions.SEND_TIMEOUT);
-        options.add(RocketMqOptions.RETRIES);
-        options.add(RocketMqOptions.LATENCY_TIME_COLUMN);
-        options.add(RocketMqOptions.CONSUMER_GROUP);
-        options.add(RocketMqOptions.STARTUP_MODE);
-        options.add(RocketMqOptions.STARTUP_TIMESTAMP);
-        options.add(RocketMqOptions.TAG_FILTER);
-        options.add(RocketMqOptions.QUEUE_DISCOVERY_INTERVAL);
+        Set<ConfigOption<?>> options = new LinkedHashSet<>(DeclaredOptions.in(RocketMqOptions.class));
+        options.remove(RocketMqOptions.NAME_SERVER);
         options.add(FactoryUtil.SOURCE_PARALLELISM);
         options.add(FactoryUtil.FORMAT);
         options.add(FactoryUtil.SINK_PARALLELISM);

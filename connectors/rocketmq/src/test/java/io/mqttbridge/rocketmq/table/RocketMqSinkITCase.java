@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SQL routes into a real RocketMQ (name server and broker in this JVM, topics not created on first
- * use): what arrives (bodies, tags, keys, properties, topics), the errors a route gets, and a broker
- * restart in the middle of a job.
+ * use): what arrives (bodies, tags, keys, properties, topics), the errors a route gets (unknown topic,
+ * reserved property, bad options, wrong credentials on a broker with ACL), and name server and broker
+ * restarts in the middle of a job.
  */
 class RocketMqSinkITCase {
 
@@ -137,6 +138,28 @@ class RocketMqSinkITCase {
         assertThatThrownBy(() -> plan("'name-server' = 'h:1', 'topic' = 't', 'secret-key' = 'hush'"))
                 .hasStackTraceContaining("Missing required option 'access-key'")
                 .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("hush"));
+    }
+
+    @Test
+    void withAclRightCredentialsDeliverAndWrongOnesFailNamingTopicAndNameServer(@TempDir Path aclDataDir) throws Exception {
+        try (EmbeddedRocketMq acl = EmbeddedRocketMq.startWithAcl(aclDataDir, false, "bridge", "right-secret-1")) {
+            acl.createTopic("acl-wills", 1);
+            String table = "CREATE TABLE %s (station STRING) WITH ('connector' = 'rocketmq', 'name-server' = '"
+                    + acl.nameServer() + "', 'topic' = 'acl-wills', 'access-key' = 'bridge', 'secret-key' = '%s',"
+                    + " 'send-timeout' = '2 s', 'retries' = '0', 'format' = 'raw')";
+            tables.executeSql(String.format(table, "good", "right-secret-1"));
+            tables.executeSql("INSERT INTO good VALUES ('st-1')").await(2, TimeUnit.MINUTES);
+            assertThat(acl.awaitMessages("acl-wills", 1, 30))
+                    .extracting(m -> new String(m.getBody(), StandardCharsets.UTF_8))
+                    .containsExactly("st-1");
+
+            tables.executeSql(String.format(table, "bad", "wrong-secret-2"));
+            assertThatThrownBy(() -> tables.executeSql("INSERT INTO bad VALUES ('st-2')").await(2, TimeUnit.MINUTES))
+                    .hasStackTraceContaining("Sending to RocketMQ topic 'acl-wills' via name server '" + acl.nameServer() + "' failed")
+                    .hasStackTraceContaining("check signature failed")
+                    .satisfies(e -> assertThat(stackTrace(e)).doesNotContain("wrong-secret-2").doesNotContain("right-secret-1"));
+            assertThat(acl.messageCount("acl-wills")).isEqualTo(1);
+        }
     }
 
     private void plan(String options) {

@@ -1,0 +1,55 @@
+package io.mqttbridge.rocketmq.sink;
+
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
+import org.apache.flink.metrics.testutils.MetricListener;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RocketMqSinkMetricsTest {
+
+    private final MetricListener listener = new MetricListener();
+    private final Counter numRecordsSend = new SimpleCounter();
+    private final Counter numRecordsOutErrors = new SimpleCounter();
+
+    /** A writer group whose 'rocketmq' subgroup the listener can read. */
+    private SinkWriterMetricGroup writerGroup() {
+        return (SinkWriterMetricGroup) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {SinkWriterMetricGroup.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "addGroup":
+                            return listener.getMetricGroup().addGroup((String) args[0]);
+                        case "getNumRecordsSendCounter":
+                            return numRecordsSend;
+                        case "getNumRecordsOutErrorsCounter":
+                            return numRecordsOutErrors;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    @Test
+    void countsAcknowledgedAndFailedSendsAndGaugesTheLatencyFromTheOriginTime() {
+        RocketMqSinkMetrics metrics = new RocketMqSinkMetrics(writerGroup());
+        assertThat(listener.<Long>getGauge("rocketmq", "synchronisationLatencyMs").orElseThrow().getValue()).isEqualTo(-1L);
+
+        long origin = System.currentTimeMillis() - 1_500;
+        metrics.sent(origin);
+        metrics.sent(origin);
+        metrics.failed();
+
+        assertThat(listener.getCounter("rocketmq", "messagesSent").orElseThrow().getCount()).isEqualTo(2);
+        assertThat(listener.getCounter("rocketmq", "messagesFailed").orElseThrow().getCount()).isEqualTo(1);
+        assertThat(numRecordsSend.getCount()).isEqualTo(2);
+        assertThat(numRecordsOutErrors.getCount()).isEqualTo(1);
+        // acknowledged "now", produced 1.5 s before: at least 1500 ms whatever the clock does meanwhile
+        assertThat(listener.<Long>getGauge("rocketmq", "synchronisationLatencyMs").orElseThrow().getValue()).isGreaterThanOrEqualTo(1_500L);
+    }
+}

@@ -5,6 +5,7 @@ import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.filter.MessageAttribute;
 import io.mqttbridge.mqtt.filter.MessageFilter;
 import io.mqttbridge.mqtt.filter.MessageFilterParser;
+import io.mqttbridge.mqtt.filter.MessageFilterSyntaxException;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import org.apache.flink.annotation.Internal;
@@ -96,8 +97,8 @@ final class MqttFilterPushDown {
     static MessageFilter parseOption(String text) {
         try {
             return MessageFilterParser.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw (IllegalArgumentException) OptionChecks.invalid(MqttTableOptions.MESSAGE_FILTER, text, e.getMessage()).initCause(e);
+        } catch (MessageFilterSyntaxException e) {
+            throw (IllegalArgumentException) OptionChecks.invalid(MqttTableOptions.MESSAGE_FILTER, text, e.expectation()).initCause(e);
         }
     }
 

@@ -25,7 +25,9 @@ CREATE TABLE vehicle_battery (
   'connector'      = 'mqtt',
   'server-uri'     = '${env:MQTT_URI:-tcp://127.0.0.1:1883}',
   'topic-filter'   = 'vehicles/+/battery',
-  -- every subscriber joins $share/fleet-alerts/vehicles/+/battery; the broker spreads the load
+  -- every subscriber joins the shared group; the broker spreads the load. The WHERE's qos = 1 is
+  -- tested in the source before decoding, which makes the group fleet-alerts-<hash> (see
+  -- docs/connectors/mqtt.md, "Push-down and shared scans")
   'shared-group'   = 'fleet-alerts',
   'qos'            = '1',
   'format'         = 'json'

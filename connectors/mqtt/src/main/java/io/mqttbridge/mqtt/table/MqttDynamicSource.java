@@ -1,5 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.mqtt.filter.FilteringDeserializer;
+import io.mqttbridge.mqtt.filter.MessageFilter;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
@@ -12,8 +14,10 @@ import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.connector.source.ScanTableSource;
 import org.apache.flink.table.connector.source.SourceProvider;
+import org.apache.flink.table.connector.source.abilities.SupportsFilterPushDown;
 import org.apache.flink.table.connector.source.abilities.SupportsReadingMetadata;
 import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.expressions.ResolvedExpression;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -25,14 +29,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * The {@code 'mqtt'} table as a scan source: an {@link MqttSource} whose records are the payload
  * decoded by the table's format, followed by the requested metadata columns.
+ *
+ * <p>Messages are tested before decoding against the table's {@code message-filter} and the predicates
+ * of a route's WHERE that the planner pushes down ({@link MqttFilterPushDown}: which predicates, and
+ * why a scan with pushed predicates subscribes as a subscription of its own).
  */
 @Internal
-public final class MqttDynamicSource implements ScanTableSource, SupportsReadingMetadata {
+public final class MqttDynamicSource implements ScanTableSource, SupportsReadingMetadata, SupportsFilterPushDown {
 
     private final DataType physicalDataType;
     private final DecodingFormat<DeserializationSchema<RowData>> decodingFormat;
@@ -42,8 +51,12 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     private final MqttPropertyMetadata propertyMetadata;
     private final MqttDecodeErrorPolicy decodeErrors;
     @Nullable private final Integer parallelism;
+    private final MqttFilterPushDown filters;
 
     private List<MqttReadableMetadata> metadata = Collections.emptyList();
+    /** The predicates the planner pushed into this scan, as it wrote them, and as one message filter. */
+    private List<ResolvedExpression> pushedPredicates = Collections.emptyList();
+    @Nullable private MessageFilter pushedFilter;
     private DataType producedDataType;
 
     MqttDynamicSource(
@@ -53,7 +66,8 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
             MqttSourceConfig sourceConfig,
             MqttPropertyMetadata propertyMetadata,
             MqttDecodeErrorPolicy decodeErrors,
-            @Nullable Integer parallelism) {
+            @Nullable Integer parallelism,
+            MqttFilterPushDown filters) {
         this.physicalDataType = physicalDataType;
         this.decodingFormat = decodingFormat;
         this.formatName = formatName;
@@ -61,6 +75,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
         this.propertyMetadata = propertyMetadata;
         this.decodeErrors = decodeErrors;
         this.parallelism = parallelism;
+        this.filters = filters;
         this.producedDataType = physicalDataType;
     }
 
@@ -71,8 +86,56 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
 
     @Override
     public ScanRuntimeProvider getScanRuntimeProvider(ScanContext context) {
-        MqttSource<RowData> source = MqttSource.of(sourceConfig, createDeserializer(context));
+        MqttSource<RowData> source = MqttSource.of(effectiveConfig(), FilteringDeserializer.wrap(filter(), createDeserializer(context)));
         return SourceProvider.of(source, parallelism);
+    }
+
+    /** The table's, or with pushed predicates a subscription of its own (see {@link MqttFilterPushDown}). */
+    @VisibleForTesting
+    MqttSourceConfig effectiveConfig() {
+        return pushedPredicates.isEmpty() ? sourceConfig : filters.configFor(pushedPredicates);
+    }
+
+    /** The message-filter option AND the pushed predicates; null when there is neither. */
+    @VisibleForTesting
+    @Nullable
+    MessageFilter filter() {
+        List<MessageFilter> all = new ArrayList<>(2);
+        if (filters.messageFilter() != null) {
+            all.add(filters.messageFilter());
+        }
+        if (pushedFilter != null) {
+            all.add(pushedFilter);
+        }
+        return all.isEmpty() ? null : MessageFilter.and(all);
+    }
+
+    /**
+     * Accepts the predicates that are conditions on the message's attributes; the rest stay in the plan.
+     * A table with an explicit 'client-id-prefix' accepts none (see {@link MqttFilterPushDown}).
+     */
+    @Override
+    public Result applyFilters(List<ResolvedExpression> predicates) {
+        if (!filters.acceptsPushDown()) {
+            return Result.of(Collections.emptyList(), predicates);
+        }
+        List<ResolvedExpression> accepted = new ArrayList<>();
+        List<ResolvedExpression> remaining = new ArrayList<>();
+        List<MessageFilter> converted = new ArrayList<>();
+        for (ResolvedExpression predicate : predicates) {
+            Optional<MessageFilter> filter = filters.convert(predicate);
+            if (filter.isPresent()) {
+                accepted.add(predicate);
+                converted.add(filter.get());
+            } else {
+                remaining.add(predicate);
+            }
+        }
+        if (!accepted.isEmpty()) {
+            pushedPredicates = accepted;
+            pushedFilter = MessageFilter.and(converted);
+        }
+        return Result.of(accepted, remaining);
     }
 
     @VisibleForTesting
@@ -110,8 +173,11 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
     public DynamicTableSource copy() {
         MqttDynamicSource copy =
                 new MqttDynamicSource(
-                        physicalDataType, decodingFormat, formatName, sourceConfig, propertyMetadata, decodeErrors, parallelism);
+                        physicalDataType, decodingFormat, formatName, sourceConfig, propertyMetadata, decodeErrors, parallelism,
+                        filters);
         copy.metadata = new ArrayList<>(metadata);
+        copy.pushedPredicates = pushedPredicates;
+        copy.pushedFilter = pushedFilter;
         copy.producedDataType = producedDataType;
         return copy;
     }
@@ -152,11 +218,13 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
                 && decodeErrors.equals(that.decodeErrors)
                 && Objects.equals(parallelism, that.parallelism)
                 && metadata.equals(that.metadata)
+                && pushedPredicates.equals(that.pushedPredicates)
+                && Objects.equals(filters.messageFilter(), that.filters.messageFilter())
                 && producedDataType.equals(that.producedDataType);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(physicalDataType, formatName, sourceConfig, parallelism, metadata);
+        return Objects.hash(physicalDataType, formatName, sourceConfig, parallelism, metadata, pushedPredicates);
     }
 }

@@ -128,12 +128,14 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
         ReadableConfig options = helper.getOptions();
         MqttSourceConfig sourceConfig;
         MqttDecodeErrorPolicy decodeErrors;
+        MqttFilterPushDown filters;
         try {
             // the source's own checks, so that the table and the DataStream builder accept the same values
             ObjectIdentifier table = context.getObjectIdentifier();
             sourceConfig = MqttSourceConfig.forTable(options, table.getObjectName(), table.asSummaryString());
             sourceConfig.connection().checkTlsStores();
             decodeErrors = MqttDecodeErrorPolicy.from(options, context.getCatalogTable().getOptions(), table.getObjectName());
+            filters = MqttFilterPushDown.forTable(context, options);
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
@@ -145,7 +147,8 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
                 sourceConfig,
                 MqttPropertyMetadata.from(options),
                 decodeErrors,
-                options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));
+                options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null),
+                filters);
     }
 
     /**

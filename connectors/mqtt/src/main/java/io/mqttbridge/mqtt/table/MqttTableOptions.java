@@ -16,6 +16,18 @@ import org.apache.flink.configuration.ConfigOptions;
 @PublicEvolving
 public final class MqttTableOptions {
 
+    public static final ConfigOption<String> MESSAGE_FILTER =
+            ConfigOptions.key("message-filter")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A condition on each message's attributes, in the syntax of cloud MQTT triggers, "
+                                    + "tested before the payload is decoded: e.g. '$QoS = 1 AND k1 = ''v1'''. "
+                                    + "$topic, $QoS, $retained, and bare (or \"quoted\") names for user properties; "
+                                    + "=, <>, <, <=, >, >= (ordering for $QoS only), AND, OR, NOT, IN, LIKE, "
+                                    + "IS [NOT] NULL, parentheses, 'string', integer and TRUE/FALSE literals. A "
+                                    + "message that does not pass is acknowledged with its checkpoint and counted in "
+                                    + "deserializer.messagesFiltered. Default: none (every message).");
 
     public static final ConfigOption<FailurePolicy> DECODE_ERROR_HANDLING =
             ConfigOptions.key("decode-error-handling")

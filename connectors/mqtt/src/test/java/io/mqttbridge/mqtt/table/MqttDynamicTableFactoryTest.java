@@ -140,6 +140,7 @@ class MqttDynamicTableFactoryTest {
         options.put("username.property", "user");
         options.put("decode-error-handling", "dead-letter");
         options.put("dead-letter.path", "s3://bucket/dead-letters");
+        options.put("message-filter", "$QoS = 1");
 
         MqttDynamicSource source = (MqttDynamicSource) MqttTables.create(options);
 
@@ -217,7 +218,7 @@ class MqttDynamicTableFactoryTest {
         Set<String> tableOnly = new TreeSet<>(DeclaredOptions.keysIn(MqttTableOptions.class));
         assertThat(tableOnly).containsExactlyInAnyOrder(
                 "message-id.property", "timestamp.property", "client-id.property", "client-host.property", "username.property",
-                "decode-error-handling", "dead-letter.path");
+                "decode-error-handling", "dead-letter.path", "message-filter");
         assertThat(shared).doesNotContainAnyElementsOf(tableOnly);
     }
 

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A running route job with Flink's Prometheus reporter enabled, as k8s/flink-deployment.yaml enables
  * it: the endpoint serves the MQTT source's metrics (connections, messages received, acks pending and
- * sent, reconnects), the Kafka sink's and the HTTP function sink's, with values that match what
- * flowed.
+ * sent, reconnects), the Kafka sink's, and the route metrics (group 'route': messages written and
+ * failed, synchronisation latency) of the HTTP function sink and the mqtt sink, with values that
+ * match what flowed. The rocketmq sink registers the same route metrics (RocketMqSinkMetricsTest).
  */
 class PrometheusMetricsITCase {
 
@@ -43,6 +44,10 @@ class PrometheusMetricsITCase {
     static final String MQTT = "flink_taskmanager_job_task_operator_mqtt_";
     /** The HTTP function sink's metrics (writer scope, then the 'function' group). */
     static final String FUNCTION = "flink_taskmanager_job_task_operator_function_";
+    /** The metrics every sink of ours reports alike (writer scope, then the 'route' group), one sample per sink subtask. */
+    static final String ROUTE = "flink_taskmanager_job_task_operator_route_";
+    /** Label of the mqtt sink's writer samples. */
+    static final String ECHO = "operator_name=\"readings_echo";
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
@@ -73,8 +78,11 @@ class PrometheusMetricsITCase {
                     "  'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP}', 'format' = 'json',",
                     "  'sink.delivery-guarantee' = 'at-least-once');",
                     "CREATE TABLE readings_fn (v INT) WITH ('connector' = 'http-function', 'url' = '${env:FUNCTION_URL}');",
+                    "CREATE TABLE readings_echo (v INT) WITH ('connector' = 'mqtt', 'server-uri' = '${env:MQTT_URI}',",
+                    "  'topic' = 'echo/readings', 'qos' = '1', 'format' = 'json');",
                     "INSERT INTO readings_out SELECT v FROM readings;",
-                    "INSERT INTO readings_fn SELECT v FROM readings;"));
+                    "INSERT INTO readings_fn SELECT v FROM readings;",
+                    "INSERT INTO readings_echo SELECT v FROM readings;"));
             Configuration conf = new Configuration();
             conf.setString("execution.checkpointing.interval", "200 ms");
             conf.setString("parallelism.default", "2");
@@ -85,7 +93,7 @@ class PrometheusMetricsITCase {
                     .getJobClient().orElseThrow();
             try {
                 // connectionsUp counts a connection once its subscription is acknowledged: nothing published after is lost
-                PrometheusScrape connected = awaitScrape(s -> s.sum(MQTT + "connectionsUp") == SUBSCRIBERS, "both subscriber connections up");
+                PrometheusScrape connected = awaitScrape(s -> source(s, "connectionsUp") == SUBSCRIBERS, "both subscriber connections up");
                 assertThat(connected.sum(MQTT + "messagesReceived")).isZero();
 
                 try (MqttTestPublisher publisher = MqttTestPublisher.connect(mqtt.serverUri(), "metrics-publisher")) {
@@ -97,13 +105,16 @@ class PrometheusMetricsITCase {
                 // acks go out when the checkpoint covering the messages completes
                 PrometheusScrape done = awaitScrape(
                         s -> s.sum(MQTT + "acksSent") == MESSAGES && s.sum(MQTT + "acksPending") == 0
-                                && s.sum(FUNCTION + "recordsSent") == MESSAGES, "all acks sent and all records at the function");
+                                && s.sum(FUNCTION + "recordsSent") == MESSAGES
+                                && s.sum(ROUTE + "messagesWritten", ECHO) == MESSAGES,
+                        "all acks sent, all records at the function and published by the mqtt sink");
                 Files.writeString(Path.of("target", "prometheus-scrape.txt"), done.text);
 
                 assertThat(done.sum(MQTT + "messagesReceived")).isEqualTo(MESSAGES);
                 assertThat(done.samples(MQTT + "messagesReceived")).isEqualTo(2); // one per source subtask
-                assertThat(done.sum(MQTT + "connectionsUp")).isEqualTo(SUBSCRIBERS);
-                assertThat(done.sum(MQTT + "reconnects")).isZero();
+                assertThat(source(done, "connectionsUp")).isEqualTo(SUBSCRIBERS);
+                assertThat(done.sum(MQTT + "reconnects")).isZero(); // source and mqtt sink
+                assertThat(done.sum(MQTT + "connectionsUp", ECHO)).as("mqtt sink subtasks connected").isEqualTo(2);
                 assertThat(done.sum(MQTT + "acksIgnored")).isZero();
                 // the Kafka sink: records sent and failures (Flink's sink writer metrics)
                 String kafkaWriter = "operator_name=\"readings_out";
@@ -120,10 +131,23 @@ class PrometheusMetricsITCase {
                 assertThat(done.sum(FUNCTION + "invocationLatencyMs_count")).isEqualTo(done.sum(FUNCTION + "invocations"));
                 assertThat(done.samples(FUNCTION + "batchSize")).isPositive();
                 assertThat(done.sum("flink_taskmanager_job_task_operator_numRecordsSend", "operator_name=\"readings_fn")).isEqualTo(MESSAGES);
+                // the route metrics, the same names for every sink of ours
+                for (String sink : new String[] {"readings_fn", "readings_echo"}) {
+                    String writer = "operator_name=\"" + sink;
+                    assertThat(done.sum(ROUTE + "messagesWritten", writer)).as(sink).isEqualTo(MESSAGES);
+                    assertThat(done.sum(ROUTE + "messagesFailed", writer)).as(sink).isZero();
+                    // -1 until a subtask's first acknowledgement: a subtask that wrote shows its latest latency
+                    assertThat(done.max(ROUTE + "syncLatencyMs", writer)).as(sink).isNotNegative();
+                }
             } finally {
                 job.cancel().get(30, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /** The mqtt sink registers connectionsUp and reconnects in the same 'mqtt' group: the source's part of a sum. */
+    private static double source(PrometheusScrape s, String metric) {
+        return s.sum(MQTT + metric) - s.sum(MQTT + metric, ECHO);
     }
 
     private static PrometheusScrape awaitScrape(java.util.function.Predicate<PrometheusScrape> done, String what) throws Exception {

@@ -73,6 +73,22 @@ final class PrometheusScrape {
         return sum;
     }
 
+    /** The largest sample of {@code name} whose labels contain {@code label}; none fails. */
+    double max(String name, String label) {
+        List<Double> values = samples.getOrDefault(name, List.of());
+        List<String> texts = labels.getOrDefault(name, List.of());
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < values.size(); i++) {
+            if (texts.get(i).contains(label)) {
+                max = Math.max(max, values.get(i));
+            }
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            throw new MetricMissing(name + " with " + label, names(name.substring(0, name.lastIndexOf('_') + 1)));
+        }
+        return max;
+    }
+
     int samples(String name) {
         return samples.getOrDefault(name, List.of()).size();
     }

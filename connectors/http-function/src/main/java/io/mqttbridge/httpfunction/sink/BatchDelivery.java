@@ -55,11 +55,11 @@ public final class BatchDelivery {
     public CompletableFuture<Void> deliver(List<FunctionRecord> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] body = FunctionEnvelope.toJson(config.name(), config.payloadEncoding(), records);
-        attempt(records, body, 1, done);
+        attempt(records, body, 1, System.currentTimeMillis(), done);
         return done;
     }
 
-    private void attempt(List<FunctionRecord> records, byte[] body, int attempt, CompletableFuture<Void> done) {
+    private void attempt(List<FunctionRecord> records, byte[] body, int attempt, long firstAttemptMillis, CompletableFuture<Void> done) {
         long start = System.nanoTime();
         CompletableFuture<InvocationResult> invoked;
         try {
@@ -73,7 +73,7 @@ public final class BatchDelivery {
                                 done.completeExceptionally(unexpected);
                                 return;
                             }
-                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered());
+                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered(), firstAttemptMillis);
                             if (result.isDelivered()) {
                                 done.complete(null);
                             } else if (result.isRetryable() && attempt <= config.retries()) {
@@ -82,7 +82,7 @@ public final class BatchDelivery {
                                         config.name(), attempt, records.size(), result.error(), delay.toMillis());
                                 metrics.retry();
                                 try {
-                                    scheduler.schedule(() -> attempt(records, body, attempt + 1, done),
+                                    scheduler.schedule(() -> attempt(records, body, attempt + 1, firstAttemptMillis, done),
                                             delay.toMillis(), TimeUnit.MILLISECONDS);
                                 } catch (RuntimeException rejected) {
                                     // The writer is closing; the batch is not acknowledged anywhere.
@@ -96,6 +96,7 @@ public final class BatchDelivery {
 
     private void giveUp(List<FunctionRecord> records, int attempts, InvocationResult result, CompletableFuture<Void> done) {
         String why = result.isRetryable() ? "retries exhausted after " + attempts + " attempts" : "not retryable";
+        metrics.gaveUp(records.size());
         switch (config.failureHandling()) {
             case SKIP:
                 metrics.skipped(records.size());

@@ -1,5 +1,7 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.connector.metrics.RouteMetrics;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -9,8 +11,9 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Metrics of one sink subtask, in the group {@code function} of the writer. Updated from HTTP
- * client threads, hence thread-safe counters and synchronized histogram updates.
+ * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
+ * {@code route}) and the function specifics in the group {@code function} of the writer. Updated
+ * from HTTP client threads, hence thread-safe counters and synchronized histogram updates.
  */
 @Internal
 public final class FunctionSinkMetrics {
@@ -26,8 +29,10 @@ public final class FunctionSinkMetrics {
     private final Histogram batchSize = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
     private final Histogram latencyMs = new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW);
     private final Counter numRecordsOutErrors;
+    private final RouteMetrics route;
 
     public FunctionSinkMetrics(SinkWriterMetricGroup writerGroup) {
+        this.route = new RouteMetrics(writerGroup);
         MetricGroup group = writerGroup.addGroup("function");
         group.counter("invocations", invocations);
         group.counter("invocationsFailed", invocationsFailed);
@@ -40,11 +45,16 @@ public final class FunctionSinkMetrics {
         this.numRecordsOutErrors = writerGroup.getNumRecordsOutErrorsCounter();
     }
 
-    /** One HTTP attempt ended; {@code delivered} when it was a 2xx. */
-    void attempt(int records, long latencyMillis, boolean delivered) {
+    /**
+     * One HTTP attempt ended; {@code delivered} when it was a 2xx. The batch's records have no
+     * origin time here, so the route's synchronisation latency counts from {@code firstAttemptMillis}
+     * (the batch's delivery time, retries and backoffs included).
+     */
+    void attempt(int records, long latencyMillis, boolean delivered, long firstAttemptMillis) {
         invocations.inc();
         if (delivered) {
             recordsSent.inc(records);
+            route.written(records, firstAttemptMillis, System.currentTimeMillis());
         } else {
             invocationsFailed.inc();
         }
@@ -55,6 +65,11 @@ public final class FunctionSinkMetrics {
                 batchSize.update(records);
             }
         }
+    }
+
+    /** The batch's retries are exhausted or its failure is not retryable: the failure policy takes over. */
+    void gaveUp(int records) {
+        route.failed(records);
     }
 
     void retry() {

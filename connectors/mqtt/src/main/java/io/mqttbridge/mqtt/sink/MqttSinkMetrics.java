@@ -1,56 +1,51 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.connector.metrics.RouteMetrics;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
-import javax.annotation.Nullable;
-
 import java.util.function.IntSupplier;
 
 /**
- * Metrics of one sink subtask, in the group {@code mqtt} of the writer: messagesPublished,
- * messagesFailed, messagesResent, reconnects (counters), connectionsUp, publishesOutstanding and
- * syncLatencyMs (gauges). Acknowledgements arrive on client threads, hence thread-safe counters.
+ * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
+ * {@code route}: publishes acknowledged, publishes refused, synchronisation latency), the MQTT
+ * specifics in the group {@code mqtt} (messagesResent, reconnects, connectionsUp,
+ * publishesOutstanding) and Flink's standard sink counters. Acknowledgements arrive on client
+ * threads, hence thread-safe counters.
  */
 @Internal
 final class MqttSinkMetrics {
 
-    private final Counter published;
-    private final Counter failed;
+    private final RouteMetrics route;
     private final Counter resent;
     private final Counter reconnects;
     private final Counter numRecordsSend;
     private final Counter numRecordsOutErrors;
     private volatile int connectionsUp;
-    /** Now minus the event time of the last acknowledged row that had one; -1 until then. */
-    private volatile long syncLatencyMs = -1;
 
     MqttSinkMetrics(SinkWriterMetricGroup writerGroup, IntSupplier outstanding) {
+        this.route = new RouteMetrics(writerGroup);
         MetricGroup group = writerGroup.addGroup("mqtt");
-        this.published = group.counter("messagesPublished", new ThreadSafeSimpleCounter());
-        this.failed = group.counter("messagesFailed", new ThreadSafeSimpleCounter());
         this.resent = group.counter("messagesResent", new ThreadSafeSimpleCounter());
         this.reconnects = group.counter("reconnects", new ThreadSafeSimpleCounter());
         group.gauge("connectionsUp", () -> connectionsUp);
         group.gauge("publishesOutstanding", outstanding::getAsInt);
-        group.gauge("syncLatencyMs", () -> syncLatencyMs);
         this.numRecordsSend = writerGroup.getNumRecordsSendCounter();
         this.numRecordsOutErrors = writerGroup.getNumRecordsOutErrorsCounter();
     }
 
-    void acknowledged(@Nullable Long eventTime, long nowMillis) {
-        published.inc();
+    /** The broker acknowledged a publish (QoS 0: it was sent) whose data originated at {@code originMillis}. */
+    void acknowledged(long originMillis, long nowMillis) {
+        route.written(1, originMillis, nowMillis);
         numRecordsSend.inc();
-        if (eventTime != null) {
-            syncLatencyMs = Math.max(0, nowMillis - eventTime);
-        }
     }
 
     void failed() {
-        failed.inc();
+        route.failed(1);
         numRecordsOutErrors.inc();
     }
 

@@ -90,7 +90,10 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
         throwIfFailed();
         MqttMessage message = serializer.serialize(element);
         ensureConnected();
-        send(outstanding.create(message, context.timestamp()));
+        // The synchronisation latency counts from the record's timestamp where the job has one
+        // (DataStream jobs, rowtime attributes), else from now: the publish round trip.
+        Long timestamp = context.timestamp();
+        send(outstanding.create(message, timestamp != null ? timestamp : System.currentTimeMillis()));
         while (outstanding.size() >= config.maxInFlight()) {
             outstanding.awaitBelow(config.maxInFlight(), POLL_MILLIS);
             throwIfFailed();

@@ -1,48 +1,37 @@
 package io.mqttbridge.rocketmq.sink;
 
+import io.mqttbridge.connector.metrics.RouteMetrics;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 /**
- * Metrics of one sink subtask, in the group {@code rocketmq} of the writer: messages acknowledged by
- * the broker, sends that failed after retries, and the synchronisation latency of the last
- * acknowledged message. Updated from RocketMQ's callback threads.
+ * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
+ * {@code route}: messages the broker acknowledged, sends that failed after retries, synchronisation
+ * latency) and Flink's standard sink counters. Updated from RocketMQ's callback threads.
  */
 @Internal
 final class RocketMqSinkMetrics {
 
-    private final Counter messagesSent = new ThreadSafeSimpleCounter();
-    private final Counter messagesFailed = new ThreadSafeSimpleCounter();
+    private final RouteMetrics route;
     private final Counter numRecordsSend;
     private final Counter numRecordsOutErrors;
-    private volatile long latencyMillis = -1;
 
     RocketMqSinkMetrics(SinkWriterMetricGroup writerGroup) {
-        MetricGroup group = writerGroup.addGroup("rocketmq");
-        group.counter("messagesSent", messagesSent);
-        group.counter("messagesFailed", messagesFailed);
-        group.gauge("synchronisationLatencyMs", (Gauge<Long>) () -> latencyMillis);
+        this.route = new RouteMetrics(writerGroup);
         this.numRecordsSend = writerGroup.getNumRecordsSendCounter();
         this.numRecordsOutErrors = writerGroup.getNumRecordsOutErrorsCounter();
     }
 
-    /** The broker acknowledged a message whose data was produced at {@code originMillis}. */
+    /** The broker acknowledged a message whose data originated at {@code originMillis}. */
     void sent(long originMillis) {
-        messagesSent.inc();
+        route.written(1, originMillis, System.currentTimeMillis());
         numRecordsSend.inc();
-        latencyMillis = Math.max(0, System.currentTimeMillis() - originMillis);
     }
 
     void failed() {
-        messagesFailed.inc();
+        route.failed(1);
         numRecordsOutErrors.inc();
-    }
-
-    long messagesSent() {
-        return messagesSent.getCount();
     }
 }

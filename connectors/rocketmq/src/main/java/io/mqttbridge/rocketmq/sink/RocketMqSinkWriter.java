@@ -99,8 +99,7 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
         if (message.getTags() == null && config.tag() != null) {
             message.setTags(config.tag());
         }
-        long origin = serializer.originTimeMillis(element);
-        long originMillis = origin >= 0 ? origin : System.currentTimeMillis();
+        long originMillis = originMillis(serializer.originTimeMillis(element), context.timestamp());
 
         inFlight.acquire();
         synchronized (lock) {
@@ -135,6 +134,18 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
             }
             completed(failure(topic, e));
         }
+    }
+
+    /**
+     * Where the synchronisation latency counts from: the serializer's origin time (the table's
+     * latency-time-column), else the record's timestamp (DataStream jobs, rowtime attributes), else
+     * now (the send round trip).
+     */
+    private static long originMillis(long fromSerializer, Long recordTimestamp) {
+        if (fromSerializer >= 0) {
+            return fromSerializer;
+        }
+        return recordTimestamp != null ? recordTimestamp : System.currentTimeMillis();
     }
 
     private IOException failure(String topic, Throwable cause) {

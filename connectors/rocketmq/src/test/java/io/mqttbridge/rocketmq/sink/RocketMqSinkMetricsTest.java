@@ -16,7 +16,7 @@ class RocketMqSinkMetricsTest {
     private final Counter numRecordsSend = new SimpleCounter();
     private final Counter numRecordsOutErrors = new SimpleCounter();
 
-    /** A writer group whose 'rocketmq' subgroup the listener can read. */
+    /** A writer group whose 'route' subgroup the listener can read. */
     private SinkWriterMetricGroup writerGroup() {
         return (SinkWriterMetricGroup) Proxy.newProxyInstance(
                 getClass().getClassLoader(),
@@ -38,18 +38,18 @@ class RocketMqSinkMetricsTest {
     @Test
     void countsAcknowledgedAndFailedSendsAndGaugesTheLatencyFromTheOriginTime() {
         RocketMqSinkMetrics metrics = new RocketMqSinkMetrics(writerGroup());
-        assertThat(listener.<Long>getGauge("rocketmq", "synchronisationLatencyMs").orElseThrow().getValue()).isEqualTo(-1L);
+        assertThat(listener.<Long>getGauge("route", "syncLatencyMs").orElseThrow().getValue()).isEqualTo(-1L);
 
         long origin = System.currentTimeMillis() - 1_500;
         metrics.sent(origin);
         metrics.sent(origin);
         metrics.failed();
 
-        assertThat(listener.getCounter("rocketmq", "messagesSent").orElseThrow().getCount()).isEqualTo(2);
-        assertThat(listener.getCounter("rocketmq", "messagesFailed").orElseThrow().getCount()).isEqualTo(1);
+        assertThat(listener.getCounter("route", "messagesWritten").orElseThrow().getCount()).isEqualTo(2);
+        assertThat(listener.getCounter("route", "messagesFailed").orElseThrow().getCount()).isEqualTo(1);
         assertThat(numRecordsSend.getCount()).isEqualTo(2);
         assertThat(numRecordsOutErrors.getCount()).isEqualTo(1);
         // acknowledged "now", produced 1.5 s before: at least 1500 ms whatever the clock does meanwhile
-        assertThat(listener.<Long>getGauge("rocketmq", "synchronisationLatencyMs").orElseThrow().getValue()).isGreaterThanOrEqualTo(1_500L);
+        assertThat(listener.<Long>getGauge("route", "syncLatencyMs").orElseThrow().getValue()).isGreaterThanOrEqualTo(1_500L);
     }
 }

@@ -11,7 +11,6 @@ import org.apache.flink.util.CloseableIterator;
 import org.apache.flink.util.ExceptionUtils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +29,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * embedded broker uses the same name (EmbeddedRocketMq.BROKER_NAME). Enable once the fixture gives
  * each instance its own configName.
  */
-@Disabled("EmbeddedRocketMq: ACL not enforced after a broker without ACL ran in the same JVM (shared AuthConfig.configName)")
 class RocketMqSourceAclITCase {
 
     @RegisterExtension

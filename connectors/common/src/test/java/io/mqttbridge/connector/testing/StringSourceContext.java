@@ -1,23 +1,19 @@
 package io.mqttbridge.connector.testing;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
 import org.apache.flink.connector.testframe.external.source.DataStreamSourceExternalContext;
 import org.apache.flink.connector.testframe.external.source.TestingSourceSettings;
 
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * One case of Flink's source test suite over String records: what every connector's context does
  * the same way (test data, type, writer bookkeeping), leaving the source and how one split is
  * written to the connector.
  */
-public abstract class StringSourceContext implements DataStreamSourceExternalContext<String> {
+public abstract class StringSourceContext extends StringContext implements DataStreamSourceExternalContext<String> {
 
     /** Writes the records of one split into the external system, in order. */
     protected interface SplitWriter extends AutoCloseable {
@@ -82,24 +78,7 @@ public abstract class StringSourceContext implements DataStreamSourceExternalCon
     /** 50 to 149 distinct records per split, a different set per seed, each naming its case and split. */
     @Override
     public List<String> generateTestData(TestingSourceSettings settings, int splitIndex, long seed) {
-        Random random = new Random(seed);
-        int n = 50 + random.nextInt(100);
-        List<String> data = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            data.add(name + "/split-" + splitIndex + "/" + i + "-" + Long.toHexString(random.nextLong()));
-        }
-        return data;
-    }
-
-    @Override
-    public TypeInformation<String> getProducedType() {
-        return Types.STRING;
-    }
-
-    /** The connector is on the test classpath already. */
-    @Override
-    public List<URL> getConnectorJarPaths() {
-        return List.of();
+        return records(name + "/split-" + splitIndex + "/", 50, 100, seed);
     }
 
     @Override

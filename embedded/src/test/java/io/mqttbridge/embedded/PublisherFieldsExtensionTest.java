@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -61,36 +62,20 @@ class PublisherFieldsExtensionTest {
 
     @Test
     void overwriteReplacesWhatThePublisherClaimed() throws Exception {
-        try (EmbeddedHiveMq broker = start(PublisherFields.OVERWRITE)) {
-            Mqtt5BlockingClient subscriber = subscribe(broker, "fields/#");
-            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
-                    MqttTestPublisher device = MqttTestPublisher.connect(broker.serverUri(), "real-id")) {
-                device.publish("fields/x", "1", 1, p -> p.userProperties().add("client-id", "fake-id").add("username", "admin")
-                        .add("message-id", "m-1").add("seq", "9").applyUserProperties());
-                Mqtt5Publish message = next(publishes);
-                Map<String, String> props = properties(message);
-                assertThat(props).containsEntry("client-id", "real-id").containsEntry("seq", "9")
-                        .doesNotContainKey("username");
-                assertThat(props.get("message-id")).isNotEqualTo("m-1");
-                assertThat(message.getUserProperties().asList()).hasSize(5);
-            } finally {
-                subscriber.disconnect();
-            }
-        }
+        Mqtt5Publish message = firstReceived(PublisherFields.OVERWRITE, "real-id",
+                device -> device.publish("fields/x", "1", 1, p -> p.userProperties().add("client-id", "fake-id")
+                        .add("username", "admin").add("message-id", "m-1").add("seq", "9").applyUserProperties()));
+        Map<String, String> props = properties(message);
+        assertThat(props).containsEntry("client-id", "real-id").containsEntry("seq", "9")
+                .doesNotContainKey("username");
+        assertThat(props.get("message-id")).isNotEqualTo("m-1");
+        assertThat(message.getUserProperties().asList()).hasSize(5);
     }
 
     @Test
     void offLeavesMessagesAsPublished() throws Exception {
-        try (EmbeddedHiveMq broker = start(PublisherFields.OFF)) {
-            Mqtt5BlockingClient subscriber = subscribe(broker, "fields/#");
-            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
-                    MqttTestPublisher device = MqttTestPublisher.connect(broker.serverUri(), "device")) {
-                device.publish("fields/x", "1", 1);
-                assertThat(next(publishes).getUserProperties().asList()).isEmpty();
-            } finally {
-                subscriber.disconnect();
-            }
-        }
+        Mqtt5Publish message = firstReceived(PublisherFields.OFF, "device", device -> device.publish("fields/x", "1", 1));
+        assertThat(message.getUserProperties().asList()).isEmpty();
     }
 
     @Test
@@ -112,6 +97,20 @@ class PublisherFieldsExtensionTest {
                 assertThat(new String(will.getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("offline");
                 assertThat(properties(will)).containsEntry("client-id", "station-9").containsEntry("username", "operator")
                         .containsEntry("client-host", "127.0.0.1").containsKey("message-id").doesNotContainKey("timestamp");
+            } finally {
+                subscriber.disconnect();
+            }
+        }
+    }
+
+    /** What a subscriber of fields/# receives first when {@code publish} sends from a device with {@code clientId}. */
+    private Mqtt5Publish firstReceived(PublisherFields mode, String clientId, Consumer<MqttTestPublisher> publish) throws Exception {
+        try (EmbeddedHiveMq broker = start(mode)) {
+            Mqtt5BlockingClient subscriber = subscribe(broker, "fields/#");
+            try (Mqtt5BlockingClient.Mqtt5Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL);
+                    MqttTestPublisher device = MqttTestPublisher.connect(broker.serverUri(), clientId)) {
+                publish.accept(device);
+                return next(publishes);
             } finally {
                 subscriber.disconnect();
             }

@@ -220,16 +220,10 @@ public final class RoutesRunner {
         /** The tables an INSERT writes to, resolved in the catalog; the query is validated, not planned. */
         List<RoutesPlan.SinkTable> sinkTables(RoutesStatement insert) {
             List<RoutesPlan.SinkTable> tables = new ArrayList<>();
-            for (Operation operation : ((TableEnvironmentInternal) tEnv).getParser().parse(insert.sql())) {
-                if (operation instanceof SinkModifyOperation) {
-                    SinkModifyOperation sink = (SinkModifyOperation) operation;
-                    ContextResolvedTable table = sink.getContextResolvedTable();
-                    Map<String, String> options = new HashMap<>(table.getResolvedTable().getOptions());
-                    // An OPTIONS hint on the INSERT overrides the table's options for this route only.
-                    options.putAll(sink.getDynamicOptions());
-                    tables.add(new RoutesPlan.SinkTable(
-                            table.getIdentifier().asSummaryString(), table.getIdentifier().getObjectName(), options));
-                }
+            for (SinkModifyOperation sink : sinks(insert)) {
+                ContextResolvedTable table = sink.getContextResolvedTable();
+                tables.add(new RoutesPlan.SinkTable(
+                        table.getIdentifier().asSummaryString(), table.getIdentifier().getObjectName(), options(sink)));
             }
             return tables;
         }
@@ -237,23 +231,37 @@ public final class RoutesRunner {
         /** The mqtt tables an INSERT publishes to, and whether its rows bring their own topic. */
         List<MqttLoopCheck.Publisher> mqttPublishers(RoutesStatement insert) {
             List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
-            for (Operation operation : ((TableEnvironmentInternal) tEnv).getParser().parse(insert.sql())) {
-                if (operation instanceof SinkModifyOperation) {
-                    SinkModifyOperation sink = (SinkModifyOperation) operation;
-                    ContextResolvedTable table = sink.getContextResolvedTable();
-                    Map<String, String> options = new HashMap<>(table.getResolvedTable().getOptions());
-                    options.putAll(sink.getDynamicOptions());
-                    if (!MqttLoopCheck.isMqtt(options)) {
-                        continue;
-                    }
-                    boolean topicPerRow = table.getResolvedSchema().getColumns().stream()
-                            .anyMatch(c -> c instanceof Column.MetadataColumn && c.isPersisted()
-                                    && ((Column.MetadataColumn) c).getMetadataKey().orElse(c.getName()).equals("topic"));
-                    publishers.add(new MqttLoopCheck.Publisher(
-                            insert, table.getIdentifier().getObjectName(), options, topicPerRow));
+            for (SinkModifyOperation sink : sinks(insert)) {
+                ContextResolvedTable table = sink.getContextResolvedTable();
+                Map<String, String> options = options(sink);
+                if (!MqttLoopCheck.isMqtt(options)) {
+                    continue;
                 }
+                boolean topicPerRow = table.getResolvedSchema().getColumns().stream()
+                        .anyMatch(c -> c instanceof Column.MetadataColumn && c.isPersisted()
+                                && ((Column.MetadataColumn) c).getMetadataKey().orElse(c.getName()).equals("topic"));
+                publishers.add(new MqttLoopCheck.Publisher(
+                        insert, table.getIdentifier().getObjectName(), options, topicPerRow));
             }
             return publishers;
+        }
+
+        /** The writes of an INSERT, parsed and resolved in the catalog. */
+        private List<SinkModifyOperation> sinks(RoutesStatement insert) {
+            List<SinkModifyOperation> sinks = new ArrayList<>();
+            for (Operation operation : ((TableEnvironmentInternal) tEnv).getParser().parse(insert.sql())) {
+                if (operation instanceof SinkModifyOperation) {
+                    sinks.add((SinkModifyOperation) operation);
+                }
+            }
+            return sinks;
+        }
+
+        /** The sink table's options; an OPTIONS hint on the INSERT overrides them for this route only. */
+        private static Map<String, String> options(SinkModifyOperation sink) {
+            Map<String, String> options = new HashMap<>(sink.getContextResolvedTable().getResolvedTable().getOptions());
+            options.putAll(sink.getDynamicOptions());
+            return options;
         }
 
         /** Plans one INSERT on its own, sources and sinks included. */

@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.source;
 
+import io.mqttbridge.connector.testing.FailOnce;
 import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.mqtt.source.MqttSource;
@@ -18,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,9 +82,9 @@ class MqttSourceClientIdRestoreITCase {
                     // Under load the restored job's first checkpoint can complete after 60..99 arrived: every
                     // record would pass and the failure never come. So both subtasks are armed first.
                     await("a completed checkpoint in both subtasks of the restored job", Duration.ofSeconds(60),
-                            () -> SourceTestSupport.armed(run) >= 2);
+                            () -> FailOnce.armed(run) >= 2);
                     publisher.publishNumbered(base + "/data", 60, 99, Long::toString);
-                    await("the injected failure", Duration.ofSeconds(60), () -> failed(run));
+                    await("the injected failure", Duration.ofSeconds(60), () -> FailOnce.failed(run));
                     await("a subscriber connected again after the failover", Duration.ofSeconds(60), () -> established(logs).size() > 2);
                     publisher.publishNumbered(base + "/data", 100, 139, Long::toString);
                     await("0..139", Duration.ofSeconds(60), () -> distinctData(run).containsAll(numbers(140)));
@@ -118,10 +118,5 @@ class MqttSourceClientIdRestoreITCase {
             }
         }
         return result;
-    }
-
-    private static boolean failed(String run) {
-        AtomicBoolean failed = SourceTestSupport.FAILED_ONCE.get(run);
-        return failed != null && failed.get();
     }
 }

@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.source;
 
+import io.mqttbridge.connector.testing.FailOnce;
 import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.source.MqttSource;
 import io.mqttbridge.mqtt.source.MqttSourceBuilder;
@@ -215,8 +216,7 @@ class MqttSourceITCase {
             cancel(job);
         }
 
-        assertThat(SourceTestSupport.FAILED_ONCE.get(run)).as("the injected failure happened").isNotNull();
-        assertThat(SourceTestSupport.FAILED_ONCE.get(run).get()).isTrue();
+        assertThat(FailOnce.failed(run)).as("the injected failure happened").isTrue();
         Set<String> distinct = distinctData(run);
         assertThat(distinct).isEqualTo(numbers(count));
         long duplicates = counts(run).values().stream().mapToInt(n -> n - 1).sum();

@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.source;
 
+import io.mqttbridge.connector.testing.FailOnce;
 import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
@@ -12,7 +13,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -42,7 +42,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -60,9 +59,6 @@ final class SourceTestSupport {
     }
 
     static final Map<String, Queue<Received>> RECEIVED = new ConcurrentHashMap<>();
-    static final Map<String, AtomicBoolean> FAILED_ONCE = new ConcurrentHashMap<>();
-    /** Subtasks whose {@link FailOnce} saw a completed checkpoint after its {@code afterRecords}, by run. */
-    static final Map<String, Set<Integer>> ARMED = new ConcurrentHashMap<>();
 
     private SourceTestSupport() {}
 
@@ -122,48 +118,6 @@ final class SourceTestSupport {
                     f[3].equals("null") ? null : Integer.valueOf(f[3])));
             return line;
         }
-    }
-
-    /**
-     * Throws once per run, on the first record after {@code afterRecords} records and a completed checkpoint.
-     * Until a checkpoint completed every record passes: a test that publishes what should hit the failure
-     * first waits for {@link #armed}.
-     */
-    static final class FailOnce extends RichMapFunction<String, String> implements CheckpointListener {
-        private final String run;
-        private final int afterRecords;
-        private int seen;
-        private boolean checkpointCompleted;
-
-        FailOnce(String run, int afterRecords) {
-            this.run = run;
-            this.afterRecords = afterRecords;
-        }
-
-        @Override
-        public String map(String line) {
-            seen++;
-            if (seen > afterRecords && checkpointCompleted
-                    && FAILED_ONCE.computeIfAbsent(run, k -> new AtomicBoolean()).compareAndSet(false, true)) {
-                throw new IllegalStateException("Injected failure of run " + run + " after " + seen + " records");
-            }
-            return line;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointCompleted = true;
-            if (seen >= afterRecords) {
-                ARMED.computeIfAbsent(run, k -> ConcurrentHashMap.newKeySet())
-                        .add(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
-            }
-        }
-    }
-
-    /** Subtasks of {@code run} whose {@link FailOnce} throws on its next record (unless the run failed already). */
-    static int armed(String run) {
-        Set<Integer> armed = ARMED.get(run);
-        return armed == null ? 0 : armed.size();
     }
 
     /** Job settings of one test: parallelism 1, no checkpointing, no injected failure unless set. */
@@ -246,7 +200,7 @@ final class SourceTestSupport {
         }
         DataStream<String> stream = env.fromSource(spec.source, WatermarkStrategy.noWatermarks(), "mqtt-" + spec.run);
         if (spec.failAfterRecords >= 0) {
-            stream = stream.map(new FailOnce(spec.run, spec.failAfterRecords)).name("fail-once");
+            stream = stream.map(new FailOnce<String>(spec.run, spec.failAfterRecords)).name("fail-once");
         }
         stream.map(new Recorder(spec.run)).name("record").sinkTo(new DiscardingSink<>());
         return env.executeAsync("source-it-" + spec.run);

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -41,6 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.env;
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.restarts;
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.sequence;
 import static io.mqttbridge.httpfunction.sink.FunctionTestRecords.counts;
 import static io.mqttbridge.httpfunction.sink.FunctionTestRecords.perKey;
 import static io.mqttbridge.httpfunction.sink.FunctionTestRecords.seq;
@@ -175,7 +176,7 @@ class FunctionSinkITCase {
         // the job report a lost coordinator event as its failure cause instead of the sink's.
         assertThatThrownBy(() -> {
                     StreamExecutionEnvironment env = env(1);
-                    source(env, 1000, 50).sinkTo(sink.build());
+                    sequence(env, 1000, 50).sinkTo(sink.build());
                     env.execute("fail");
                 })
                 .satisfies(e -> {
@@ -198,8 +199,8 @@ class FunctionSinkITCase {
                 ? Answer.status(400) : Answer.ok());
         StreamExecutionEnvironment env = env(2);
         env.enableCheckpointing(100);
-        env.configure(restarts());
-        source(env, 2000, 1000).sinkTo(sink().setOption(HttpFunctionOptions.RETRIES, 0).build());
+        env.configure(restarts(5));
+        sequence(env, 2000, 1000).sinkTo(sink().setOption(HttpFunctionOptions.RETRIES, 0).build());
         env.execute("fail-and-restart");
 
         assertThat(failedOnce).isTrue();
@@ -347,10 +348,10 @@ class FunctionSinkITCase {
         });
         StreamExecutionEnvironment env = env(2);
         env.enableCheckpointing(200);
-        env.configure(restarts());
+        env.configure(restarts(5));
         int total = 4000;
         WRITERS_OPENED.set(0);
-        source(env, total, 1000).sinkTo(sink().setOption(HttpFunctionOptions.MAX_MESSAGES, 10)
+        sequence(env, total, 1000).sinkTo(sink().setOption(HttpFunctionOptions.MAX_MESSAGES, 10)
                 .setElementConverter(new CountingConverter()).build());
         JobClient job = env.executeAsync("failover");
         awaitRecords(1000);
@@ -404,27 +405,6 @@ class FunctionSinkITCase {
                 .setParallelism(1)
                 .sinkTo(sink.setElementConverter((n, ctx) -> FunctionTestRecords.record(n, keys)).build());
         env.execute();
-    }
-
-    private static org.apache.flink.streaming.api.datastream.DataStream<Long> source(StreamExecutionEnvironment env, long count, double perSecond) {
-        return env.fromSource(
-                        new DataGeneratorSource<>(n -> n, count, org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(perSecond), Types.LONG),
-                        WatermarkStrategy.noWatermarks(), "gen")
-                .setParallelism(1);
-    }
-
-    private static StreamExecutionEnvironment env(int parallelism) {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(parallelism);
-        return env;
-    }
-
-    private static Configuration restarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return c;
     }
 
     private void awaitRecords(int n) throws InterruptedException {

@@ -1,31 +1,22 @@
 package io.mqttbridge.httpfunction.sink;
 
+import io.mqttbridge.connector.testing.StringSinkContext;
+import io.mqttbridge.connector.testing.StringSinkSuite;
 import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.connector.testframe.environment.MiniClusterTestEnvironment;
-import org.apache.flink.connector.testframe.external.ExternalContextFactory;
 import org.apache.flink.connector.testframe.external.ExternalSystemDataReader;
-import org.apache.flink.connector.testframe.external.sink.DataStreamSinkV2ExternalContext;
 import org.apache.flink.connector.testframe.external.sink.TestingSinkSettings;
-import org.apache.flink.connector.testframe.junit.annotations.TestContext;
-import org.apache.flink.connector.testframe.junit.annotations.TestEnv;
-import org.apache.flink.connector.testframe.junit.annotations.TestSemantics;
-import org.apache.flink.connector.testframe.testsuites.SinkTestSuiteBase;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.junit.jupiter.api.Nested;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 /**
  * Flink's own sink test suite (flink-connector-test-utils) against the http-function sink: basic
@@ -36,21 +27,19 @@ import java.util.Random;
 class FunctionSinkTestSuiteITCase {
 
     @Nested
-    class FlinkSinkTestSuite extends SinkTestSuiteBase<String> {
-
-        @TestEnv MiniClusterTestEnvironment flink = new MiniClusterTestEnvironment();
-
-        @TestSemantics CheckpointingMode[] semantics = new CheckpointingMode[] {CheckpointingMode.AT_LEAST_ONCE};
-
-        @TestContext ExternalContextFactory<FunctionContext> contexts = name -> new FunctionContext();
+    class FlinkSinkTestSuite extends StringSinkSuite {
+        FlinkSinkTestSuite() {
+            super(CheckpointingMode.AT_LEAST_ONCE, name -> new FunctionContext());
+        }
     }
 
     /** One HTTP server per test case; the sink posts each string as a JSON string payload. */
-    static final class FunctionContext implements DataStreamSinkV2ExternalContext<String> {
+    static final class FunctionContext extends StringSinkContext {
 
         private final FunctionEndpoint server;
 
         FunctionContext() {
+            super("record");
             try {
                 server = FunctionEndpoint.start();
             } catch (IOException e) {
@@ -69,44 +58,17 @@ class FunctionSinkTestSuiteITCase {
                     .build();
         }
 
+        /** The payloads delivered since the last poll, in delivery order (a retried batch is read again). */
         @Override
         public ExternalSystemDataReader<String> createSinkDataReader(TestingSinkSettings settings) {
-            return new ExternalSystemDataReader<>() {
-                private int read;
-
-                @Override
-                public List<String> poll(Duration timeout) {
-                    List<String> all = new ArrayList<>();
-                    server.deliveredRecords().forEach(r -> all.add(r.path("payload").asText()));
-                    List<String> fresh = new ArrayList<>(all.subList(Math.min(read, all.size()), all.size()));
-                    read = all.size();
-                    return fresh;
-                }
-
-                @Override
-                public void close() {}
-            };
-        }
-
-        @Override
-        public List<String> generateTestData(TestingSinkSettings settings, long seed) {
-            Random random = new Random(seed);
-            int n = 100 + random.nextInt(200);
-            List<String> data = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                data.add("record-" + i + "-" + Long.toHexString(random.nextLong()));
-            }
-            return data;
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
-
-        @Override
-        public List<URL> getConnectorJarPaths() {
-            return List.of();
+            int[] read = {0};
+            return reader(() -> {
+                List<String> all = new ArrayList<>();
+                server.deliveredRecords().forEach(r -> all.add(r.path("payload").asText()));
+                List<String> fresh = new ArrayList<>(all.subList(Math.min(read[0], all.size()), all.size()));
+                read[0] = all.size();
+                return fresh;
+            });
         }
 
         @Override

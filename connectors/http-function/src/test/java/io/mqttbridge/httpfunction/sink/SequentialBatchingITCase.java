@@ -5,12 +5,6 @@ import io.mqttbridge.embedded.FunctionEndpoint.Answer;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.env;
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.restarts;
+import static io.mqttbridge.httpfunction.sink.FunctionTestJobs.sequence;
 import static io.mqttbridge.httpfunction.sink.FunctionTestRecords.counts;
 import static io.mqttbridge.httpfunction.sink.FunctionTestRecords.seq;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -92,8 +89,8 @@ class SequentialBatchingITCase {
 
     @Test
     void batchesStayFullAndEachKeyStaysInOrderAcrossRetries() throws Exception {
-        StreamExecutionEnvironment env = env();
-        sinkKeyed(source(env, RECORDS));
+        StreamExecutionEnvironment env = env(1);
+        sinkKeyed(sequence(env, RECORDS, PER_SECOND));
         env.execute("sequential-batches");
 
         assertThat(server.requests().stream().filter(r -> !r.delivered())).as("503 answers, retried").isNotEmpty();
@@ -108,11 +105,11 @@ class SequentialBatchingITCase {
 
     @Test
     void eachKeyStaysInOrderAcrossARestartFromACheckpoint() throws Exception {
-        StreamExecutionEnvironment env = env();
+        StreamExecutionEnvironment env = env(1);
         env.enableCheckpointing(200);
-        env.configure(restarts());
+        env.configure(restarts(3));
         long failAt = RECORDS / 2;
-        sinkKeyed(source(env, RECORDS).map(n -> {
+        sinkKeyed(sequence(env, RECORDS, PER_SECOND).map(n -> {
             if (n == failAt && FAILED.compareAndSet(false, true)) {
                 throw new IllegalStateException("planned failure at record " + n);
             }
@@ -170,26 +167,5 @@ class SequentialBatchingITCase {
                         .setElementConverter((n, ctx) -> FunctionTestRecords.record(n, KEYS))
                         .build())
                 .setParallelism(2);
-    }
-
-    private static DataStream<Long> source(StreamExecutionEnvironment env, long count) {
-        return env.fromSource(
-                        new DataGeneratorSource<>(n -> n, count, RateLimiterStrategy.perSecond(PER_SECOND), Types.LONG),
-                        WatermarkStrategy.noWatermarks(), "gen")
-                .setParallelism(1);
-    }
-
-    private static StreamExecutionEnvironment env() {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(1);
-        return env;
-    }
-
-    private static Configuration restarts() {
-        Configuration c = new Configuration();
-        c.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        c.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
-        return c;
     }
 }

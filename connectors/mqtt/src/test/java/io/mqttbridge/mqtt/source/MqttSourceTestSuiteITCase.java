@@ -1,5 +1,8 @@
 package io.mqttbridge.mqtt.source;
 
+import io.mqttbridge.connector.testing.ExternalSystemExtension;
+import io.mqttbridge.connector.testing.StringSourceContext;
+import io.mqttbridge.connector.testing.StringSourceSuite;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.FreePorts;
 import io.mqttbridge.embedded.MqttTestPublisher;
@@ -9,35 +12,20 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.testframe.environment.MiniClusterTestEnvironment;
 import org.apache.flink.connector.testframe.environment.TestEnvironmentSettings;
-import org.apache.flink.connector.testframe.external.ExternalContextFactory;
-import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
-import org.apache.flink.connector.testframe.external.source.DataStreamSourceExternalContext;
 import org.apache.flink.connector.testframe.external.source.TestingSourceSettings;
-import org.apache.flink.connector.testframe.junit.annotations.TestContext;
-import org.apache.flink.connector.testframe.junit.annotations.TestEnv;
-import org.apache.flink.connector.testframe.junit.annotations.TestSemantics;
-import org.apache.flink.connector.testframe.testsuites.SourceTestSuiteBase;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -84,27 +72,17 @@ class MqttSourceTestSuiteITCase {
 
     static final long CHECKPOINT_INTERVAL_MS = 200;
 
-    @TempDir static Path folder;
-    static EmbeddedHiveMq broker;
-
-    @BeforeAll
-    static void startBroker() throws IOException {
-        broker = EmbeddedHiveMq.start(FreePorts.pick(), folder);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final ExternalSystemExtension<EmbeddedHiveMq> BROKER =
+            new ExternalSystemExtension<>(folder -> EmbeddedHiveMq.start(FreePorts.pick(), folder));
 
     @Nested
-    class FlinkSourceTestSuite extends SourceTestSuiteBase<String> {
+    class FlinkSourceTestSuite extends StringSourceSuite {
 
-        @TestEnv MiniClusterTestEnvironment flink = new CheckpointingMiniCluster();
-
-        @TestSemantics CheckpointingMode[] semantics = new CheckpointingMode[] {CheckpointingMode.AT_LEAST_ONCE};
-
-        @TestContext ExternalContextFactory<PublisherContext> contexts = name -> new PublisherContext(broker.serverUri());
+        FlinkSourceTestSuite() {
+            super(new CheckpointingMiniCluster(), CheckpointingMode.AT_LEAST_ONCE,
+                    name -> new PublisherContext(BROKER.get().serverUri()));
+        }
 
         @Override
         protected void checkResultWithSemantic(
@@ -149,7 +127,7 @@ class MqttSourceTestSuiteITCase {
      * One test case: its own base topic, shared group and client ids, so that cases share the broker but
      * not their sessions.
      */
-    static final class PublisherContext implements DataStreamSourceExternalContext<String> {
+    static final class PublisherContext extends StringSourceContext {
 
         /** Every record any context wrote in this JVM: a duplicate must be one of these. */
         static final Set<String> WRITTEN = ConcurrentHashMap.newKeySet();
@@ -160,11 +138,14 @@ class MqttSourceTestSuiteITCase {
         private final String base;
         private final String group;
         private final String clientIdPrefix;
-        private final List<MqttTestPublisher> publishers = new ArrayList<>();
         private boolean sessionsCreated;
 
         PublisherContext(String serverUri) {
-            int id = CASES.incrementAndGet();
+            this(serverUri, CASES.incrementAndGet());
+        }
+
+        private PublisherContext(String serverUri, int id) {
+            super("suite/case-" + id);
             this.serverUri = serverUri;
             this.base = "suite/case-" + id;
             this.group = "suite-" + id;
@@ -173,9 +154,7 @@ class MqttSourceTestSuiteITCase {
 
         @Override
         public Source<String, ?, ?> createSource(TestingSourceSettings settings) {
-            if (settings.getBoundedness() != Boundedness.CONTINUOUS_UNBOUNDED) {
-                throw new UnsupportedOperationException("An MQTT subscription has no end: the source is unbounded only");
-            }
+            requireUnbounded(settings, "An MQTT subscription has no end");
             createSessions();
             return MqttSource.<String>builder()
                     .setServerUri(serverUri)
@@ -190,18 +169,15 @@ class MqttSourceTestSuiteITCase {
         }
 
         @Override
-        public ExternalSystemSplitDataWriter<String> createSourceSplitDataWriter(TestingSourceSettings settings) {
+        protected SplitWriter openSplit(int split) {
             createSessions();
             MqttTestPublisher publisher = MqttTestPublisher.connect(serverUri);
-            publishers.add(publisher);
-            String topic = base + "/split-" + publishers.size();
-            return new ExternalSystemSplitDataWriter<>() {
+            String topic = base + "/split-" + (split + 1);
+            return new SplitWriter() {
                 @Override
-                public void writeRecords(List<String> records) {
-                    WRITTEN.addAll(records);
-                    for (String record : records) {
-                        publisher.publish(topic, record, 1);
-                    }
+                public void write(String record) {
+                    WRITTEN.add(record);
+                    publisher.publish(topic, record, 1);
                 }
 
                 @Override
@@ -228,32 +204,6 @@ class MqttSourceTestSuiteITCase {
                 client.disconnect();
             }
             sessionsCreated = true;
-        }
-
-        @Override
-        public List<String> generateTestData(TestingSourceSettings settings, int splitIndex, long seed) {
-            Random random = new Random(seed);
-            int n = 50 + random.nextInt(100);
-            List<String> data = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                data.add(base + "/split-" + splitIndex + "/" + i + "-" + Long.toHexString(random.nextLong()));
-            }
-            return data;
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
-
-        @Override
-        public List<URL> getConnectorJarPaths() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-            publishers.forEach(MqttTestPublisher::close);
         }
     }
 

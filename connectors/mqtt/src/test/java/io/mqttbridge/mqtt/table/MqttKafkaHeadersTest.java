@@ -15,8 +15,8 @@ class MqttKafkaHeadersTest {
     static final MqttPropertyMetadata DEFAULT_PROPERTIES =
             new MqttPropertyMetadata("message-id", "timestamp", "client-id", "client-host", "username");
 
-    @Test
-    void mapsEveryFieldToItsFixedHeaderAndEveryUserPropertyUnderItsName() {
+    /** The user properties of {@link #everyField()}: one of the device's own and one for each publisher field. */
+    static Map<String, String> everyUserProperty() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("vehicle-type", "truck");
         props.put("message-id", "m-1");
@@ -24,25 +24,34 @@ class MqttKafkaHeadersTest {
         props.put("client-id", "dev-7");
         props.put("client-host", "10.1.2.3");
         props.put("username", "fleet");
-        MqttMessage message =
-                MqttMessage.builder()
-                        .setTopic("vehicles/v-7/battery")
-                        .setPayload("{}".getBytes(StandardCharsets.UTF_8))
-                        .setQos(1)
-                        .setRetained(true)
-                        .setDup(false)
-                        .setPacketId(4711)
-                        .setUserProperties(props)
-                        .setContentType("application/json")
-                        .setResponseTopic("replies/v-7")
-                        .setCorrelationData(new byte[] {0, (byte) 0xff, 7})
-                        .setMessageExpirySeconds(3600L)
-                        .setReceivedAtMillis(1_800_000_000_000L)
-                        .build();
+        return props;
+    }
+
+    /** A message with every field set, correlation data {0, 0xff, 7}. */
+    static MqttMessage everyField() {
+        return MqttMessage.builder()
+                .setTopic("vehicles/v-7/battery")
+                .setPayload("{}".getBytes(StandardCharsets.UTF_8))
+                .setQos(1)
+                .setRetained(true)
+                .setDup(false)
+                .setPacketId(4711)
+                .setUserProperties(everyUserProperty())
+                .setContentType("application/json")
+                .setResponseTopic("replies/v-7")
+                .setCorrelationData(new byte[] {0, (byte) 0xff, 7})
+                .setMessageExpirySeconds(3600L)
+                .setReceivedAtMillis(1_800_000_000_000L)
+                .build();
+    }
+
+    @Test
+    void mapsEveryFieldToItsFixedHeaderAndEveryUserPropertyUnderItsName() {
+        MqttMessage message = everyField();
 
         Map<String, String> headers = text(MqttKafkaHeaders.of(message, DEFAULT_PROPERTIES));
 
-        Map<String, String> expected = new LinkedHashMap<>(props);
+        Map<String, String> expected = everyUserProperty();
         expected.put("mqtt.topic", "vehicles/v-7/battery");
         expected.put("mqtt.qos", "1");
         expected.put("mqtt.retained", "true");

@@ -15,22 +15,7 @@ class MqttRocketMqPropertiesTest {
 
     @Test
     void carriesTheHeadersAsTextUnderTheSameNamesWithCorrelationDataInBase64() {
-        Map<String, String> props = new LinkedHashMap<>();
-        props.put("vehicle-type", "truck");
-        props.put("message-id", "m-1");
-        props.put("username", "fleet");
-        MqttMessage message =
-                MqttMessage.builder()
-                        .setTopic("vehicles/v-7/battery")
-                        .setPayload("{}".getBytes(StandardCharsets.UTF_8))
-                        .setQos(1)
-                        .setRetained(false)
-                        .setDup(true)
-                        .setPacketId(9)
-                        .setUserProperties(props)
-                        .setCorrelationData(new byte[] {0, (byte) 0xff, 7})
-                        .setReceivedAtMillis(1_800_000_000_000L)
-                        .build();
+        MqttMessage message = MqttKafkaHeadersTest.everyField();
 
         Map<String, String> properties = MqttRocketMqProperties.of(message, DEFAULT_PROPERTIES);
 
@@ -38,11 +23,11 @@ class MqttRocketMqPropertiesTest {
         headersAsText.put("mqtt.correlation-data", "AP8H");
         assertThat(properties).containsExactlyEntriesOf(headersAsText);
         assertThat(properties)
-                .containsEntry("mqtt.dup", "true")
-                .containsEntry("mqtt.packet-id", "9")
-                .containsEntry("mqtt.timestamp", "1800000000000")
+                .containsEntry("mqtt.dup", "false")
+                .containsEntry("mqtt.packet-id", "4711")
+                .containsEntry("mqtt.timestamp", "1700000000123")
                 .containsEntry("mqtt.username", "fleet")
-                .doesNotContainKeys("mqtt.client-id", "mqtt.client-host");
+                .containsEntry("vehicle-type", "truck");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.connector.testing.FailOnce;
 import io.mqttbridge.embedded.EmbeddedRocketMq;
 import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 import io.mqttbridge.rocketmq.source.reader.PullConsumerQueueClient;
@@ -8,7 +9,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
-import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -34,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -56,7 +55,6 @@ class RocketMqSourceITCase {
 
     /** run -> records seen by the job (at least once). */
     static final Map<String, Queue<String>> RECEIVED = new ConcurrentHashMap<>();
-    static final Map<String, AtomicBoolean> FAILED = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -157,7 +155,7 @@ class RocketMqSourceITCase {
         } finally {
             cancel(job);
         }
-        assertThat(FAILED.get(run)).as("the injected failure happened").isTrue();
+        assertThat(FailOnce.failed(run)).as("the injected failure happened").isTrue();
         List<Long> committed = ExactlyOnceCollector.committed(run).stream().map(Long::valueOf).sorted().collect(Collectors.toList());
         assertThat(committed).isEqualTo(LongStream.rangeClosed(1, count).boxed().collect(Collectors.toList()));
     }
@@ -262,7 +260,7 @@ class RocketMqSourceITCase {
         env.enableCheckpointing(100);
         DataStream<String> stream = env.fromSource(source, WatermarkStrategy.noWatermarks(), "rocketmq-" + run);
         if (failAfter > 0) {
-            stream = stream.map(new FailOnce(run, failAfter)).name("fail-once");
+            stream = stream.map(new FailOnce<String>(run, failAfter)).name("fail-once");
         }
         stream.map(new Recorder(run)).name("record")
                 .map(new ExactlyOnceCollector(run)).name("collect")
@@ -302,33 +300,6 @@ class RocketMqSourceITCase {
         public String map(String record) {
             RECEIVED.computeIfAbsent(run, k -> new ConcurrentLinkedQueue<>()).add(record);
             return record;
-        }
-    }
-
-    /** Throws once per run, on the first record after {@code afterRecords} records of a subtask and a completed checkpoint. */
-    static final class FailOnce extends RichMapFunction<String, String> implements CheckpointListener {
-        private final String run;
-        private final int afterRecords;
-        private int seen;
-        private boolean checkpointCompleted;
-
-        FailOnce(String run, int afterRecords) {
-            this.run = run;
-            this.afterRecords = afterRecords;
-        }
-
-        @Override
-        public String map(String record) {
-            if (++seen > afterRecords && checkpointCompleted
-                    && FAILED.computeIfAbsent(run, k -> new AtomicBoolean()).compareAndSet(false, true)) {
-                throw new IllegalStateException("Injected failure of run " + run + " after " + seen + " records");
-            }
-            return record;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointCompleted = true;
         }
     }
 }

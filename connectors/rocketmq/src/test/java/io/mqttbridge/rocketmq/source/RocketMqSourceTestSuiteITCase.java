@@ -1,33 +1,19 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.connector.testing.ExternalSystemExtension;
+import io.mqttbridge.connector.testing.StringSourceContext;
+import io.mqttbridge.connector.testing.StringSourceSuite;
 import io.mqttbridge.embedded.EmbeddedRocketMq;
 import io.mqttbridge.rocketmq.RocketMqOptions.StartupMode;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.testframe.environment.MiniClusterTestEnvironment;
-import org.apache.flink.connector.testframe.external.ExternalContextFactory;
-import org.apache.flink.connector.testframe.external.ExternalSystemSplitDataWriter;
-import org.apache.flink.connector.testframe.external.source.DataStreamSourceExternalContext;
 import org.apache.flink.connector.testframe.external.source.TestingSourceSettings;
-import org.apache.flink.connector.testframe.junit.annotations.TestContext;
-import org.apache.flink.connector.testframe.junit.annotations.TestEnv;
-import org.apache.flink.connector.testframe.junit.annotations.TestSemantics;
-import org.apache.flink.connector.testframe.testsuites.SourceTestSuiteBase;
 import org.apache.flink.core.execution.CheckpointingMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.net.URL;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -47,46 +33,39 @@ class RocketMqSourceTestSuiteITCase {
 
     static final int QUEUES = 8;
 
-    @TempDir static Path folder;
-    static EmbeddedRocketMq rocketMq;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rocketMq = EmbeddedRocketMq.start(folder.resolve("rocketmq"));
-    }
-
-    @AfterAll
-    static void stop() {
-        rocketMq.close();
-    }
+    @RegisterExtension
+    static final ExternalSystemExtension<EmbeddedRocketMq> ROCKETMQ = new ExternalSystemExtension<>(EmbeddedRocketMq::start);
 
     @Nested
-    class FlinkSourceTestSuite extends SourceTestSuiteBase<String> {
-
-        @TestEnv MiniClusterTestEnvironment flink = new MiniClusterTestEnvironment();
-
-        @TestSemantics CheckpointingMode[] semantics = new CheckpointingMode[] {CheckpointingMode.EXACTLY_ONCE};
-
-        @TestContext ExternalContextFactory<QueueContext> contexts = name -> new QueueContext();
+    class FlinkSourceTestSuite extends StringSourceSuite {
+        FlinkSourceTestSuite() {
+            super(new MiniClusterTestEnvironment(), CheckpointingMode.EXACTLY_ONCE, name -> new QueueContext());
+        }
     }
 
     /** One test case: a topic of its own; writer i writes to queue i. */
-    static final class QueueContext implements DataStreamSourceExternalContext<String> {
+    static final class QueueContext extends StringSourceContext {
 
         private static final AtomicInteger CASES = new AtomicInteger();
 
-        private final String topic = "suite-" + CASES.incrementAndGet() + "-" + System.nanoTime();
-        private final List<RocketMqTestProducer> producers = new ArrayList<>();
+        private final String topic;
         private boolean created;
+
+        QueueContext() {
+            this("suite-" + CASES.incrementAndGet() + "-" + System.nanoTime());
+        }
+
+        private QueueContext(String topic) {
+            super(topic);
+            this.topic = topic;
+        }
 
         @Override
         public Source<String, ?, ?> createSource(TestingSourceSettings settings) {
-            if (settings.getBoundedness() != Boundedness.CONTINUOUS_UNBOUNDED) {
-                throw new UnsupportedOperationException("A RocketMQ topic has no end: the source is unbounded only");
-            }
+            requireUnbounded(settings, "A RocketMQ topic has no end");
             createTopic();
             return RocketMqSource.<String>builder()
-                    .setNameServer(rocketMq.nameServer())
+                    .setNameServer(ROCKETMQ.get().nameServer())
                     .setTopic(topic)
                     .setConsumerGroup("group-" + topic)
                     .setStartupMode(StartupMode.EARLIEST)
@@ -95,29 +74,16 @@ class RocketMqSourceTestSuiteITCase {
         }
 
         @Override
-        public ExternalSystemSplitDataWriter<String> createSourceSplitDataWriter(TestingSourceSettings settings) {
+        protected SplitWriter openSplit(int queue) throws Exception {
             createTopic();
-            int queue = producers.size();
             if (queue >= QUEUES) {
                 throw new IllegalStateException("The suite asked for more than " + QUEUES + " splits");
             }
-            RocketMqTestProducer producer;
-            try {
-                producer = new RocketMqTestProducer(rocketMq.nameServer());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            producers.add(producer);
-            return new ExternalSystemSplitDataWriter<>() {
+            RocketMqTestProducer producer = new RocketMqTestProducer(ROCKETMQ.get().nameServer());
+            return new SplitWriter() {
                 @Override
-                public void writeRecords(List<String> records) {
-                    try {
-                        for (String record : records) {
-                            producer.send(topic, EmbeddedRocketMq.BROKER_NAME, queue, record);
-                        }
-                    } catch (Exception e) {
-                        throw new IllegalStateException("Could not write to queue " + queue + " of " + topic, e);
-                    }
+                public void write(String record) throws Exception {
+                    producer.send(topic, EmbeddedRocketMq.BROKER_NAME, queue, record);
                 }
 
                 @Override
@@ -129,35 +95,9 @@ class RocketMqSourceTestSuiteITCase {
 
         private void createTopic() {
             if (!created) {
-                rocketMq.createTopic(topic, QUEUES);
+                ROCKETMQ.get().createTopic(topic, QUEUES);
                 created = true;
             }
-        }
-
-        @Override
-        public List<String> generateTestData(TestingSourceSettings settings, int splitIndex, long seed) {
-            Random random = new Random(seed);
-            int n = 50 + random.nextInt(100);
-            List<String> data = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                data.add(topic + "/" + splitIndex + "/" + i + "-" + Long.toHexString(random.nextLong()));
-            }
-            return data;
-        }
-
-        @Override
-        public TypeInformation<String> getProducedType() {
-            return Types.STRING;
-        }
-
-        @Override
-        public List<URL> getConnectorJarPaths() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-            producers.forEach(RocketMqTestProducer::close);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.testing.ExternalSystemExtension;
 import io.mqttbridge.embedded.EmbeddedRocketMq;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -13,14 +14,10 @@ import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageQueue;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,21 +34,12 @@ class RocketMqTableSourceITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    @TempDir static Path folder;
-    static EmbeddedRocketMq rocketMq;
-
-    @BeforeAll
-    static void start() throws Exception {
-        rocketMq = EmbeddedRocketMq.start(folder.resolve("rocketmq"));
-    }
-
-    @AfterAll
-    static void stop() {
-        rocketMq.close();
-    }
+    @RegisterExtension
+    static final ExternalSystemExtension<EmbeddedRocketMq> ROCKETMQ = new ExternalSystemExtension<>(EmbeddedRocketMq::start);
 
     @Test
     void readsBodyColumnsAndEveryMetadataColumn() throws Exception {
+        EmbeddedRocketMq rocketMq = ROCKETMQ.get();
         String topic = "sql-source-" + UUID.randomUUID().toString().substring(0, 8);
         rocketMq.createTopic(topic, 2);
         long before = System.currentTimeMillis();

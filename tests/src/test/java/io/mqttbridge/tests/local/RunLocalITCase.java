@@ -74,7 +74,9 @@ class RunLocalITCase {
         int kafka = FreePorts.pick();
         int ui = FreePorts.pick();
         int functions = FreePorts.pick();
+        int rocketMq = FreePorts.pick();
         start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui, "--function-port", functions,
+                "--rocketmq-port", rocketMq,
                 "--data-dir", dataDir.resolve("stack"), "--summary-interval", 1, "--rate", 50, "--vehicles", 10);
 
         String ready = awaitLine("READY", READY_TIMEOUT);
@@ -85,6 +87,8 @@ class RunLocalITCase {
         assertThat(ready).startsWith(expected);
         assertThat(ready.substring(expected.length())).matches("( [a-z][a-z0-9-]*=\\S+)*");
         assertThat(ready).contains(" functions=http://127.0.0.1:" + functions);
+        // appended after the fields before it, which keep their order
+        assertThat(ready).endsWith(" functions=http://127.0.0.1:" + functions + " rocketmq=127.0.0.1:" + rocketMq);
 
         // The web UI's REST API answers and runs the demo job.
         String jobs = httpGet("http://127.0.0.1:" + ui + "/jobs/overview");
@@ -140,6 +144,8 @@ class RunLocalITCase {
         Pattern format =
                 Pattern.compile("SUMMARY \\d\\d:\\d\\d:\\d\\d published=(\\d+) job=RUNNING received=(\\d+) "
                         + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) sink.low_battery_function=(\\d+) "
+                        // the demo's RocketMQ routes (wills, commands): counted once they have rows
+                        + "sink.station_wills=\\d+ sink.device_commands_mqtt=\\d+ "
                         + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+) "
                         + "functions.invocations=(\\d+) functions.records=(\\d+)( functions.failed=\\d+)?");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -190,4 +190,5 @@ SELECT device, command, request_id,
        'devices/' || device || '/commands',
        MAP['request-id', request_id, 'rocketmq-msg-id', msg_id]
 FROM device_commands_rocketmq
-WHERE device IS NOT NULL AND device <> '' AND device NOT SIMILAR TO '%[/+#]%';
+WHERE device IS NOT NULL AND device <> ''
+  AND device NOT LIKE '%/%' AND device NOT LIKE '%+%' AND device NOT LIKE '%#%';

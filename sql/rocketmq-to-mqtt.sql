@@ -50,4 +50,5 @@ SELECT device, command, request_id,
        MAP['request-id', request_id, 'rocketmq-msg-id', msg_id]
 FROM device_commands_rocketmq
 -- a device id with MQTT's reserved characters would name another topic (or none)
-WHERE device IS NOT NULL AND device <> '' AND device NOT SIMILAR TO '%[/+#]%';
+WHERE device IS NOT NULL AND device <> ''
+  AND device NOT LIKE '%/%' AND device NOT LIKE '%+%' AND device NOT LIKE '%#%';

@@ -7,11 +7,13 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
@@ -30,7 +32,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>All vehicles share one MQTT connection, logged in as {@value #USERNAME} (no password: the
  * embedded broker authenticates nobody); the rate is for all of them together, in turn. The
  * charge drains a little with each report and jumps back up after a vehicle drops below 5 %, so
- * some vehicles are always low.
+ * some vehicles are always low. That connection subscribes to {@code devices/+/commands} and
+ * counts (and logs) the commands for vehicles.
+ *
+ * <p>Beside the vehicles, a few {@link ChargingStations} (one connection each, since a will is per
+ * connection; their number does not grow with {@code --vehicles}) set a will and drop off now and
+ * then.
  */
 @PublicEvolving
 public final class DeviceSimulator implements AutoCloseable {
@@ -48,6 +55,8 @@ public final class DeviceSimulator implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong commands = new AtomicLong();
+    private ChargingStations stations;
     private long startNanos;
     private long sent;
     private int next;
@@ -69,8 +78,17 @@ public final class DeviceSimulator implements AutoCloseable {
                         });
     }
 
-    /** Connects to {@code serverUri} (tcp:// or ssl://) and starts publishing. */
+    /** Connects to {@code serverUri} (tcp:// or ssl://) and starts publishing, with the default charging stations. */
     public static DeviceSimulator start(URI serverUri, int vehicles, int ratePerSecond) throws Exception {
+        return start(serverUri, vehicles, ratePerSecond, ChargingStations.DEFAULT_STATIONS, ChargingStations.DEFAULT_OUTAGE_INTERVAL);
+    }
+
+    /**
+     * As {@link #start(URI, int, int)}, with {@code stations} charging stations (0: none) of which one
+     * drops off every {@code outageInterval} (zero: never).
+     */
+    public static DeviceSimulator start(URI serverUri, int vehicles, int ratePerSecond, int stations, Duration outageInterval)
+            throws Exception {
         if (vehicles < 1 || ratePerSecond < 1) {
             throw new IllegalArgumentException("vehicles and rate must be at least 1");
         }
@@ -79,7 +97,7 @@ public final class DeviceSimulator implements AutoCloseable {
                         .useMqttVersion5()
                         .identifier("device-simulator-" + UUID.randomUUID().toString().substring(0, 8))
                         .serverHost(serverUri.getHost())
-                        .serverPort(serverUri.getPort() > 0 ? serverUri.getPort() : "ssl".equals(serverUri.getScheme()) ? 8883 : 1883)
+                        .serverPort(port(serverUri))
                         .simpleAuth().username(USERNAME).applySimpleAuth()
                         .automaticReconnectWithDefaultConfig();
         if ("ssl".equals(serverUri.getScheme())) {
@@ -92,6 +110,18 @@ public final class DeviceSimulator implements AutoCloseable {
             throw new IllegalStateException("Device simulator could not connect to " + serverUri + ": " + e.getMessage(), e);
         }
         DeviceSimulator simulator = new DeviceSimulator(client, vehicles, ratePerSecond, System.nanoTime());
+        try {
+            client.subscribeWith()
+                    .topicFilter("devices/+/commands")
+                    .qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(simulator::command)
+                    .send()
+                    .get(30, TimeUnit.SECONDS);
+            simulator.stations = ChargingStations.start(serverUri, stations, outageInterval);
+        } catch (Exception e) {
+            simulator.close();
+            throw e;
+        }
         simulator.startNanos = System.nanoTime();
         simulator.ticker.scheduleAtFixedRate(simulator::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("Device simulator: {} vehicles, {} messages/s to {}", vehicles, ratePerSecond, serverUri);
@@ -101,6 +131,30 @@ public final class DeviceSimulator implements AutoCloseable {
     /** Messages the broker acknowledged (PUBACK). */
     public long published() {
         return published.get();
+    }
+
+    /** Commands that reached a vehicle (devices/<vehicle>/commands). */
+    public long commandsReceived() {
+        return commands.get();
+    }
+
+    /** The charging stations. */
+    public ChargingStations stations() {
+        return stations;
+    }
+
+    /** The port of {@code serverUri}, else MQTT's default for its scheme. */
+    static int port(URI serverUri) {
+        return serverUri.getPort() > 0 ? serverUri.getPort() : "ssl".equals(serverUri.getScheme()) ? 8883 : 1883;
+    }
+
+    private void command(Mqtt5Publish publish) {
+        // devices/+/commands also matches the stations' topics: they count their own.
+        String device = publish.getTopic().getLevels().get(1);
+        if (device.startsWith("v-")) {
+            commands.incrementAndGet();
+            LOG.info("Vehicle {} received a command: {}", device, new String(publish.getPayloadAsBytes(), StandardCharsets.UTF_8));
+        }
     }
 
     /** Messages the broker refused or that could not be sent. */
@@ -158,6 +212,9 @@ public final class DeviceSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stations != null) {
+            stations.close();
+        }
         ticker.shutdownNow();
         try {
             ticker.awaitTermination(5, TimeUnit.SECONDS);

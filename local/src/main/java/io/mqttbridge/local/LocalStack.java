@@ -2,6 +2,7 @@ package io.mqttbridge.local;
 
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.EmbeddedKafka;
+import io.mqttbridge.embedded.EmbeddedRocketMq;
 import io.mqttbridge.embedded.FunctionEndpoint;
 import io.mqttbridge.embedded.PublisherFields;
 
@@ -47,7 +48,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * {@code ./run-local}: HiveMQ CE, Kafka (KRaft), an HTTP function endpoint and a Flink MiniCluster
+ * {@code ./run-local}: HiveMQ CE, Kafka (KRaft), a RocketMQ name server and broker, an HTTP function endpoint and a Flink MiniCluster
  * with its web UI in this JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
  * job. Prints one {@code READY} line with the addresses when all of it runs, then a {@code SUMMARY}
  * line every few seconds. Ctrl-C or SIGTERM cancels the job and stops everything (exit 0).
@@ -61,6 +62,10 @@ public final class LocalStack {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /** RocketMQ topics of the demo routes (sql/demo.sql), made at start: the demo's wills and commands. */
+    static final List<String> ROCKETMQ_DEMO_TOPICS = List.of("station-wills", "device-commands");
+    private static final int ROCKETMQ_DEMO_QUEUES = 4;
+
     private final LocalStackOptions options;
     private final Path home;
     private final PrintStream out;
@@ -71,6 +76,7 @@ public final class LocalStack {
 
     private EmbeddedHiveMq hiveMq;
     private EmbeddedKafka kafka;
+    private EmbeddedRocketMq rocketMq;
     private FunctionEndpoint functions;
     private JobClient job;
     private DeviceSimulator simulator;
@@ -148,7 +154,7 @@ public final class LocalStack {
         checkPortsFree();
         Path data = Files.createDirectories(options.dataDir);
         // Brokers and checkpoints start fresh each run; the log folder is kept.
-        for (String dir : List.of("hivemq", "kafka", "checkpoints")) {
+        for (String dir : List.of("hivemq", "kafka", "rocketmq", "checkpoints")) {
             deleteRecursively(data.resolve(dir));
         }
         String mqttUri = options.mqttUri();
@@ -162,12 +168,23 @@ public final class LocalStack {
         log.info("Starting Kafka on 127.0.0.1:{}", options.kafkaPort);
         kafka = EmbeddedKafka.start(options.kafkaPort, data.resolve("kafka"));
 
+        log.info("Starting RocketMQ (name server on 127.0.0.1:{})", options.rocketMqPort);
+        // Topics are created on first send too, as on a development cluster, so a user's own routes
+        // need no setup; the demo's are made now, so its source finds their queues at once.
+        rocketMq = EmbeddedRocketMq.start(data.resolve("rocketmq"), options.rocketMqPort, true);
+        for (String topic : ROCKETMQ_DEMO_TOPICS) {
+            rocketMq.createTopic(topic, ROCKETMQ_DEMO_QUEUES);
+        }
+
         log.info("Starting the function endpoint on 127.0.0.1:{}", options.functionPort);
         functions = FunctionEndpoint.start(options.functionPort, options.functionFailShare, options.functionLatency);
 
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MQTT_URI", mqttUri);
         env.put("KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        env.put("ROCKETMQ_NAMESRV", rocketMq.nameServer());
+        // sql/rocketmq-replication.sql: on the local stack the "other cluster" is the same one.
+        env.putIfAbsent("ROCKETMQ_TARGET_NAMESRV", rocketMq.nameServer());
         env.put("FUNCTIONS_URL", functions.url());
         RoutesFile routes = RoutesFile.load(options.routes, env);
         this.routes = routes;
@@ -200,7 +217,7 @@ public final class LocalStack {
             simulator = DeviceSimulator.start(URI.create(mqttUri), options.vehicles, options.rate);
         }
         out.println("READY mqtt=" + mqttUri + " kafka=" + kafka.bootstrapServers() + " flink-ui=" + restUrl
-                + " functions=" + functions.url());
+                + " functions=" + functions.url() + " rocketmq=" + rocketMq.nameServer());
         out.flush();
 
         summaries =
@@ -226,6 +243,7 @@ public final class LocalStack {
         ports.put("--kafka-port", options.kafkaPort);
         ports.put("--flink-ui-port", options.flinkUiPort);
         ports.put("--function-port", options.functionPort);
+        ports.put("--rocketmq-port", options.rocketMqPort);
         for (Map.Entry<String, Integer> port : ports.entrySet()) {
             try (ServerSocket probe = new ServerSocket()) {
                 probe.setReuseAddress(true);
@@ -369,6 +387,9 @@ public final class LocalStack {
         }
         if (functions != null) {
             functions.close();
+        }
+        if (rocketMq != null) {
+            rocketMq.close(); // ~10 s: the broker waits for its schedulers
         }
         if (kafka != null) {
             kafka.close();

@@ -20,9 +20,9 @@ final class LocalStackOptions {
                     "\n",
                     "Usage: ./run-local [options]",
                     "",
-                    "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), an HTTP",
-                    "function endpoint, a Flink MiniCluster with its web UI and a device simulator, then runs",
-                    "a routes file.",
+                    "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), a RocketMQ name",
+                    "server and broker, an HTTP function endpoint, a Flink MiniCluster with its web UI and a",
+                    "device simulator, then runs a routes file.",
                     "",
                     "Options:",
                     "  --routes FILE            routes file to run (default: sql/demo.sql)",
@@ -33,6 +33,8 @@ final class LocalStackOptions {
                     "                           instead of the embedded one",
                     "  --mqtt-port PORT         port of the embedded MQTT broker (default: 1883)",
                     "  --kafka-port PORT        port of the embedded Kafka broker (default: 9092)",
+                    "  --rocketmq-port PORT     port of the embedded RocketMQ name server (default: 9876); the",
+                    "                           broker takes free ports of its own",
                     "  --flink-ui-port PORT     port of the Flink web UI and REST API (default: 8081)",
                     "  --function-port PORT     port of the local HTTP function endpoint (default: 8090)",
                     "  --function-fail-share X  share of function requests answered 503, 0 to 1 (default: 0),",
@@ -43,8 +45,8 @@ final class LocalStackOptions {
                     "  --data-dir DIR           broker data, checkpoints and the full log (default: .local-data)",
                     "  --help                   print this help and exit",
                     "",
-                    "The routes file sees MQTT_URI, KAFKA_BOOTSTRAP and FUNCTIONS_URL (the stack's addresses) through",
-                    "${env:...}. Stop with Ctrl-C or SIGTERM.");
+                    "The routes file sees MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and FUNCTIONS_URL (the stack's",
+                    "addresses) through ${env:...}. Stop with Ctrl-C or SIGTERM.");
 
     /** Thrown for a bad command line; the message names the option. */
     static final class UsageException extends Exception {
@@ -60,6 +62,7 @@ final class LocalStackOptions {
     URI externalMqtt;
     int mqttPort = 1883;
     int kafkaPort = 9092;
+    int rocketMqPort = 9876;
     int flinkUiPort = 8081;
     int functionPort = 8090;
     double functionFailShare = 0.0;
@@ -114,6 +117,9 @@ final class LocalStackOptions {
                 case "--kafka-port":
                     o.kafkaPort = port(opt, value(opt, rest));
                     break;
+                case "--rocketmq-port":
+                    o.rocketMqPort = port(opt, value(opt, rest));
+                    break;
                 case "--flink-ui-port":
                     o.flinkUiPort = port(opt, value(opt, rest));
                     break;
@@ -161,6 +167,12 @@ final class LocalStackOptions {
         }
         distinct("--kafka-port", o.kafkaPort, "--function-port", o.functionPort);
         distinct("--flink-ui-port", o.flinkUiPort, "--function-port", o.functionPort);
+        if (o.externalMqtt == null) {
+            distinct("--mqtt-port", o.mqttPort, "--rocketmq-port", o.rocketMqPort);
+        }
+        distinct("--kafka-port", o.kafkaPort, "--rocketmq-port", o.rocketMqPort);
+        distinct("--flink-ui-port", o.flinkUiPort, "--rocketmq-port", o.rocketMqPort);
+        distinct("--function-port", o.functionPort, "--rocketmq-port", o.rocketMqPort);
         return o;
     }
 

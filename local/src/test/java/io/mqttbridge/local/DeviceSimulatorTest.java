@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -79,6 +80,53 @@ class DeviceSimulatorTest {
                     assertThat(simulator.failed()).isZero();
                 }
                 assertThat(lastSeq).containsOnlyKeys("v-001", "v-002", "v-003");
+            } finally {
+                subscriber.disconnect();
+            }
+        }
+    }
+
+    /**
+     * The charging stations: one drops off per outage interval and the broker publishes its will
+     * (station id in topic, payload and user property); each comes back; commands on a device's topic
+     * reach the vehicle or the station it names.
+     */
+    @Test
+    void stationsDropOffWithTheirWillAndDevicesReceiveTheirCommands(@TempDir Path dir) throws Exception {
+        int port = FreePorts.pick();
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(port, dir, EmbeddedHiveMq.MAX_QUEUE_SIZE, PublisherFields.ADD_MISSING)) {
+            Mqtt5BlockingClient subscriber = MqttTestPublisher.clientBuilder(broker.serverUri(), "will-watcher").buildBlocking();
+            subscriber.connect();
+            try (Mqtt5BlockingClient.Mqtt5Publishes wills = subscriber.publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL);
+                    MqttTestPublisher commands = MqttTestPublisher.connect(broker.serverUri())) {
+                subscriber.subscribeWith().topicFilter("stations/+/will").qos(MqttQos.AT_LEAST_ONCE).send();
+                ObjectMapper json = new ObjectMapper();
+                try (DeviceSimulator simulator =
+                        DeviceSimulator.start(URI.create(broker.serverUri()), 2, 1, 2, Duration.ofSeconds(1))) {
+                    // Two stations in turn: cs-001, cs-002, then cs-001 again after it came back.
+                    for (String expected : new String[] {"cs-001", "cs-002", "cs-001"}) {
+                        Optional<Mqtt5Publish> will = wills.receive(60, TimeUnit.SECONDS);
+                        assertThat(will).as("the will of %s within 60 s", expected).isPresent();
+                        assertThat(will.get().getTopic().toString()).isEqualTo("stations/" + expected + "/will");
+                        JsonNode value = json.readTree(new String(will.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
+                        assertThat(value.path("station").asText()).isEqualTo(expected);
+                        assertThat(value.path("status").asText()).isEqualTo("offline");
+                        assertThat(will.get().getUserProperties().asList())
+                                .anyMatch(u -> u.getName().toString().equals("station-id") && u.getValue().toString().equals(expected));
+                    }
+                    assertThat(simulator.stations().outages()).isGreaterThanOrEqualTo(3);
+
+                    commands.publish("devices/v-002/commands", "{\"command\":\"unlock\"}", 1);
+                    commands.publish("devices/cs-002/commands", "{\"command\":\"reset\"}", 1);
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while ((simulator.commandsReceived() < 1 || simulator.stations().commandsReceived() < 1)
+                            && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    // Each reached its device once: the vehicles' connection ignores the station's command.
+                    assertThat(simulator.commandsReceived()).isEqualTo(1);
+                    assertThat(simulator.stations().commandsReceived()).isEqualTo(1);
+                }
             } finally {
                 subscriber.disconnect();
             }

@@ -27,6 +27,7 @@ class LocalStackOptionsTest {
         assertThat(o.dataDir).isEqualTo(home.resolve(".local-data"));
         assertThat(o.mqttPort).isEqualTo(1883);
         assertThat(o.kafkaPort).isEqualTo(9092);
+        assertThat(o.rocketMqPort).isEqualTo(9876);
         assertThat(o.flinkUiPort).isEqualTo(8081);
         assertThat(o.simulator).isTrue();
         assertThat(o.mqttUri()).isEqualTo("tcp://127.0.0.1:1883");
@@ -92,5 +93,19 @@ class LocalStackOptionsTest {
                 .hasMessage("--function-fail-share must be a number from 0 to 1 (e.g. 0.2 for 20 %), got '1.5'");
         assertThatThrownBy(() -> parse("--function-port", "8081"))
                 .hasMessageContaining("--flink-ui-port and --function-port are both 8081");
+    }
+
+    @Test
+    void rocketMqPortIsAnOptionLikeTheOthers() throws Exception {
+        assertThat(parse("--rocketmq-port", "19876").rocketMqPort).isEqualTo(19876);
+        assertThat(parse("--rocketmq-port=19877").rocketMqPort).isEqualTo(19877);
+        assertThatThrownBy(() -> parse("--rocketmq-port", "70000"))
+                .hasMessage("--rocketmq-port must be a port number from 1 to 65535, got '70000'");
+        assertThatThrownBy(() -> parse("--rocketmq-port", "9092"))
+                .hasMessage("--kafka-port and --rocketmq-port are both 9092; give them different ports");
+        assertThatThrownBy(() -> parse("--rocketmq-port", "1883"))
+                .hasMessage("--mqtt-port and --rocketmq-port are both 1883; give them different ports");
+        // An external MQTT broker frees port 1883 locally.
+        assertThat(parse("--mqtt", "tcp://broker.example:1883", "--rocketmq-port", "1883").rocketMqPort).isEqualTo(1883);
     }
 }

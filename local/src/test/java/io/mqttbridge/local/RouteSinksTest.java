@@ -38,7 +38,8 @@ class RouteSinksTest {
     @Test
     void readsTheDemoRoutesThroughThePlanner() {
         List<RouteSinks.Sink> sinks = RouteSinks.of(plan("demo.sql", Map.of("KAFKA_BOOTSTRAP", LOCAL)), LOCAL);
-        assertThat(RouteSinks.tables(sinks)).containsExactly("vehicle_battery", "vehicle_low_battery", "low_battery_function");
+        assertThat(RouteSinks.tables(sinks)).containsExactly(
+                "vehicle_battery", "vehicle_low_battery", "low_battery_function", "station_wills", "device_commands_mqtt");
         assertThat(RouteSinks.countedTopics(sinks, Set.of())).containsExactly("vehicle-battery", "vehicle-low-battery");
     }
 

@@ -33,12 +33,16 @@ class ShadedJarTest {
 
     /** A shaded jar, the connector modules whose factories it must list, and classes it must hold. */
     enum ShadedJar {
-        JOB("job/target/mqtt-bridge-job.jar", 30_000_000,
-                List.of("connectors/mqtt", "connectors/http-function"),
+        // RocketMQ's client (its own classes, fastjson 1 and 2, netty-all's codecs) adds about 10 MB.
+        JOB("job/target/mqtt-bridge-job.jar", 40_000_000,
+                List.of("connectors/mqtt", "connectors/http-function", "connectors/rocketmq"),
                 List.of("org.apache.flink.streaming.connectors.kafka.table.KafkaDynamicTableFactory",
                         "org.apache.flink.streaming.connectors.kafka.table.UpsertKafkaDynamicTableFactory"),
                 List.of("io/mqttbridge/RoutesJob.class", "org/apache/flink/connector/kafka/sink/KafkaSink.class",
-                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class")),
+                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class",
+                        "io/mqttbridge/rocketmq/table/RocketMqDynamicTableFactory.class",
+                        "org/apache/rocketmq/client/producer/DefaultMQProducer.class",
+                        "com/alibaba/fastjson/JSON.class")),
         MQTT_SQL("connectors/mqtt/target/mqtt-bridge-sql-connector-mqtt.jar", 10_000_000,
                 List.of("connectors/mqtt"),
                 List.of(),
@@ -52,7 +56,16 @@ class ShadedJarTest {
                 List.of("connectors/http-function"),
                 List.of(),
                 List.of("io/mqttbridge/httpfunction/table/HttpFunctionDynamicTableFactory.class",
-                        "org/apache/flink/connector/base/sink/AsyncSinkBase.class"));
+                        "org/apache/flink/connector/base/sink/AsyncSinkBase.class")),
+        ROCKETMQ_SQL("connectors/rocketmq/target/mqtt-bridge-sql-connector-rocketmq.jar", 20_000_000,
+                List.of("connectors/rocketmq"),
+                List.of(),
+                List.of("io/mqttbridge/rocketmq/table/RocketMqDynamicTableFactory.class",
+                        "org/apache/flink/connector/base/source/reader/SourceReaderBase.class",
+                        "org/apache/rocketmq/client/consumer/DefaultLitePullConsumer.class",
+                        // the client's libraries, relocated (see the shade configuration)
+                        "io/mqttbridge/rocketmq/shaded/io/netty/channel/Channel.class",
+                        "io/mqttbridge/rocketmq/shaded/com/alibaba/fastjson/JSON.class"));
 
         final String path;
         final long maxBytes;
@@ -126,13 +139,19 @@ class ShadedJarTest {
 
     /**
      * A SQL jar shares one class loader with whatever else a session adds: apart from its own classes
-     * and Flink's connector base, every class it bundles is relocated under its own package.
+     * and Flink's connector base, every class it bundles is relocated under its own package. The one
+     * exception is RocketMQ's client itself (with the logback it ships already relocated under
+     * org/apache/rocketmq/logging and its converters): its logback configuration names its classes.
      */
     @ParameterizedTest
-    @EnumSource(value = ShadedJar.class, names = {"MQTT_SQL", "HTTP_FUNCTION_SQL"})
+    @EnumSource(value = ShadedJar.class, names = {"MQTT_SQL", "HTTP_FUNCTION_SQL", "ROCKETMQ_SQL"})
     void sqlJarBundlesNoLibraryUnderItsOriginalName(ShadedJar jar) throws IOException {
+        List<String> kept = new ArrayList<>(List.of("io/mqttbridge/", "org/apache/flink/connector/base/"));
+        if (jar == ShadedJar.ROCKETMQ_SQL) {
+            kept.addAll(List.of("org/apache/rocketmq/", "io/github/aliyunmq/"));
+        }
         List<String> foreign = classes(jar.file()).stream()
-                .filter(c -> !c.startsWith("io/mqttbridge/") && !c.startsWith("org/apache/flink/connector/base/"))
+                .filter(c -> kept.stream().noneMatch(c::startsWith))
                 .sorted().limit(20).collect(Collectors.toList());
         assertThat(foreign).as("classes of %s outside io/mqttbridge/ and flink-connector-base", jar.path).isEmpty();
     }

@@ -2,15 +2,22 @@ package io.mqttbridge.tests.local;
 
 import io.mqttbridge.tests.support.TestBroker;
 import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.tests.rocketmq.RocketMqClients;
 import io.mqttbridge.local.DeviceSimulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +38,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -74,7 +82,9 @@ class RunLocalITCase {
         int kafka = FreePorts.pick();
         int ui = FreePorts.pick();
         int functions = FreePorts.pick();
+        int rocketMq = FreePorts.pick();
         start("--mqtt-port", mqtt, "--kafka-port", kafka, "--flink-ui-port", ui, "--function-port", functions,
+                "--rocketmq-port", rocketMq,
                 "--data-dir", dataDir.resolve("stack"), "--summary-interval", 1, "--rate", 50, "--vehicles", 10);
 
         String ready = awaitLine("READY", READY_TIMEOUT);
@@ -85,6 +95,8 @@ class RunLocalITCase {
         assertThat(ready).startsWith(expected);
         assertThat(ready.substring(expected.length())).matches("( [a-z][a-z0-9-]*=\\S+)*");
         assertThat(ready).contains(" functions=http://127.0.0.1:" + functions);
+        // appended after the fields before it, which keep their order
+        assertThat(ready).endsWith(" functions=http://127.0.0.1:" + functions + " rocketmq=127.0.0.1:" + rocketMq);
 
         // The web UI's REST API answers and runs the demo job.
         String jobs = httpGet("http://127.0.0.1:" + ui + "/jobs/overview");
@@ -135,11 +147,45 @@ class RunLocalITCase {
             assertThat(r.key()).isEqualTo(vehicle);
         }
 
+        // The demo's RocketMQ routes. A command sent to device-commands reaches the vehicle's MQTT topic ...
+        String nameServer = "127.0.0.1:" + rocketMq;
+        Mqtt5BlockingClient watcher = MqttTestPublisher.clientBuilder("tcp://127.0.0.1:" + mqtt, "e2e-command-watcher").buildBlocking();
+        watcher.connect();
+        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
+            watcher.subscribeWith().topicFilter("devices/v-003/commands").qos(MqttQos.AT_LEAST_ONCE).send();
+            String msgId = RocketMqClients.send(nameServer, "device-commands", null,
+                    "{\"device\":\"v-003\",\"command\":\"unlock\",\"request_id\":\"r-1\"}", Map.of());
+            Optional<Mqtt5Publish> command = publishes.receive(90, TimeUnit.SECONDS);
+            assertThat(command).as("the command on devices/v-003/commands; stdout:%n%s", String.join("\n", stdout)).isPresent();
+            assertThat(command.get().getTopic().toString()).isEqualTo("devices/v-003/commands");
+            JsonNode body = json.readTree(new String(command.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
+            assertThat(body.path("command").asText()).isEqualTo("unlock");
+            Map<String, String> props = new HashMap<>();
+            command.get().getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
+            assertThat(props).containsEntry("request-id", "r-1").containsEntry("rocketmq-msg-id", msgId);
+        } finally {
+            watcher.disconnect();
+        }
+        // ... and the will of a charging station (one drops off every 30 s) arrives in station-wills.
+        List<MessageExt> wills = RocketMqClients.readUntil(nameServer, "station-wills", l -> !l.isEmpty(),
+                Duration.ofSeconds(90), "a charging station's will", () -> assertThat(process.isAlive()).isTrue());
+        MessageExt will = wills.get(0);
+        JsonNode willBody = json.readTree(RocketMqClients.body(will));
+        String station = willBody.path("station").asText();
+        assertThat(station).matches("cs-\\d{3}");
+        assertThat(willBody.path("status").asText()).isEqualTo("offline");
+        assertThat(will.getTags()).isEqualTo("will");
+        assertThat(will.getKeys()).isEqualTo(station);
+        assertThat(will.getUserProperty("station-id")).isEqualTo(station);
+        assertThat(will.getUserProperty("mqtt.topic")).isEqualTo("stations/" + station + "/will");
+
         // Summaries report what the simulator published, what the source received and what the
         // routes wrote; by now every one of them has counted records.
         Pattern format =
                 Pattern.compile("SUMMARY \\d\\d:\\d\\d:\\d\\d published=(\\d+) job=RUNNING received=(\\d+) "
                         + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) sink.low_battery_function=(\\d+) "
+                        // the demo's RocketMQ routes (wills, commands): counted once they have rows
+                        + "sink.station_wills=\\d+ sink.device_commands_mqtt=\\d+ "
                         + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+) "
                         + "functions.invocations=(\\d+) functions.records=(\\d+)( functions.failed=\\d+)?");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

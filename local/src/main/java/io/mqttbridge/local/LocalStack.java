@@ -336,6 +336,13 @@ public final class LocalStack {
             line.append(" job=").append(s.state()).append(" received=").append(s.received());
             for (String table : RouteSinks.tables(sinks)) {
                 line.append(" sink.").append(table).append('=').append(s.sent().getOrDefault(table, 0L));
+                long failed = s.failed().getOrDefault(table, 0L);
+                if (failed > 0) {
+                    line.append(" sink.").append(table).append(".failed=").append(failed);
+                }
+                if (s.latencyMs().containsKey(table)) {
+                    line.append(" sink.").append(table).append(".latency-ms=").append(s.latencyMs().get(table));
+                }
             }
         } else {
             line.append(" job=? (").append(metricsError).append(')');

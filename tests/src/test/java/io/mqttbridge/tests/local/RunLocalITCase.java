@@ -183,25 +183,31 @@ class RunLocalITCase {
         // routes wrote; by now every one of them has counted records.
         Pattern format =
                 Pattern.compile("SUMMARY \\d\\d:\\d\\d:\\d\\d published=(\\d+) job=RUNNING received=(\\d+) "
-                        + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) sink.low_battery_function=(\\d+) "
+                        + "sink.vehicle_battery=(\\d+) sink.vehicle_low_battery=(\\d+) sink.low_battery_function=(\\d+)"
+                        + routeMetrics("low_battery_function") + " "
                         // the demo's RocketMQ routes (wills, commands): counted once they have rows
-                        + "sink.station_wills=\\d+ sink.device_commands_mqtt=\\d+ "
+                        + "sink.station_wills=\\d+" + routeMetrics("station_wills")
+                        + " sink.device_commands_mqtt=\\d+" + routeMetrics("device_commands_mqtt") + " "
                         + "kafka.vehicle-battery=(\\d+) kafka.vehicle-low-battery=(\\d+) "
                         + "functions.invocations=(\\d+) functions.records=(\\d+)( functions.failed=\\d+)?");
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         boolean counted = false;
-        while (!counted && System.nanoTime() < deadline) {
+        boolean latency = false;
+        while (!(counted && latency) && System.nanoTime() < deadline) {
             for (String line : stdout) {
                 // "job=? (reason)" while the REST API has not answered yet; else the full format.
                 if (line.startsWith("SUMMARY") && !line.contains(" job=? ")) {
                     Matcher m = format.matcher(line);
                     assertThat(m.matches()).as("summary format: %s", line).isTrue();
                     counted |= java.util.stream.IntStream.rangeClosed(1, 9).allMatch(i -> Long.parseLong(m.group(i)) > 0);
+                    // The function route's synchronisation latency, once its first batch is acknowledged.
+                    latency |= line.contains(" sink.low_battery_function.latency-ms=");
                 }
             }
             Thread.sleep(500);
         }
         assertThat(counted).as("a SUMMARY with every counter > 0; stdout:%n%s", String.join("\n", stdout)).isTrue();
+        assertThat(latency).as("a SUMMARY with the function route's latency-ms; stdout:%n%s", String.join("\n", stdout)).isTrue();
 
         // SIGTERM through the handle: Process#destroy would also close our end of its stdout.
         assertThat(process.toHandle().destroy()).isTrue();
@@ -323,5 +329,10 @@ class RunLocalITCase {
             }
         }
         throw new IllegalStateException("run-local not found above " + Path.of("").toAbsolutePath());
+    }
+
+    /** The optional route metrics a sink of ours adds after its count in SUMMARY (docs/local-stack.md). */
+    private static String routeMetrics(String table) {
+        return "(?: sink\\." + table + "\\.failed=\\d+)?(?: sink\\." + table + "\\.latency-ms=\\d+)?";
     }
 }

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -112,6 +111,7 @@ public final class FunctionEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final double failShare;
+    private final AtomicLong requestsSeen = new AtomicLong();
     private final Duration latency;
     private volatile Behaviour behaviour = request -> Answer.ok();
     private final AtomicInteger numbers = new AtomicInteger();
@@ -146,7 +146,8 @@ public final class FunctionEndpoint implements AutoCloseable {
 
     /**
      * Starts on 127.0.0.1:{@code port} (0 = a free port). {@code failShare} (0 to 1) of the
-     * requests are answered 503; every request waits {@code latency} before it is answered.
+     * requests are answered 503, the first one among them; every request waits {@code latency} before
+     * it is answered.
      */
     public static FunctionEndpoint start(int port, double failShare, Duration latency) throws IOException {
         if (failShare < 0 || failShare > 1) {
@@ -291,12 +292,24 @@ public final class FunctionEndpoint implements AutoCloseable {
         }
     }
 
+    /**
+     * Exactly {@code failShare} of the requests, spread evenly and starting with the first (request n fails
+     * when ceil(n * share) grows): a run with few requests still sees one, where a random draw might not.
+     */
+    private boolean injectFailure() {
+        if (failShare <= 0) {
+            return false;
+        }
+        long n = requestsSeen.incrementAndGet();
+        return Math.ceil(n * failShare) > Math.ceil((n - 1) * failShare);
+    }
+
     private Answer decide(Request request) {
         try {
             if (!latency.isZero()) {
                 Thread.sleep(latency.toMillis());
             }
-            if (failShare > 0 && ThreadLocalRandom.current().nextDouble() < failShare) {
+            if (injectFailure()) {
                 failed.incrementAndGet();
                 LOG.info("function {}: attempt {} answered 503 (injected failure)", request.path(), request.attempt());
                 return Answer.status(503);

@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +61,18 @@ class FunctionEndpointTest {
             assertThat(post(endpoint.url() + "/fn", ENVELOPE)).isEqualTo(503);
             assertThat(endpoint.failed()).isEqualTo(1);
             assertThat(endpoint.recordCount()).isZero();
+        }
+    }
+
+    @Test
+    void aFailShareAnswersExactlyThatShareStartingWithTheFirstRequest() throws Exception {
+        try (FunctionEndpoint endpoint = FunctionEndpoint.start(0, 0.25, Duration.ZERO)) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                statuses.add(post(endpoint.url() + "/fn", ENVELOPE));
+            }
+            assertThat(statuses).containsExactly(503, 200, 200, 200, 503, 200, 200, 200);
+            assertThat(endpoint.failed()).isEqualTo(2);
         }
     }
 

@@ -184,7 +184,11 @@ class CheckpointAndSavepointITCase {
         FailureRun.skipArtemisInLongForm(broker);
         String kind = "rescale 2 -> 4 -> 1 from savepoints";
         long count = FailureRun.messages();
-        int[] parallelisms = {4, 1};
+        // 2 -> 4 -> 1, and in the long form on through 4, 1, ... until every injection is a rescale.
+        int[] parallelisms = new int[FailureRun.injections()];
+        for (int i = 0; i < parallelisms.length; i++) {
+            parallelisms[i] = i % 2 == 0 ? 4 : 1;
+        }
         try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
             Path first = load.routes(tmp.resolve("first"), "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', ");
             // Without 'subscribers' its default is the parallelism: only the saved state can make the splits 2 at parallelism 4.

@@ -100,10 +100,12 @@ final class FaultLoad implements AutoCloseable {
 
     /**
      * Waits until a number above {@code sentBefore} (published after the injection) is in Kafka and
-     * returns the time since {@code injectedAtNanos}: the recovery of one injection.
+     * returns the time since {@code injectedAtNanos}: the recovery of one injection. The bound grows
+     * with the backlog still ahead of that number (the long form's connection cuts leave thousands).
      */
     Duration awaitFresh(long sentBefore, long injectedAtNanos, Runnable checkRunning) {
-        reader.readUntil(r -> !read().distinct().tailSet(sentBefore + 1).isEmpty(), Duration.ofSeconds(120),
+        long ahead = Math.max(0, sentBefore - read().distinct().size());
+        reader.readUntil(r -> !read().distinct().tailSet(sentBefore + 1).isEmpty(), Duration.ofSeconds(120 + ahead / 50),
                 "a number above " + sentBefore + " (published after the injection)", checkRunning);
         return Duration.ofNanos(System.nanoTime() - injectedAtNanos);
     }

@@ -212,7 +212,8 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
                 .append(", and the options of the format, prefixed '")
                 .append(formatPrefix)
                 .append("'.");
-        return new ValidationException(message.toString(), e);
+        // Without Flink's message as the cause: error reports lead with the root cause, and this one says all of it.
+        return new ValidationException(message.toString());
     }
 
 

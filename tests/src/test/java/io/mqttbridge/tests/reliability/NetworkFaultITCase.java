@@ -64,7 +64,10 @@ class NetworkFaultITCase {
             Duration recovery = Duration.ZERO;
             int injected = 0;
             // Faster than the job drains (2 windows of 20 per 200 ms checkpoint at most), for about 8 s: the backlog grows under the cuts.
-            try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 8)))) {
+            // The long form publishes just above that drain (measured ~170/s on a loaded machine): each cut must wait for the
+            // backlog ahead of it, so a faster load multiplies the backlog per cut and ends before the tenth.
+            int rate = FailureRun.LONG_FORM ? 230 : (int) Math.max(100, count / 8);
+            try (NumberedSequence sequence = load.startSequence(count, rate)) {
                 for (int i = 0; i < FailureRun.injections(); i++) {
                     Thread.sleep(load.randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
                     // A backlog beyond both windows (receive-maximum 20 each): the broker has filled each connection's window with

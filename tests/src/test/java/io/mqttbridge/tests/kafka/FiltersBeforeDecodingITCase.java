@@ -81,9 +81,15 @@ class FiltersBeforeDecodingITCase {
                 expected.add(MESSAGES);
                 assertThat(readNumbers(kept, expected, job)).isEqualTo(expected);
                 job.assertRunning();
-                assertThat(sum(METRICS.findMetrics(job.client.getJobID(), "deserializer.messagesFiltered")))
-                        .as("messagesFiltered")
-                        .isGreaterThanOrEqualTo(3 * MESSAGES / 4);
+                // Every filtered QoS 1 message (half of all) is counted; the QoS 0 quarter may be dropped by a busy broker,
+                // and with several subscribers the last filtered ones may still be on their way when 'last' is read.
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                long filtered = sum(METRICS.findMetrics(job.client.getJobID(), "deserializer.messagesFiltered"));
+                while (filtered < 3 * MESSAGES / 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                    filtered = sum(METRICS.findMetrics(job.client.getJobID(), "deserializer.messagesFiltered"));
+                }
+                assertThat(filtered).as("messagesFiltered").isBetween((long) MESSAGES / 2, (long) 3 * MESSAGES / 4);
             }
         }
     }

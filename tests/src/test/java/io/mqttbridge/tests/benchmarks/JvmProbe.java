@@ -64,9 +64,11 @@ final class JvmProbe implements AutoCloseable {
         return (OS.getProcessCpuTime() - startCpuNanos) / (double) Math.max(1, System.nanoTime() - startNanos);
     }
 
+    /** The largest heap in use seen; samples once more first, so a run shorter than the period has a figure too. */
     double peakHeapMb() {
+        sample();
         synchronized (samples) {
-            return samples.stream().mapToDouble(HeapSample::usedMb).max().orElse(0);
+            return samples.stream().mapToDouble(HeapSample::usedMb).max().orElseThrow();
         }
     }
 

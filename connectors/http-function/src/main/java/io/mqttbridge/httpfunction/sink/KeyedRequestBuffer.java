@@ -172,10 +172,17 @@ public final class KeyedRequestBuffer implements RequestBuffer<FunctionRecord> {
         return null;
     }
 
-    /** Not used: taking a record without marking its key in flight would break the key's order. */
+    /**
+     * The oldest ready record, taken as a batch of one: its key is in flight until {@link #release}, as
+     * for {@link #takeBatch} (the writer forms batches with takeBatch; this keeps the buffer's contract).
+     */
     @Override
     public RequestEntryWrapper<FunctionRecord> poll() {
-        throw new UnsupportedOperationException("records leave a KeyedRequestBuffer through takeBatch");
+        RequestEntryWrapper<FunctionRecord> oldest = peek();
+        if (oldest != null) {
+            takeBatch(1);
+        }
+        return oldest;
     }
 
     /** All records, each key's in order: what a checkpoint stores. */

@@ -51,6 +51,22 @@ class KeyedRequestBufferTest {
     }
 
     @Test
+    void pollTakesTheOldestReadyRecordAndHoldsItsKeyUntilReleased() {
+        add("a", "a1");
+        add("a", "a2");
+        add("b", "b1");
+        RequestEntryWrapper<FunctionRecord> polled = buffer.poll();
+        assertThat(polled.getRequestEntry().messageId()).isEqualTo("a1");
+        // a is in flight now: b's record is next, a2 waits for the release.
+        assertThat(buffer.poll().getRequestEntry().messageId()).isEqualTo("b1");
+        assertThat(buffer.poll()).isNull();
+        assertThat(buffer.totalRecords()).isEqualTo(1);
+
+        buffer.release(List.of(polled.getRequestEntry()));
+        assertThat(buffer.poll().getRequestEntry().messageId()).isEqualTo("a2");
+    }
+
+    @Test
     void theRestOfAKeyThatDidNotFitWaitsForTheBatch() {
         for (int i = 1; i <= 5; i++) {
             add("a", "a" + i);

@@ -16,6 +16,7 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.SimpleCounter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.SimpleUserCodeClassLoader;
 import org.apache.flink.util.UserCodeClassLoader;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ class FilteringDeserializerTest {
 
             @Override
             public UserCodeClassLoader getUserCodeClassLoader() {
-                throw new UnsupportedOperationException();
+                return SimpleUserCodeClassLoader.create(FilteringDeserializerTest.class.getClassLoader());
             }
         };
     }

@@ -152,6 +152,7 @@ public final class RocketMqSplitReader implements SplitReader<MessageExt, Rocket
 
     @Override
     public void handleSplitsChanges(SplitsChange<RocketMqQueueSplit> splitsChanges) {
+        // The enumerator only ever assigns queues (a queue is never taken back from a reader), as in Kafka's reader.
         if (!(splitsChanges instanceof SplitsAddition)) {
             throw new UnsupportedOperationException("Unsupported split change " + splitsChanges.getClass().getSimpleName());
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,9 @@ class RocketMqSinkTestSuiteITCase {
             Configuration options = new Configuration();
             options.set(RocketMqOptions.NAME_SERVER, ROCKETMQ.get().nameServer());
             options.set(RocketMqOptions.TOPIC, topic);
+            // Flink's suite waits for its results without a deadline, and a failed send restarts the job
+            // (its metrics case then never sees the full count): on a loaded machine, give sends time.
+            options.set(RocketMqOptions.SEND_TIMEOUT, Duration.ofSeconds(30));
             return new RocketMqSink<>(
                     RocketMqSinkConfig.of(options, Map.of()),
                     s -> new Message(null, s.getBytes(StandardCharsets.UTF_8)));

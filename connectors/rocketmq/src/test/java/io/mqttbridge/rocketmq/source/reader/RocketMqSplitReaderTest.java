@@ -57,7 +57,7 @@ class RocketMqSplitReaderTest {
         assertThat(bodies(reader.fetch())).isEmpty();
         client.failPulls = false;
         List<String> read = new ArrayList<>();
-        while (read.isEmpty()) {
+        for (int fetches = 0; fetches < 100 && read.isEmpty(); fetches++) {
             read.addAll(bodies(reader.fetch())); // waits out the retry delay
         }
 

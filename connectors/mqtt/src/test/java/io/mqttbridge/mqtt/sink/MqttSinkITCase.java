@@ -61,7 +61,11 @@ class MqttSinkITCase {
         final Mqtt5AsyncClient client;
 
         Collector(int port, String filter) throws Exception {
-            client = MqttClient.builder().useMqttVersion5().identifier("it-collector").serverHost("127.0.0.1")
+            this(port, filter, "it-collector");
+        }
+
+        Collector(int port, String filter, String clientId) throws Exception {
+            client = MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
                     .serverPort(port).automaticReconnect().initialDelay(100, TimeUnit.MILLISECONDS)
                     .maxDelay(1, TimeUnit.SECONDS).applyAutomaticReconnect().buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL, p -> {

@@ -27,8 +27,12 @@ final class MqttLoopCheck {
     /** An mqtt table that subscribes: its name and options. */
     record Subscriber(String table, Map<String, String> options) {}
 
-    /** An INSERT into an mqtt table: where it is, the table, its options, whether rows bring their own topic. */
-    record Publisher(RoutesStatement insert, String table, Map<String, String> options, boolean topicPerRow) {}
+    /**
+     * An INSERT into an mqtt table: where it is, the table, its options, whether rows bring their own topic,
+     * and the 'client-id-prefix' its sink publishes with (the table's default where none is set).
+     */
+    record Publisher(
+            RoutesStatement insert, String table, Map<String, String> options, boolean topicPerRow, String clientIdPrefix) {}
 
     private MqttLoopCheck() {}
 

@@ -1,6 +1,8 @@
 package io.mqttbridge.routes;
 
+import io.mqttbridge.mqtt.MqttOptions;
 import io.mqttbridge.mqtt.functions.MqttFunctions;
+import io.mqttbridge.mqtt.sink.MqttSinkConfig;
 
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.Configuration;
@@ -94,14 +96,10 @@ public final class RoutesRunner {
      */
     public static List<String> validateWithWarnings(StreamExecutionEnvironment env, RoutesFile routes) {
         Session session = new Session(env, routes);
-        List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
-        List<RoutesStatement> inserts = session.run(insert -> {
-            session.explainAlone(insert);
-            publishers.addAll(session.mqttPublishers(insert));
-        });
+        List<RoutesStatement> inserts = session.run(session::explainAlone);
         LOG.info("{}: {} statement(s) valid, {} route(s)", routes.path(), routes.routesStatements().size(), inserts.size());
         List<String> warnings = new ArrayList<>();
-        for (String warning : MqttLoopCheck.warnings(session.mqttSubscribers, publishers)) {
+        for (String warning : MqttLoopCheck.warnings(session.mqttSubscribers, session.publishers)) {
             String masked = routes.mask(warning);
             LOG.warn("{}", masked);
             warnings.add(masked);
@@ -151,6 +149,9 @@ public final class RoutesRunner {
         private final Map<String, RoutesStatement> tableDefinitions = new HashMap<>();
         /** The mqtt tables the file creates with a 'topic-filter': what a route could loop into. */
         private final List<MqttLoopCheck.Subscriber> mqttSubscribers = new ArrayList<>();
+        /** The INSERTs into mqtt tables, in file order. */
+        private final List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
+        private final MqttClientIdCheck clientIds = new MqttClientIdCheck();
 
         Session(StreamExecutionEnvironment env, RoutesFile routes) {
             this.routes = routes;
@@ -167,7 +168,8 @@ public final class RoutesRunner {
 
         /**
          * Executes every other statement in file order first (DDL, SET), then hands each INSERT to {@code
-         * onInsert} in file order: a route may name a table declared further down.
+         * onInsert} in file order: a route may name a table declared further down. An INSERT into an mqtt
+         * table whose sink would publish with the client ids of an earlier one's is refused.
          */
         List<RoutesStatement> run(InsertHandler onInsert) {
             List<RoutesStatement> inserts = new ArrayList<>();
@@ -203,6 +205,13 @@ public final class RoutesRunner {
                 log(insert);
                 try {
                     onInsert.accept(insert);
+                    for (MqttLoopCheck.Publisher publisher : mqttPublishers(insert)) {
+                        String collision = clientIds.claim(publisher);
+                        if (collision != null) {
+                            throw insert.error(routes.mask(collision));
+                        }
+                        publishers.add(publisher);
+                    }
                 } catch (RoutesException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -228,8 +237,8 @@ public final class RoutesRunner {
             return tables;
         }
 
-        /** The mqtt tables an INSERT publishes to, and whether its rows bring their own topic. */
-        List<MqttLoopCheck.Publisher> mqttPublishers(RoutesStatement insert) {
+        /** The mqtt tables an INSERT publishes to, whether its rows bring their own topic, and with which client ids. */
+        private List<MqttLoopCheck.Publisher> mqttPublishers(RoutesStatement insert) {
             List<MqttLoopCheck.Publisher> publishers = new ArrayList<>();
             for (SinkModifyOperation sink : sinks(insert)) {
                 ContextResolvedTable table = sink.getContextResolvedTable();
@@ -240,8 +249,14 @@ public final class RoutesRunner {
                 boolean topicPerRow = table.getResolvedSchema().getColumns().stream()
                         .anyMatch(c -> c instanceof Column.MetadataColumn && c.isPersisted()
                                 && ((Column.MetadataColumn) c).getMetadataKey().orElse(c.getName()).equals("topic"));
+                String prefix = options.getOrDefault(MqttOptions.CLIENT_ID_PREFIX.key(), "").trim();
+                if (prefix.isEmpty()) {
+                    // the sink's default, as its factory derives it (a blank value means "not given" there too)
+                    prefix = MqttSinkConfig.defaultClientIdPrefix(
+                            table.getIdentifier().getObjectName(), table.getIdentifier().asSummaryString());
+                }
                 publishers.add(new MqttLoopCheck.Publisher(
-                        insert, table.getIdentifier().getObjectName(), options, topicPerRow));
+                        insert, table.getIdentifier().getObjectName(), options, topicPerRow, prefix));
             }
             return publishers;
         }

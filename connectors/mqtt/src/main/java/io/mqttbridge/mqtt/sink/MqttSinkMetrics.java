@@ -13,8 +13,8 @@ import java.util.function.IntSupplier;
 /**
  * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
  * {@code route}: publishes acknowledged, publishes refused, synchronisation latency), the MQTT
- * specifics in the group {@code mqtt} (messagesResent, reconnects, connectionsUp,
- * publishesOutstanding) and Flink's standard sink counters. Acknowledgements arrive on client
+ * specifics in the group {@code mqtt} (messagesResent, reconnects, sessionsTakenOver - the source's
+ * name for another client connecting with the same client id -, connectionsUp, publishesOutstanding) and Flink's standard sink counters. Acknowledgements arrive on client
  * threads, hence thread-safe counters.
  */
 @Internal
@@ -23,6 +23,7 @@ final class MqttSinkMetrics {
     private final RouteMetrics route;
     private final Counter resent;
     private final Counter reconnects;
+    private final Counter sessionsTakenOver;
     private final Counter numRecordsSend;
     private final Counter numRecordsOutErrors;
     private volatile int connectionsUp;
@@ -32,6 +33,7 @@ final class MqttSinkMetrics {
         MetricGroup group = writerGroup.addGroup("mqtt");
         this.resent = group.counter("messagesResent", new ThreadSafeSimpleCounter());
         this.reconnects = group.counter("reconnects", new ThreadSafeSimpleCounter());
+        this.sessionsTakenOver = group.counter("sessionsTakenOver", new ThreadSafeSimpleCounter());
         group.gauge("connectionsUp", () -> connectionsUp);
         group.gauge("publishesOutstanding", outstanding::getAsInt);
         this.numRecordsSend = writerGroup.getNumRecordsSendCounter();
@@ -59,5 +61,9 @@ final class MqttSinkMetrics {
 
     void reconnect() {
         reconnects.inc();
+    }
+
+    void sessionTakenOver() {
+        sessionsTakenOver.inc();
     }
 }

@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.sink;
 
 import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.SessionTakenOver;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -34,6 +35,11 @@ import java.util.concurrent.TimeoutException;
  * unreachable the writer keeps trying and holds the task (backpressure), so a checkpoint then fails by
  * its timeout, never by dropping rows.
  *
+ * <p>A connection the broker ends because another client connected with the same client id (MQTT 5,
+ * DISCONNECT 0x8E) is not replaced: two writers with one id would take it from each other in a loop. It
+ * is logged at ERROR, counted in {@code mqtt.sessionsTakenOver}, and fails the writer: the next write or
+ * flush throws, naming the id, what causes it and the fix.
+ *
  * <p>All client calls are made on the task thread; client threads only report outcomes.
  */
 @Internal
@@ -56,6 +62,8 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
     private volatile int connection;
     /** Set by a client thread when the current connection ends. */
     private volatile boolean connectionLost;
+    /** Set by a client thread when another client took this writer's session over: the writer's failure. */
+    @Nullable private volatile IllegalStateException takenOver;
 
     MqttSinkWriter(
             MqttSinkConfig config,
@@ -149,6 +157,10 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
     }
 
     private void throwIfFailed() throws IOException {
+        IllegalStateException lostToAnother = takenOver;
+        if (lostToAnother != null) {
+            throw new IOException(lostToAnother.getMessage(), lostToAnother);
+        }
         Throwable failure = outstanding.failure();
         if (failure != null) {
             throw new IOException("The mqtt sink (client '" + clientId + "') could not publish a row: " + failure.getMessage()
@@ -163,6 +175,7 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
      */
     private void ensureConnected() throws IOException, InterruptedException {
         while (publisher == null || connectionLost || outstanding.hasToResend()) {
+            throwIfFailed(); // a session taken over is not to be taken back
             if (publisher != null && (connectionLost || outstanding.hasToResend())) {
                 // A fresh client for the next connection: the old one may keep stale state.
                 LOG.warn("mqtt sink {}: the connection to {} was lost; reconnecting, {} publish(es) to send again",
@@ -222,10 +235,28 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
 
     private void onConnectionLost(int lostConnection, @Nullable Throwable cause) {
         if (lostConnection == connection) {
+            if (cause != null && SessionTakenOver.isCause(cause)) {
+                IllegalStateException failure = new IllegalStateException(takenOverMessage());
+                metrics.sessionTakenOver();
+                LOG.error("mqtt sink: {}", failure.getMessage());
+                takenOver = failure;
+            }
             connectionLost = true;
             LOG.debug("mqtt sink {}: connection {} ended: {}", clientId, lostConnection, cause == null ? "-" : cause.toString());
             outstanding.wakeUp();
         }
+    }
+
+    /** What the failure says: the id, who else uses it and how to give each writer its own. */
+    private String takenOverMessage() {
+        return SessionTakenOver.describe(config.connection(), clientId,
+                "another writer publishes with the same client id - two INSERTs into one mqtt table (the routes runner"
+                        + " refuses them, the SQL client and SQL Gateway do not), two jobs with the same routes or the same"
+                        + " 'client-id-prefix', or an old instance of this job that still runs. Two writers with one id take"
+                        + " the connection from each other in a loop, so this writer fails instead of reconnecting; rows not"
+                        + " acknowledged are published again after the restart. Fix: write each mqtt table from one INSERT"
+                        + " (UNION ALL the queries), or give each INSERT or job its own 'client-id-prefix' (on an INSERT: "
+                        + "/*+ OPTIONS('client-id-prefix'='...') */), and stop old instances of the job");
     }
 
     @VisibleForTesting

@@ -1,7 +1,9 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.connector.testing.SinkWriterMetricGroups;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.LoopbackBroker;
 import io.mqttbridge.embedded.MosquittoBroker;
 import io.mqttbridge.mqtt.MqttMessage;
@@ -11,8 +13,12 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.SimpleCounter;
+import org.apache.flink.metrics.testutils.MetricListener;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
@@ -36,8 +42,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
-/** The mqtt sink on real brokers: every QoS 1 publish arrives, across a broker restart too; SQL routes by topic column. */
+/**
+ * The mqtt sink on real brokers: every QoS 1 publish arrives, across a broker restart too; SQL routes by
+ * topic column; a second client with the sink's client id fails the writer instead of a takeover loop.
+ */
 class MqttSinkITCase {
 
     @TempDir Path folder;
@@ -50,7 +61,11 @@ class MqttSinkITCase {
         final Mqtt5AsyncClient client;
 
         Collector(int port, String filter) throws Exception {
-            client = MqttClient.builder().useMqttVersion5().identifier("it-collector").serverHost("127.0.0.1")
+            this(port, filter, "it-collector");
+        }
+
+        Collector(int port, String filter, String clientId) throws Exception {
+            client = MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1")
                     .serverPort(port).automaticReconnect().initialDelay(100, TimeUnit.MILLISECONDS)
                     .maxDelay(1, TimeUnit.SECONDS).applyAutomaticReconnect().buildAsync();
             client.publishes(MqttGlobalPublishFilter.ALL, p -> {
@@ -166,4 +181,70 @@ class MqttSinkITCase {
             assertThat(byTopic.get("devices/unrouted/commands").getPayloadAsBytes()).asString(StandardCharsets.UTF_8).contains("v-0");
         }
     }
+
+    @Test
+    void aSessionTakenOverFailsTheWriterNamingTheClientIdAndIsCounted() throws Exception {
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), folder);
+                LogCapture logs = new LogCapture(MqttSinkWriter.class.getName())) {
+            Configuration options = new Configuration();
+            options.set(MqttOptions.SERVER_URI, broker.serverUri());
+            options.set(MqttOptions.CLIENT_ID_PREFIX, "it-takeover");
+            options.set(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(50));
+            MetricListener metrics = new MetricListener();
+            MqttMessageSerializer<String> serializer = text -> MqttMessage.builder()
+                    .setTopic("it/takeover").setPayload(text.getBytes(StandardCharsets.UTF_8)).setQos(1).build();
+            MqttSinkWriter<String> writer = new MqttSinkWriter<>(MqttSinkConfig.fromConfiguration(options), serializer,
+                    new HiveMqPublishers(), 0,
+                    SinkWriterMetricGroups.over(metrics.getMetricGroup(), new SimpleCounter(), new SimpleCounter()));
+            Mqtt5BlockingClient intruder = MqttClient.builder().useMqttVersion5().identifier("it-takeover-pub-0")
+                    .serverHost("127.0.0.1").serverPort(broker.port()).buildBlocking();
+            try {
+                writer.write("before", NO_TIME);
+                writer.flush(false); // connected, and the broker acknowledged it
+                intruder.connect();
+
+                IOException failure = null;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (failure == null && System.nanoTime() < deadline) {
+                    try {
+                        writer.write("after", NO_TIME);
+                        writer.flush(false);
+                        Thread.sleep(50);
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+                if (failure == null) {
+                    fail("the writer went on publishing after another client took its session over");
+                }
+                String opening = "Another client connected with client id 'it-takeover-pub-0' to " + broker.serverUri()
+                        + " and took its session over (DISCONNECT 0x8E): another writer publishes with the same client id";
+                assertThat(failure).hasMessageStartingWith(opening)
+                        .hasMessageContaining("two INSERTs into one mqtt table")
+                        .hasMessageContaining("two jobs with the same routes or the same 'client-id-prefix'")
+                        .hasMessageContaining("UNION ALL the queries")
+                        .hasMessageContaining("/*+ OPTIONS('client-id-prefix'='...') */");
+                // failed, not reconnected: the intruder keeps the id, and the next call fails the same way
+                assertThat(intruder.getState().isConnected()).isTrue();
+                assertThatThrownBy(() -> writer.flush(false)).isInstanceOf(IOException.class).hasMessageStartingWith(opening);
+                assertThat(metrics.getCounter("mqtt", "sessionsTakenOver").orElseThrow().getCount()).isEqualTo(1);
+                assertThat(logs.errors("client id 'it-takeover-pub-0'")).singleElement().asString().contains(opening);
+            } finally {
+                writer.close();
+                intruder.disconnect();
+            }
+        }
+    }
+
+    private static final SinkWriter.Context NO_TIME = new SinkWriter.Context() {
+        @Override
+        public long currentWatermark() {
+            return Long.MIN_VALUE;
+        }
+
+        @Override
+        public Long timestamp() {
+            return null;
+        }
+    };
 }

@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.source.reader;
 
 import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.SessionTakenOver;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -124,12 +125,11 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
     }
 
     static SessionTakenOverException takenOver(MqttSourceConfig config, String clientId) {
-        return new SessionTakenOverException(
-                "Another client connected with client id '" + clientId + "' to " + config.connection().serverUri()
-                        + " and took its session over (DISCONNECT 0x8E): two tables or jobs share the client id (the same "
+        return new SessionTakenOverException(SessionTakenOver.describe(config.connection(), clientId,
+                "two tables or jobs share the client id (the same "
                         + "'client-id-prefix', or two scans of one table that the planner did not merge), or an old "
                         + "instance of this job still runs. While both run they take the session from each other, and each receives part "
-                        + "of the other's messages; give each source its own 'client-id-prefix'");
+                        + "of the other's messages; give each source its own 'client-id-prefix'"));
     }
 
     /** Sends DISCONNECT; returns its completion. */

@@ -3,16 +3,15 @@ package io.mqttbridge.mqtt.source.reader;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
+import io.mqttbridge.mqtt.SessionTakenOver;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5RetainHandling;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.Mqtt5Subscription;
@@ -111,9 +110,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Mqtt5ConnAck connAck = ((Mqtt5ConnAckException) cause).getMqttMessage();
             return refusal(config, clientId, connAck.getReasonCode(), connAck.getReasonString().map(Object::toString).orElse(null));
         }
-        if (cause instanceof Mqtt5DisconnectException
-                && ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode()
-                        == Mqtt5DisconnectReasonCode.SESSION_TAKEN_OVER) {
+        if (SessionTakenOver.isCause(cause)) {
             return takenOver(config, clientId);
         }
         return cause;

@@ -1,4 +1,4 @@
-package io.mqttbridge.tests.kafka;
+package io.mqttbridge.tests.benchmarks;
 
 import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.embedded.MqttTestPublisher;

@@ -14,6 +14,7 @@ import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 import javax.annotation.Nullable;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * The sink-table option {@code latency-time-column} and the column it names: where the route's
@@ -104,6 +105,20 @@ public final class LatencyTimeColumn implements Serializable {
     /** {@link #originMillis} of {@code column}, or -1 when the table has none. */
     public static long originMillis(@Nullable LatencyTimeColumn column, RowData row) {
         return column == null ? -1 : column.originMillis(row);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof LatencyTimeColumn)) {
+            return false;
+        }
+        LatencyTimeColumn that = (LatencyTimeColumn) o;
+        return position == that.position && type == that.type && precision == that.precision;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(position, type, precision);
     }
 
     /**

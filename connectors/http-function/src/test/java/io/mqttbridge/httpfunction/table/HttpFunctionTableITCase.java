@@ -1,12 +1,9 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.testing.ReportedRouteMetrics;
 import io.mqttbridge.embedded.FunctionEndpoint;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
@@ -26,14 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpFunctionTableITCase {
 
     /** The writers' metrics, read by the latency test. */
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    private static final ReportedRouteMetrics METRICS = new ReportedRouteMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .setNumberSlotsPerTaskManager(2)
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = METRICS.miniCluster(2);
 
     private FunctionEndpoint server;
     private TableEnvironment tables;
@@ -98,10 +90,7 @@ class HttpFunctionTableITCase {
         insert.await(); // the last flush: the function acknowledged every batch
 
         assertThat(server.deliveredRecords()).hasSize(2);
-        long latency = METRICS.findMetrics(job, ".*route\\.syncLatencyMs").values().stream()
-                .mapToLong(m -> ((Number) ((Gauge<?>) m).getValue()).longValue())
-                .max()
-                .orElseThrow(() -> new AssertionError("no route.syncLatencyMs gauge reported for job " + job));
+        long latency = METRICS.syncLatencyMs(job);
         // at least the minute of the newest row, however the rows were batched; two minutes when both were in one
         assertThat(latency).as("syncLatencyMs of rows produced 60 s and 120 s before").isGreaterThanOrEqualTo(60_000L);
         // from the column, not from epoch 0 or a misread unit

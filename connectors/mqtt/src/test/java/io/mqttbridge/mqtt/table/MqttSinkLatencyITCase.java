@@ -1,13 +1,10 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.testing.ReportedRouteMetrics;
 import io.mqttbridge.embedded.EmbeddedHiveMq;
 import io.mqttbridge.embedded.FreePorts;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -29,21 +26,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class MqttSinkLatencyITCase {
 
-    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+    private static final ReportedRouteMetrics METRICS = new ReportedRouteMetrics();
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(1)
-                    .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = METRICS.miniCluster(1);
 
     @TempDir Path folder;
 
     private TableEnvironment tables;
 
-    /** Here, not in a field initialiser: the extension makes its MiniCluster the execution environment before each test. */
+    /** Here, not in a field initialiser: the extension sets its MiniCluster as the execution environment before each test. */
     @BeforeEach
     void createTableEnvironment() {
         tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
@@ -67,7 +58,7 @@ class MqttSinkLatencyITCase {
             JobID job = insert.getJobClient().orElseThrow().getJobID();
             insert.await(); // the sink's last flush: the broker acknowledged every publish
 
-            long latency = syncLatencyMs(job);
+            long latency = METRICS.syncLatencyMs(job);
             assertThat(latency).as("syncLatencyMs of rows produced 60 s before").isGreaterThanOrEqualTo(60_000L);
             // from the column, not from epoch 0 or a misread unit
             assertThat(latency).isLessThan(3_600_000L);
@@ -80,13 +71,5 @@ class MqttSinkLatencyITCase {
         assertThatThrownBy(() -> tables.explainSql("INSERT INTO commands SELECT 'v-1', 1"))
                 .hasStackTraceContaining("Invalid value 'received' for option 'latency-time-column': expected a physical "
                         + "TIMESTAMP, TIMESTAMP_LTZ or BIGINT column, one of [vin, received]");
-    }
-
-    /** The route gauge of the job's sink writer (one subtask). */
-    private static long syncLatencyMs(JobID job) {
-        return METRICS.findMetrics(job, ".*route\\.syncLatencyMs").values().stream()
-                .mapToLong(m -> ((Number) ((Gauge<?>) m).getValue()).longValue())
-                .max()
-                .orElseThrow(() -> new AssertionError("no route.syncLatencyMs gauge reported for job " + job));
     }
 }

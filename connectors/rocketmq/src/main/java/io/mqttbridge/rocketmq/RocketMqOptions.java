@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.connector.options.OptionChecks;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -122,15 +123,8 @@ public final class RocketMqOptions {
                                     + ". A send that still fails fails the checkpoint and the job restarts from "
                                     + "the last one: nothing is lost.");
 
-    public static final ConfigOption<String> LATENCY_TIME_COLUMN =
-            ConfigOptions.key("latency-time-column")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Sink: a physical TIMESTAMP, TIMESTAMP_LTZ or BIGINT (epoch milliseconds) column "
-                                    + "holding when the row's data was produced (e.g. the MQTT message's "
-                                    + "timestamp). The synchronisation-latency gauge is then 'acknowledged at' "
-                                    + "minus this time; unset, minus the message's born time (send round trip).");
+    /** The same option as the mqtt and http-function sink tables (connectors/common). */
+    public static final ConfigOption<String> LATENCY_TIME_COLUMN = LatencyTimeColumn.OPTION;
 
     // ---- source ----
 

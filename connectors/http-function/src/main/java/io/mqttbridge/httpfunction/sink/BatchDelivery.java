@@ -55,11 +55,30 @@ public final class BatchDelivery {
     public CompletableFuture<Void> deliver(List<FunctionRecord> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         byte[] body = FunctionEnvelope.toJson(config.name(), config.payloadEncoding(), records);
-        attempt(records, body, 1, System.currentTimeMillis(), done);
+        long origin = oldestOrigin(records);
+        attempt(records, body, 1, origin >= 0 ? origin : System.currentTimeMillis(), done);
         return done;
     }
 
-    private void attempt(List<FunctionRecord> records, byte[] body, int attempt, long firstAttemptMillis, CompletableFuture<Void> done) {
+    /**
+     * Where the batch's synchronisation latency counts from: the oldest origin time of its records
+     * (one acknowledgement covers all of them, so the gauge shows the longest wait), -1 when none
+     * has one.
+     */
+    @VisibleForTesting
+    static long oldestOrigin(List<FunctionRecord> records) {
+        long oldest = -1;
+        for (FunctionRecord record : records) {
+            long origin = record.originMillis();
+            if (origin >= 0 && (oldest < 0 || origin < oldest)) {
+                oldest = origin;
+            }
+        }
+        return oldest;
+    }
+
+    /** {@code originMillis}: the batch's oldest origin time, else its first attempt. */
+    private void attempt(List<FunctionRecord> records, byte[] body, int attempt, long originMillis, CompletableFuture<Void> done) {
         long start = System.nanoTime();
         CompletableFuture<InvocationResult> invoked;
         try {
@@ -73,7 +92,7 @@ public final class BatchDelivery {
                                 done.completeExceptionally(unexpected);
                                 return;
                             }
-                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered(), firstAttemptMillis);
+                            metrics.attempt(records.size(), (System.nanoTime() - start) / 1_000_000, result.isDelivered(), originMillis);
                             if (result.isDelivered()) {
                                 done.complete(null);
                             } else if (result.isRetryable() && attempt <= config.retries()) {
@@ -82,7 +101,7 @@ public final class BatchDelivery {
                                         config.name(), attempt, records.size(), result.error(), delay.toMillis());
                                 metrics.retry();
                                 try {
-                                    scheduler.schedule(() -> attempt(records, body, attempt + 1, firstAttemptMillis, done),
+                                    scheduler.schedule(() -> attempt(records, body, attempt + 1, originMillis, done),
                                             delay.toMillis(), TimeUnit.MILLISECONDS);
                                 } catch (RuntimeException rejected) {
                                     // The writer is closing; the batch is not acknowledged anywhere.

@@ -2,18 +2,46 @@ package io.mqttbridge.httpfunction.sink;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.connector.base.sink.writer.AsyncSinkWriterStateSerializer;
+import org.apache.flink.connector.base.sink.writer.BufferedRequestState;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** Writes the records buffered at a checkpoint (version 1: key, topic, message id, payload). */
+/**
+ * Writes the records buffered at a checkpoint. Version 2: key, topic, message id, payload, origin
+ * time. Version 1 (no origin time) is still read, as from savepoints taken before; its records
+ * have an unknown origin.
+ */
 @Internal
 public final class FunctionRecordStateSerializer extends AsyncSinkWriterStateSerializer<FunctionRecord> {
 
     @Override
     protected void serializeRequestToStream(FunctionRecord record, DataOutputStream out) throws IOException {
+        writeFields(record, out);
+        out.writeLong(record.originMillis());
+    }
+
+    @Override
+    protected FunctionRecord deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
+        FunctionRecord fields = readFields(in);
+        return new FunctionRecord(fields.key(), fields.topic(), fields.messageId(), fields.payload(), in.readLong());
+    }
+
+    /** The base class does not hand the version to the per-record methods: version 1 has a reader of its own. */
+    @Override
+    public BufferedRequestState<FunctionRecord> deserialize(int version, byte[] serialized) throws IOException {
+        return version == 1 ? new Version1().deserialize(version, serialized) : super.deserialize(version, serialized);
+    }
+
+    @Override
+    public int getVersion() {
+        return 2;
+    }
+
+    /** The fields of version 1, which version 2 writes first. */
+    private static void writeFields(FunctionRecord record, DataOutputStream out) throws IOException {
         writeNullable(record.key(), out);
         writeNullable(record.topic(), out);
         writeNullable(record.messageId(), out);
@@ -21,8 +49,7 @@ public final class FunctionRecordStateSerializer extends AsyncSinkWriterStateSer
         out.write(record.payload());
     }
 
-    @Override
-    protected FunctionRecord deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
+    private static FunctionRecord readFields(DataInputStream in) throws IOException {
         String key = readNullable(in);
         String topic = readNullable(in);
         String messageId = readNullable(in);
@@ -31,9 +58,23 @@ public final class FunctionRecordStateSerializer extends AsyncSinkWriterStateSer
         return new FunctionRecord(key, topic, messageId, payload);
     }
 
-    @Override
-    public int getVersion() {
-        return 1;
+    /** Reads version 1 state only. */
+    private static final class Version1 extends AsyncSinkWriterStateSerializer<FunctionRecord> {
+
+        @Override
+        protected void serializeRequestToStream(FunctionRecord record, DataOutputStream out) {
+            throw new UnsupportedOperationException("version 1 is only read");
+        }
+
+        @Override
+        protected FunctionRecord deserializeRequestFromStream(long requestSize, DataInputStream in) throws IOException {
+            return readFields(in);
+        }
+
+        @Override
+        public int getVersion() {
+            return 1;
+        }
     }
 
     private static void writeNullable(String s, DataOutputStream out) throws IOException {

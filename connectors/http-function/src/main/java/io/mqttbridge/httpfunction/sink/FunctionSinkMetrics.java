@@ -46,15 +46,15 @@ public final class FunctionSinkMetrics {
     }
 
     /**
-     * One HTTP attempt ended; {@code delivered} when it was a 2xx. The batch's records have no
-     * origin time here, so the route's synchronisation latency counts from {@code firstAttemptMillis}
-     * (the batch's delivery time, retries and backoffs included).
+     * One HTTP attempt ended; {@code delivered} when it was a 2xx. The route's synchronisation
+     * latency counts from {@code originMillis}: the batch's oldest origin time (a table's
+     * latency-time-column), else its first attempt (retries and backoffs included).
      */
-    void attempt(int records, long latencyMillis, boolean delivered, long firstAttemptMillis) {
+    void attempt(int records, long latencyMillis, boolean delivered, long originMillis) {
         invocations.inc();
         if (delivered) {
             recordsSent.inc(records);
-            route.written(records, firstAttemptMillis, System.currentTimeMillis());
+            route.written(records, originMillis, System.currentTimeMillis());
         } else {
             invocationsFailed.inc();
         }

@@ -1,5 +1,6 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.sink.FunctionSink;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
@@ -39,6 +40,7 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
     private final EncodingFormat<SerializationSchema<RowData>> format;
     private final FunctionSinkConfig config;
     @Nullable private final String orderingKey;
+    @Nullable private final LatencyTimeColumn latencyColumn;
     @Nullable private final Integer parallelism;
     private List<String> metadataKeys = new ArrayList<>();
 
@@ -47,11 +49,13 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
             EncodingFormat<SerializationSchema<RowData>> format,
             FunctionSinkConfig config,
             @Nullable String orderingKey,
+            @Nullable LatencyTimeColumn latencyColumn,
             @Nullable Integer parallelism) {
         this.physicalType = physicalType;
         this.format = format;
         this.config = config;
         this.orderingKey = orderingKey;
+        this.latencyColumn = latencyColumn;
         this.parallelism = parallelism;
     }
 
@@ -79,7 +83,8 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
                         arity,
                         key,
                         topicPos < 0 ? -1 : arity + topicPos,
-                        messageIdPos < 0 ? -1 : arity + messageIdPos);
+                        messageIdPos < 0 ? -1 : arity + messageIdPos,
+                        latencyColumn);
         // sequential: rows are keyed by the ordering key before the writer (FunctionSink's pre-write
         // topology), so that one key is written by one subtask at any sink.parallelism. A keyBy in
         // a DataStreamSinkProvider would do the same but change the sink's operator ids and with them
@@ -122,7 +127,7 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
 
     @Override
     public DynamicTableSink copy() {
-        HttpFunctionDynamicSink copy = new HttpFunctionDynamicSink(physicalType, format, config, orderingKey, parallelism);
+        HttpFunctionDynamicSink copy = new HttpFunctionDynamicSink(physicalType, format, config, orderingKey, latencyColumn, parallelism);
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         return copy;
     }

@@ -1,5 +1,6 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
@@ -68,6 +69,7 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
         options.add(HttpFunctionOptions.RETRY_BACKOFF_MAX);
         options.add(HttpFunctionOptions.ORDERING);
         options.add(HttpFunctionTableOptions.ORDERING_KEY);
+        options.add(HttpFunctionTableOptions.LATENCY_TIME_COLUMN);
         options.add(HttpFunctionOptions.BASE64_PAYLOAD);
         options.add(HttpFunctionOptions.FAILURE_HANDLING);
         options.add(HttpFunctionOptions.DEAD_LETTER_PATH);
@@ -94,6 +96,7 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
         DataType physical = context.getPhysicalRowDataType();
         FunctionSinkConfig config;
         String orderingKey;
+        LatencyTimeColumn latencyColumn;
         try {
             config =
                     FunctionSinkConfig.of(
@@ -102,13 +105,21 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
                             "json".equals(formatName) ? PayloadEncoding.JSON : PayloadEncoding.TEXT,
                             context.getObjectIdentifier().getObjectName());
             orderingKey = orderingKey(options, (RowType) physical.getLogicalType());
+            latencyColumn = LatencyTimeColumn.of(
+                    OptionChecks.optionalString(options, HttpFunctionTableOptions.LATENCY_TIME_COLUMN),
+                    (RowType) physical.getLogicalType());
             // The session's checkpointing, when it sets any; the job graph checks again with the job's.
             CheckpointBudget.check(config, context.getConfiguration());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage() + " (table " + context.getObjectIdentifier().asSummaryString() + ")", e);
         }
         return new HttpFunctionDynamicSink(
-                physical, format, config, orderingKey, options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
+                physical,
+                format,
+                config,
+                orderingKey,
+                latencyColumn,
+                options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
     }
 
     /** The {@code headers.<Name>} options by name. */

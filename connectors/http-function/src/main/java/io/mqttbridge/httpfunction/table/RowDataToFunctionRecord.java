@@ -1,5 +1,6 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.httpfunction.sink.FunctionRecord;
 
 import org.apache.flink.annotation.Internal;
@@ -18,7 +19,8 @@ import java.util.stream.IntStream;
 /**
  * Turns a row of an {@code http-function} table into a {@link FunctionRecord}: the physical columns
  * serialized by the table's format, the ordering key read from its column, topic and message id
- * from the writable metadata columns (appended after the physical ones by the planner).
+ * from the writable metadata columns (appended after the physical ones by the planner), the origin
+ * time for the route's latency gauge from the latency-time-column.
  */
 @Internal
 final class RowDataToFunctionRecord implements ElementConverter<RowData, FunctionRecord> {
@@ -30,6 +32,7 @@ final class RowDataToFunctionRecord implements ElementConverter<RowData, Functio
     @Nullable private final RowData.FieldGetter key;
     private final int topicPos;
     private final int messageIdPos;
+    @Nullable private final LatencyTimeColumn latencyColumn;
     private transient ProjectedRowData physical;
 
     RowDataToFunctionRecord(
@@ -37,12 +40,14 @@ final class RowDataToFunctionRecord implements ElementConverter<RowData, Functio
             int physicalArity,
             @Nullable RowData.FieldGetter key,
             int topicPos,
-            int messageIdPos) {
+            int messageIdPos,
+            @Nullable LatencyTimeColumn latencyColumn) {
         this.format = format;
         this.physicalArity = physicalArity;
         this.key = key;
         this.topicPos = topicPos;
         this.messageIdPos = messageIdPos;
+        this.latencyColumn = latencyColumn;
     }
 
     @Override
@@ -65,7 +70,8 @@ final class RowDataToFunctionRecord implements ElementConverter<RowData, Functio
                 k == null ? null : k.toString(),
                 string(row, topicPos),
                 string(row, messageIdPos),
-                payload);
+                payload,
+                LatencyTimeColumn.originMillis(latencyColumn, row));
     }
 
     private static String string(RowData row, int pos) {

@@ -48,12 +48,28 @@ class FunctionRecordStateSerializerTest {
     }
 
     @Test
-    void writesVersion1BytesUnchanged() throws Exception {
+    void writesVersion2WithTheOriginTimeAfterTheVersion1Fields() throws Exception {
         FunctionRecordStateSerializer serializer = new FunctionRecordStateSerializer();
+        FunctionRecord withOrigin = new FunctionRecord(
+                SAMPLE.key(), SAMPLE.topic(), SAMPLE.messageId(), SAMPLE.payload(), 1_700_000_000_123L);
         BufferedRequestState<FunctionRecord> state =
-                new BufferedRequestState<>(List.of(new RequestEntryWrapper<>(SAMPLE, 51), new RequestEntryWrapper<>(PAYLOAD_ONLY, 2)));
+                new BufferedRequestState<>(List.of(new RequestEntryWrapper<>(withOrigin, 51), new RequestEntryWrapper<>(PAYLOAD_ONLY, 2)));
 
-        assertThat(serializer.getVersion()).isEqualTo(1);
-        assertThat(HexFormat.of().formatHex(serializer.serialize(state))).isEqualTo(VERSION_1_BYTES);
+        byte[] bytes = serializer.serialize(state);
+        assertThat(serializer.getVersion()).isEqualTo(2);
+        // version 1's layout with 8 bytes of origin time after each record's payload: 1700000000123 and -1
+        String version2 = VERSION_1_BYTES.replace("7b22736f63223a31377d", "7b22736f63223a31377d" + "0000018bcfe5687b")
+                + "ffffffffffffffff";
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(version2);
+        assertThat(serializer.deserialize(2, bytes).getBufferedRequestEntries())
+                .extracting(RequestEntryWrapper::getRequestEntry)
+                .containsExactly(withOrigin, PAYLOAD_ONLY);
+    }
+
+    @Test
+    void recordsRestoredFromVersion1HaveNoOriginTime() throws Exception {
+        BufferedRequestState<FunctionRecord> state =
+                new FunctionRecordStateSerializer().deserialize(1, HexFormat.of().parseHex(VERSION_1_BYTES));
+        assertThat(state.getBufferedRequestEntries()).extracting(e -> e.getRequestEntry().originMillis()).containsExactly(-1L, -1L);
     }
 }

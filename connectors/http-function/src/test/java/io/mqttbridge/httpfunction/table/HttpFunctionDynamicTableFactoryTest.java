@@ -30,9 +30,9 @@ class HttpFunctionDynamicTableFactoryTest {
     }
 
     @Test
-    void orderingKeyIsATableOnlyOption() {
-        assertThat(DeclaredOptions.keysIn(HttpFunctionTableOptions.class)).containsExactly("ordering-key");
-        assertThat(DeclaredOptions.keysIn(HttpFunctionOptions.class)).doesNotContain("ordering-key");
+    void orderingKeyAndLatencyTimeColumnAreTableOnlyOptions() {
+        assertThat(DeclaredOptions.keysIn(HttpFunctionTableOptions.class)).containsExactly("ordering-key", "latency-time-column");
+        assertThat(DeclaredOptions.keysIn(HttpFunctionOptions.class)).doesNotContain("ordering-key", "latency-time-column");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package io.mqttbridge.httpfunction.table;
 
+import io.mqttbridge.connector.testing.ReportedRouteMetrics;
 import io.mqttbridge.embedded.FunctionEndpoint;
 
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.ExplainDetail;
 import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The 'http-function' table in SQL: envelope content, metadata columns, option errors at planning time. */
 class HttpFunctionTableITCase {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder().setNumberSlotsPerTaskManager(2).build());
+    /** The writers' metrics, read by the latency test. */
+    private static final ReportedRouteMetrics METRICS = new ReportedRouteMetrics();
+
+    @RegisterExtension static final MiniClusterExtension FLINK = METRICS.miniCluster(2);
 
     private FunctionEndpoint server;
     private TableEnvironment tables;
@@ -76,6 +79,34 @@ class HttpFunctionTableITCase {
     }
 
     @Test
+    void theLatencyGaugeCountsFromTheOldestLatencyTimeColumnOfABatch() throws Exception {
+        // Data produced a minute (and two minutes) before the route delivers it, as epoch milliseconds.
+        long minuteAgo = System.currentTimeMillis() - 60_000;
+        tables.executeSql("CREATE TABLE timed (vehicle STRING, produced BIGINT) WITH ('connector' = 'http-function',"
+                + " 'url' = '" + server.url("/fn") + "', 'max-messages' = '10', 'latency-time-column' = 'produced')");
+        TableResult insert = tables.executeSql("INSERT INTO timed VALUES ('v-1', CAST(" + minuteAgo + " AS BIGINT)),"
+                + " ('v-2', CAST(" + (minuteAgo - 60_000) + " AS BIGINT))");
+        JobID job = insert.getJobClient().orElseThrow().getJobID();
+        insert.await(); // the last flush: the function acknowledged every batch
+
+        assertThat(server.deliveredRecords()).hasSize(2);
+        long latency = METRICS.syncLatencyMs(job);
+        // at least the minute of the newest row, however the rows were batched; two minutes when both were in one
+        assertThat(latency).as("syncLatencyMs of rows produced 60 s and 120 s before").isGreaterThanOrEqualTo(60_000L);
+        // from the column, not from epoch 0 or a misread unit
+        assertThat(latency).isLessThan(3_600_000L);
+    }
+
+    @Test
+    void aLatencyTimeColumnThatIsNoTimeIsRefusedWhenTheRouteIsPlanned() {
+        tables.executeSql("CREATE TEMPORARY TABLE untimed (vehicle STRING) WITH ('connector' = 'http-function',"
+                + " 'url' = 'http://h/x', 'latency-time-column' = 'vehicle')");
+        assertThatThrownBy(() -> tables.explainSql("INSERT INTO untimed SELECT 'v-1'"))
+                .hasStackTraceContaining("Invalid value 'vehicle' for option 'latency-time-column': expected a physical "
+                        + "TIMESTAMP, TIMESTAMP_LTZ or BIGINT column, one of [vehicle] (table default_catalog.default_database.untimed)");
+    }
+
+    @Test
     void sequentialShufflesRowsByTheOrderingKeyAtAnySinkParallelism() {
         tables.getConfig().set("parallelism.default", "2");
         String insert = "INSERT INTO fn SELECT vehicle, soc, 52.5, 13.4, 't', 'm' FROM"
@@ -123,6 +154,9 @@ class HttpFunctionTableITCase {
                 .hasStackTraceContaining("Invalid value 'nope' for option 'ordering-key': expected a physical column of the table, one of [id]");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'ordering' = 'random'"))
                 .hasStackTraceContaining("ordering");
+        assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'latency-time-column' = 'produced'"))
+                .hasStackTraceContaining("Invalid value 'produced' for option 'latency-time-column': expected a physical "
+                        + "TIMESTAMP, TIMESTAMP_LTZ or BIGINT column, one of [id] (table default_catalog.default_database.bad)");
         assertThatThrownBy(() -> plan("'connector' = 'http-function', 'url' = 'http://h/x', 'retrys' = '2'"))
                 .hasStackTraceContaining("Unsupported options").hasStackTraceContaining("retrys");
     }

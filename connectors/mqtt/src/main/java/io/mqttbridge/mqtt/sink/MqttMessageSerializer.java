@@ -21,4 +21,13 @@ public interface MqttMessageSerializer<IN> extends Serializable {
 
     /** @throws IllegalArgumentException when the element cannot be published (e.g. no topic); fails the job */
     MqttMessage serialize(IN element);
+
+    /**
+     * When the element's data was produced, epoch milliseconds, for the synchronisation-latency
+     * gauge; {@code -1} when unknown (the gauge then counts from the record's timestamp, else from
+     * the moment of writing).
+     */
+    default long originTimeMillis(IN element) {
+        return -1;
+    }
 }

@@ -1,5 +1,7 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -38,6 +40,9 @@ public final class MqttSinkOptions {
                                     + "written (QoS 0), 1 to 65535. A subtask at this limit waits for "
                                     + "acknowledgements (backpressure). The broker's Receive Maximum bounds what is "
                                     + "actually sent at once (HiveMQ CE: 10); the rest waits in the client.");
+
+    /** The same option as the rocketmq and http-function sink tables (connectors/common). */
+    public static final ConfigOption<String> LATENCY_TIME_COLUMN = LatencyTimeColumn.OPTION;
 
     private MqttSinkOptions() {}
 }

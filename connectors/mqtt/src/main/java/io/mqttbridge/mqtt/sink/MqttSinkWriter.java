@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.SessionTakenOver;
 
@@ -98,10 +99,11 @@ final class MqttSinkWriter<IN> implements SinkWriter<IN> {
         throwIfFailed();
         MqttMessage message = serializer.serialize(element);
         ensureConnected();
-        // The synchronisation latency counts from the record's timestamp where the job has one
-        // (DataStream jobs, rowtime attributes), else from now: the publish round trip.
-        Long timestamp = context.timestamp();
-        send(outstanding.create(message, timestamp != null ? timestamp : System.currentTimeMillis()));
+        // The synchronisation latency counts from the row's origin (a table's latency-time-column),
+        // else the record's timestamp (DataStream jobs, rowtime attributes), else now: the publish round trip.
+        long origin = LatencyTimeColumn.originOrElse(
+                serializer.originTimeMillis(element), context.timestamp(), System.currentTimeMillis());
+        send(outstanding.create(message, origin));
         while (outstanding.size() >= config.maxInFlight()) {
             outstanding.awaitBelow(config.maxInFlight(), POLL_MILLIS);
             throwIfFailed();

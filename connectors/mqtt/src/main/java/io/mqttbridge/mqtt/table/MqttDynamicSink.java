@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.mqtt.sink.MqttSink;
 import io.mqttbridge.mqtt.sink.MqttSinkConfig;
 
@@ -38,6 +39,7 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
     private final DataType physicalDataType;
     private final EncodingFormat<SerializationSchema<RowData>> format;
     private final MqttSinkConfig config;
+    @Nullable private final LatencyTimeColumn latencyColumn;
     @Nullable private final Integer parallelism;
     private List<String> metadataKeys = new ArrayList<>();
 
@@ -45,10 +47,12 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
             DataType physicalDataType,
             EncodingFormat<SerializationSchema<RowData>> format,
             MqttSinkConfig config,
+            @Nullable LatencyTimeColumn latencyColumn,
             @Nullable Integer parallelism) {
         this.physicalDataType = physicalDataType;
         this.format = format;
         this.config = config;
+        this.latencyColumn = latencyColumn;
         this.parallelism = parallelism;
     }
 
@@ -83,7 +87,8 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
                 propertiesPos < 0 ? -1 : arity + propertiesPos,
                 config.topic(),
                 config.qos(),
-                config.retain());
+                config.retain(),
+                latencyColumn);
     }
 
     @Override
@@ -98,7 +103,7 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
 
     @Override
     public DynamicTableSink copy() {
-        MqttDynamicSink copy = new MqttDynamicSink(physicalDataType, format, config, parallelism);
+        MqttDynamicSink copy = new MqttDynamicSink(physicalDataType, format, config, latencyColumn, parallelism);
         copy.metadataKeys = new ArrayList<>(metadataKeys);
         return copy;
     }
@@ -129,12 +134,13 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
         return physicalDataType.equals(that.physicalDataType)
                 && format.equals(that.format)
                 && config.equals(that.config)
+                && Objects.equals(latencyColumn, that.latencyColumn)
                 && Objects.equals(parallelism, that.parallelism)
                 && metadataKeys.equals(that.metadataKeys);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(physicalDataType, config, parallelism, metadataKeys);
+        return Objects.hash(physicalDataType, config, latencyColumn, parallelism, metadataKeys);
     }
 }

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.mqtt.MqttOptions;
@@ -27,6 +28,7 @@ import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 import org.apache.flink.table.factories.SerializationFormatFactory;
+import org.apache.flink.table.types.logical.RowType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -231,6 +233,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
         }
         ReadableConfig options = helper.getOptions();
         MqttSinkConfig sinkConfig;
+        LatencyTimeColumn latencyColumn;
         try {
             ObjectIdentifier table = context.getObjectIdentifier();
             sinkConfig = MqttSinkConfig.forTable(options, table.getObjectName(), table.asSummaryString());
@@ -245,6 +248,9 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
                 throw OptionChecks.invalid(MqttOptions.PROTOCOL_VERSION, sinkConfig.connection().protocolVersion(),
                         "'5' for a table with a 'user-properties' metadata column: MQTT 3.1.1 has no user properties");
             }
+            latencyColumn = LatencyTimeColumn.of(
+                    OptionChecks.optionalString(options, MqttSinkOptions.LATENCY_TIME_COLUMN),
+                    (RowType) context.getPhysicalRowDataType().getLogicalType());
         } catch (IllegalArgumentException e) {
             throw new ValidationException(e.getMessage(), e);
         }
@@ -252,6 +258,7 @@ public final class MqttDynamicTableFactory implements DynamicTableSourceFactory,
                 context.getPhysicalRowDataType(),
                 format,
                 sinkConfig,
+                latencyColumn,
                 options.getOptional(FactoryUtil.SINK_PARALLELISM).orElse(null));
     }
 

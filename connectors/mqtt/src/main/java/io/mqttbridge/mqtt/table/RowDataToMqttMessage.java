@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.sink.MqttMessageSerializer;
 import io.mqttbridge.mqtt.sink.MqttSinkConfig;
@@ -25,6 +26,7 @@ import java.util.stream.IntStream;
  * the table's format, the topic from the {@code topic} metadata column (else option 'topic'), the user
  * properties from the {@code user-properties} column (entries with a NULL key or value are left out:
  * MQTT has no NULL property). Metadata columns follow the physical ones (the planner appends them).
+ * The row's origin time for the route's latency gauge comes from option 'latency-time-column'.
  */
 @Internal
 final class RowDataToMqttMessage implements MqttMessageSerializer<RowData> {
@@ -38,6 +40,7 @@ final class RowDataToMqttMessage implements MqttMessageSerializer<RowData> {
     @Nullable private final String defaultTopic;
     private final int qos;
     private final boolean retain;
+    @Nullable private final LatencyTimeColumn latencyColumn;
     private transient ProjectedRowData physical;
 
     RowDataToMqttMessage(
@@ -47,7 +50,8 @@ final class RowDataToMqttMessage implements MqttMessageSerializer<RowData> {
             int propertiesPos,
             @Nullable String defaultTopic,
             int qos,
-            boolean retain) {
+            boolean retain,
+            @Nullable LatencyTimeColumn latencyColumn) {
         this.format = format;
         this.physicalArity = physicalArity;
         this.topicPos = topicPos;
@@ -55,6 +59,7 @@ final class RowDataToMqttMessage implements MqttMessageSerializer<RowData> {
         this.defaultTopic = defaultTopic;
         this.qos = qos;
         this.retain = retain;
+        this.latencyColumn = latencyColumn;
     }
 
     @Override
@@ -83,6 +88,11 @@ final class RowDataToMqttMessage implements MqttMessageSerializer<RowData> {
                 .setRetained(retain)
                 .adoptUserProperties(userProperties(row))
                 .build();
+    }
+
+    @Override
+    public long originTimeMillis(RowData row) {
+        return LatencyTimeColumn.originMillis(latencyColumn, row);
     }
 
     private Map<String, String> userProperties(RowData row) {

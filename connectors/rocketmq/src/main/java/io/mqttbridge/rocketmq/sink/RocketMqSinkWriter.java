@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.sink;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.rocketmq.RocketMqClientProperties;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 
@@ -99,7 +100,8 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
         if (message.getTags() == null && config.tag() != null) {
             message.setTags(config.tag());
         }
-        long originMillis = originMillis(serializer.originTimeMillis(element), context.timestamp());
+        long originMillis = LatencyTimeColumn.originOrElse(
+                serializer.originTimeMillis(element), context.timestamp(), System.currentTimeMillis());
 
         inFlight.acquire();
         synchronized (lock) {
@@ -134,18 +136,6 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
             }
             completed(failure(topic, e));
         }
-    }
-
-    /**
-     * Where the synchronisation latency counts from: the serializer's origin time (the table's
-     * latency-time-column), else the record's timestamp (DataStream jobs, rowtime attributes), else
-     * now (the send round trip).
-     */
-    private static long originMillis(long fromSerializer, Long recordTimestamp) {
-        if (fromSerializer >= 0) {
-            return fromSerializer;
-        }
-        return recordTimestamp != null ? recordTimestamp : System.currentTimeMillis();
     }
 
     private IOException failure(String topic, Throwable cause) {

@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.sink.RocketMqSink;
 import io.mqttbridge.rocketmq.sink.RocketMqSinkConfig;
@@ -14,8 +15,6 @@ import org.apache.flink.table.connector.sink.SinkV2Provider;
 import org.apache.flink.table.connector.sink.abilities.SupportsWritingMetadata;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.DataType;
-import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.LogicalTypeRoot;
 import org.apache.flink.table.types.logical.RowType;
 
 import javax.annotation.Nullable;
@@ -81,28 +80,15 @@ final class RocketMqDynamicSink implements DynamicTableSink, SupportsWritingMeta
                             + table + ")");
         }
         RowType row = (RowType) physicalType.getLogicalType();
-        int latencyPos = -1;
-        LogicalType latencyType = null;
-        if (latencyColumn != null) {
-            latencyPos = row.getFieldNames().indexOf(latencyColumn);
-            latencyType = latencyPos < 0 ? null : row.getTypeAt(latencyPos);
-            if (latencyType == null || !isTime(latencyType.getTypeRoot())) {
-                throw new ValidationException(
-                        "Invalid value '" + latencyColumn + "' for option '" + RocketMqOptions.LATENCY_TIME_COLUMN.key()
-                                + "': expected a physical TIMESTAMP, TIMESTAMP_LTZ or BIGINT column, one of "
-                                + row.getFieldNames() + " (table " + table + ")");
-            }
+        LatencyTimeColumn latency;
+        try {
+            latency = LatencyTimeColumn.of(latencyColumn, row);
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException(e.getMessage() + " (table " + table + ")", e);
         }
         SerializationSchema<RowData> body = format.createRuntimeEncoder(context, physicalType);
-        RowDataToRocketMqMessage serializer =
-                new RowDataToRocketMqMessage(body, row.getChildren(), metadataKeys, latencyPos, latencyType);
+        RowDataToRocketMqMessage serializer = new RowDataToRocketMqMessage(body, row.getChildren(), metadataKeys, latency);
         return SinkV2Provider.of(new RocketMqSink<>(config, serializer), parallelism);
-    }
-
-    private static boolean isTime(LogicalTypeRoot root) {
-        return root == LogicalTypeRoot.BIGINT
-                || root == LogicalTypeRoot.TIMESTAMP_WITHOUT_TIME_ZONE
-                || root == LogicalTypeRoot.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
     }
 
     @Override

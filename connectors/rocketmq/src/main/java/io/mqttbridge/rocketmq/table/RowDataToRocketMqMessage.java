@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.rocketmq.sink.MessageProperties;
 import io.mqttbridge.rocketmq.sink.RocketMqMessageSerializer;
 
@@ -10,10 +11,10 @@ import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.MapData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.types.logical.LogicalType;
-import org.apache.flink.table.types.logical.LogicalTypeRoot;
-import org.apache.flink.table.types.logical.utils.LogicalTypeChecks;
 
 import org.apache.rocketmq.common.message.Message;
+
+import javax.annotation.Nullable;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,16 +36,13 @@ final class RowDataToRocketMqMessage implements RocketMqMessageSerializer<RowDat
     private final int tagPos;
     private final int keysPos;
     private final int propertiesPos;
-    private final int latencyPos;
-    private final LogicalTypeRoot latencyType;
-    private final int latencyPrecision;
+    @Nullable private final LatencyTimeColumn latencyColumn;
 
     RowDataToRocketMqMessage(
             SerializationSchema<RowData> body,
             List<LogicalType> physicalTypes,
             List<String> metadataKeys,
-            int latencyPos,
-            LogicalType latencyColumnType) {
+            @Nullable LatencyTimeColumn latencyColumn) {
         this.body = body;
         this.physical = new RowData.FieldGetter[physicalTypes.size()];
         for (int i = 0; i < physical.length; i++) {
@@ -56,11 +54,7 @@ final class RowDataToRocketMqMessage implements RocketMqMessageSerializer<RowDat
         this.tagPos = position(metadataKeys, RocketMqWritableMetadata.TAG, n);
         this.keysPos = position(metadataKeys, RocketMqWritableMetadata.KEYS, n);
         this.propertiesPos = position(metadataKeys, RocketMqWritableMetadata.PROPERTIES, n);
-        this.latencyPos = latencyPos;
-        this.latencyType = latencyColumnType == null ? null : latencyColumnType.getTypeRoot();
-        this.latencyPrecision = latencyColumnType == null || latencyType == LogicalTypeRoot.BIGINT
-                ? 0
-                : LogicalTypeChecks.getPrecision(latencyColumnType);
+        this.latencyColumn = latencyColumn;
     }
 
     private static int position(List<String> keys, RocketMqWritableMetadata metadata, int physicalCount) {
@@ -97,12 +91,7 @@ final class RowDataToRocketMqMessage implements RocketMqMessageSerializer<RowDat
 
     @Override
     public long originTimeMillis(RowData row) {
-        if (latencyPos < 0 || row.isNullAt(latencyPos)) {
-            return -1;
-        }
-        return latencyType == LogicalTypeRoot.BIGINT
-                ? row.getLong(latencyPos)
-                : row.getTimestamp(latencyPos, latencyPrecision).getMillisecond();
+        return LatencyTimeColumn.originMillis(latencyColumn, row);
     }
 
     private RowData physicalPart(RowData row) {

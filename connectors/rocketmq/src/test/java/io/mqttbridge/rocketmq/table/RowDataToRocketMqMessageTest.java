@@ -1,5 +1,7 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.table.data.GenericMapData;
 import org.apache.flink.table.data.GenericRowData;
@@ -9,6 +11,7 @@ import org.apache.flink.table.data.TimestampData;
 import org.apache.flink.table.types.logical.BigIntType;
 import org.apache.flink.table.types.logical.LocalZonedTimestampType;
 import org.apache.flink.table.types.logical.LogicalType;
+import org.apache.flink.table.types.logical.RowType;
 import org.apache.flink.table.types.logical.VarCharType;
 import org.apache.rocketmq.common.message.Message;
 import org.junit.jupiter.api.Test;
@@ -29,10 +32,15 @@ class RowDataToRocketMqMessageTest {
 
     private static final List<LogicalType> PHYSICAL = List.of(VarCharType.STRING_TYPE, new LocalZonedTimestampType(3));
 
+    /** latency-time-column = 'received', the second physical column. */
+    private static LatencyTimeColumn received(List<LogicalType> physical) {
+        return LatencyTimeColumn.of("received", RowType.of(physical.toArray(new LogicalType[0]), new String[] {"station", "received"}));
+    }
+
     @Test
     void metadataColumnsFillTopicTagKeysAndPropertiesAndStayOutOfTheBody() {
         RowDataToRocketMqMessage serializer = new RowDataToRocketMqMessage(
-                BODY, PHYSICAL, List.of("properties", "keys", "topic", "tag"), 1, new LocalZonedTimestampType(3));
+                BODY, PHYSICAL, List.of("properties", "keys", "topic", "tag"), received(PHYSICAL));
         Map<StringData, StringData> properties = new HashMap<>();
         properties.put(StringData.fromString("mqtt-topic"), StringData.fromString("stations/st-1/will"));
         properties.put(StringData.fromString("absent"), null);
@@ -54,7 +62,7 @@ class RowDataToRocketMqMessageTest {
     @Test
     void nullMetadataLeavesTopicAndTagToTheOptionsAndNullTimeIsUnknown() {
         RowDataToRocketMqMessage serializer =
-                new RowDataToRocketMqMessage(BODY, PHYSICAL, List.of("topic", "tag"), 1, new LocalZonedTimestampType(3));
+                new RowDataToRocketMqMessage(BODY, PHYSICAL, List.of("topic", "tag"), received(PHYSICAL));
         GenericRowData row = GenericRowData.of(StringData.fromString("st-2"), null, null, null);
         Message message = serializer.serialize(row);
         assertThat(message.getTopic()).isNull();
@@ -64,9 +72,9 @@ class RowDataToRocketMqMessageTest {
 
     @Test
     void bigintLatencyColumnIsEpochMillisAndWithoutMetadataTheRowIsTheBody() {
+        List<LogicalType> physical = List.of(VarCharType.STRING_TYPE, new BigIntType());
         RowDataToRocketMqMessage serializer =
-                new RowDataToRocketMqMessage(
-                        row -> row.getString(0).toBytes(), List.of(VarCharType.STRING_TYPE, new BigIntType()), List.of(), 1, new BigIntType());
+                new RowDataToRocketMqMessage(row -> row.getString(0).toBytes(), physical, List.of(), received(physical));
         GenericRowData row = GenericRowData.of(StringData.fromString("st-3"), 42L);
         assertThat(new String(serializer.serialize(row).getBody(), StandardCharsets.UTF_8)).isEqualTo("st-3");
         assertThat(serializer.originTimeMillis(row)).isEqualTo(42L);

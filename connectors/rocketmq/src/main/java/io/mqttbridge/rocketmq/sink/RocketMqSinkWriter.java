@@ -1,6 +1,7 @@
 package io.mqttbridge.rocketmq.sink;
 
 import io.mqttbridge.rocketmq.RocketMqClientProperties;
+import io.mqttbridge.rocketmq.RocketMqClientShutdown;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 
 import org.apache.flink.annotation.Internal;
@@ -210,6 +211,6 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void close() {
-        producer.shutdown();
+        RocketMqClientShutdown.shutdown(producer);
     }
 }

@@ -65,6 +65,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private static final String LOG_FILE_PROPERTY = "mqttbridge.rocketmq.log-file";
 
     private static final long ROUTE_TIMEOUT_SECONDS = 30;
+    private static final long NAME_SERVER_CONNECT_SECONDS = 10;
     private static final long SEND_QUEUE_WAIT_MILLIS = 3_000;
     /** Smaller mapped files than RocketMQ's 1 GB default: tests and the demo write little. */
     private static final int COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
@@ -250,13 +251,33 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             stopSoon(controller.getRemotingServer(), controller.getFastRemotingServer(),
                     controller.getBrokerOuterAPI().getRemotingClient());
             controller.start();
-            // start() registers asynchronously; register once more synchronously, so the route is there now.
+            awaitNameServerConnection(controller);
+            // Register once more synchronously, now that the client knows the name server is reachable,
+            // so the route is there now.
             controller.registerBrokerAll(true, false, true);
         } catch (Exception e) {
             controller.shutdown();
             throw startFailure("broker", brokerAddress(), e);
         }
         broker = controller;
+    }
+
+    /**
+     * Waits until the broker's client has connected to the name server. The broker registers only with
+     * the name servers its client found reachable, and it looks for them asynchronously after start:
+     * a registration right after start often found none and was skipped, so the broker (and every
+     * topic created next) was routed only by its first periodic registration, 10 s after start.
+     * Bounded, and skipped while the name server is stopped: the periodic registration remains.
+     */
+    private void awaitNameServerConnection(BrokerController controller) {
+        if (nameServer == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NAME_SERVER_CONNECT_SECONDS);
+        while (controller.getBrokerOuterAPI().getRemotingClient().getAvailableNameSrvList().isEmpty()
+                && System.nanoTime() < deadline) {
+            sleep(10);
+        }
     }
 
     private AuthConfig authConfig() {

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #startNameServer()} bring the servers back where clients look. Every file RocketMQ writes
  * (store, broker and name-server configuration that default to {@code user.home}) goes under the
  * data folder. Stopping the broker takes about 3 s (RocketMQ's message store waits that long for
- * writes in flight); the waits it is spared are described at {@code stopSoon}.
+ * writes in flight); the waits it is spared are described at {@code eventThreadsNotJoinedOnShutdown}.
  */
 @PublicEvolving
 public final class EmbeddedRocketMq implements AutoCloseable {
@@ -183,7 +183,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             if (!controller.initialize()) {
                 throw new IOException("RocketMQ name server did not initialise on " + nameServer());
             }
-            stopSoon(controller.getRemotingServer(), controller.getRemotingClient());
+            eventThreadsNotJoinedOnShutdown(controller.getRemotingServer(), controller.getRemotingClient());
             controller.start();
         } catch (Exception e) {
             controller.shutdown();
@@ -248,7 +248,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             if (!controller.initialize()) {
                 throw new IOException("RocketMQ broker did not initialise on " + brokerAddress());
             }
-            stopSoon(controller.getRemotingServer(), controller.getFastRemotingServer(),
+            eventThreadsNotJoinedOnShutdown(controller.getRemotingServer(), controller.getFastRemotingServer(),
                     controller.getBrokerOuterAPI().getRemotingClient());
             controller.start();
             awaitNameServerConnection(controller);
@@ -306,7 +306,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
      * A daemon one is not joined: it ends by itself within its poll after the shutdown. Reflection on
      * RocketMQ 5.x internals; should they change, the shutdown merely takes its old time.
      */
-    private static void stopSoon(Object... remotingEndpoints) {
+    private static void eventThreadsNotJoinedOnShutdown(Object... remotingEndpoints) {
         for (Object endpoint : remotingEndpoints) {
             if (endpoint instanceof NettyRemotingAbstract) {
                 try {

@@ -78,7 +78,8 @@ public final class RocketMqClientShutdown {
             ((NettyRemotingAbstract) remoting).putNettyEvent(new NettyEvent(NettyEventType.IDLE, "", null));
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.debug("RocketMQ client {}: its channel-event thread is left to its shutdown ({})", client.getInstanceName(), e.toString());
+            LOG.debug("RocketMQ client {}: its channel-event thread is left to its shutdown ({})",
+                    client.getInstanceName(), e.toString());
             return false;
         }
     }

@@ -7,12 +7,14 @@ import org.apache.rocketmq.broker.BrokerController;
 import org.apache.rocketmq.broker.BrokerPathConfigHelper;
 import org.apache.rocketmq.common.BrokerConfig;
 import org.apache.rocketmq.common.MQVersion;
+import org.apache.rocketmq.common.ServiceThread;
 import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.message.MessageDecoder;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.common.namesrv.NamesrvConfig;
 import org.apache.rocketmq.namesrv.NamesrvController;
 import org.apache.rocketmq.remoting.netty.NettyClientConfig;
+import org.apache.rocketmq.remoting.netty.NettyRemotingAbstract;
 import org.apache.rocketmq.remoting.netty.NettyServerConfig;
 import org.apache.rocketmq.remoting.protocol.RemotingCommand;
 import org.apache.rocketmq.remoting.protocol.route.TopicRouteData;
@@ -20,8 +22,12 @@ import org.apache.rocketmq.store.GetMessageResult;
 import org.apache.rocketmq.store.MessageStore;
 import org.apache.rocketmq.store.config.MessageStoreConfig;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -41,10 +47,13 @@ import java.util.concurrent.TimeUnit;
  * and kept, so {@link #stopBroker()} / {@link #startBroker()} and {@link #stopNameServer()} /
  * {@link #startNameServer()} bring the servers back where clients look. Every file RocketMQ writes
  * (store, broker and name-server configuration that default to {@code user.home}) goes under the
- * data folder. Stopping the broker takes about 10 s (RocketMQ waits for its schedulers).
+ * data folder. Stopping the broker takes about 3 s (RocketMQ's message store waits that long for
+ * writes in flight); the waits it is spared are described at {@code eventThreadsNotJoinedOnShutdown}.
  */
 @PublicEvolving
 public final class EmbeddedRocketMq implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedRocketMq.class);
 
     /** The broker name clients see in routes and message ids. */
     public static final String BROKER_NAME = "embedded-broker";
@@ -56,6 +65,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private static final String LOG_FILE_PROPERTY = "mqttbridge.rocketmq.log-file";
 
     private static final long ROUTE_TIMEOUT_SECONDS = 30;
+    private static final long NAME_SERVER_CONNECT_SECONDS = 10;
     private static final long SEND_QUEUE_WAIT_MILLIS = 3_000;
     /** Smaller mapped files than RocketMQ's 1 GB default: tests and the demo write little. */
     private static final int COMMIT_LOG_FILE_SIZE = 64 * 1024 * 1024;
@@ -173,6 +183,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             if (!controller.initialize()) {
                 throw new IOException("RocketMQ name server did not initialise on " + nameServer());
             }
+            eventThreadsNotJoinedOnShutdown(controller.getRemotingServer(), controller.getRemotingClient());
             controller.start();
         } catch (Exception e) {
             controller.shutdown();
@@ -213,6 +224,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         // RocketMQ rejects a send that waited 200 ms in the broker's queue ("broker busy"); on a
         // loaded test machine that is flow control by scheduling, not by load. Wait longer.
         config.setWaitTimeMillsInSendQueue(SEND_QUEUE_WAIT_MILLIS);
+        // No client here consumes by POP (the connector pulls); its services cost ~5 s at every
+        // shutdown (a fixed 2 s sleep, revive scans that finish their round).
+        config.setPopConsumerFSServiceInit(false);
 
         MessageStoreConfig storeConfig = new MessageStoreConfig();
         storeConfig.setStorePathRootDir(store.toString());
@@ -234,14 +248,36 @@ public final class EmbeddedRocketMq implements AutoCloseable {
             if (!controller.initialize()) {
                 throw new IOException("RocketMQ broker did not initialise on " + brokerAddress());
             }
+            eventThreadsNotJoinedOnShutdown(controller.getRemotingServer(), controller.getFastRemotingServer(),
+                    controller.getBrokerOuterAPI().getRemotingClient());
             controller.start();
-            // start() registers asynchronously; register once more synchronously, so the route is there now.
+            awaitNameServerConnection(controller);
+            // Register once more synchronously, now that the client knows the name server is reachable,
+            // so the route is there now.
             controller.registerBrokerAll(true, false, true);
         } catch (Exception e) {
             controller.shutdown();
             throw startFailure("broker", brokerAddress(), e);
         }
         broker = controller;
+    }
+
+    /**
+     * Waits until the broker's client has connected to the name server. The broker registers only with
+     * the name servers its client found reachable, and it looks for them asynchronously after start:
+     * a registration right after start often found none and was skipped, so the broker (and every
+     * topic created next) was routed only by its first periodic registration, 10 s after start.
+     * Bounded, and skipped while the name server is stopped: the periodic registration remains.
+     */
+    private void awaitNameServerConnection(BrokerController controller) {
+        if (nameServer == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(NAME_SERVER_CONNECT_SECONDS);
+        while (controller.getBrokerOuterAPI().getRemotingClient().getAvailableNameSrvList().isEmpty()
+                && System.nanoTime() < deadline) {
+            sleep(10);
+        }
     }
 
     private AuthConfig authConfig() {
@@ -262,7 +298,32 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         return auth;
     }
 
-    /** Stops the broker as a crash of its process would end it for clients, keeping its data; takes ~10 s. */
+    /**
+     * Marks the channel-event thread of each RocketMQ remoting server / client as a daemon before it
+     * starts. RocketMQ's shutdown joins every non-daemon service thread, and this one polls its queue
+     * for 3 s between checks of its stop flag: each join waited out that poll (~3 s per server, five
+     * of them per broker and name server) for a thread that only dispatches connection events.
+     * A daemon one is not joined: it ends by itself within its poll after the shutdown. Reflection on
+     * RocketMQ 5.x internals; should they change, the shutdown merely takes its old time.
+     */
+    private static void eventThreadsNotJoinedOnShutdown(Object... remotingEndpoints) {
+        for (Object endpoint : remotingEndpoints) {
+            if (endpoint instanceof NettyRemotingAbstract) {
+                try {
+                    Field executorField = NettyRemotingAbstract.class.getDeclaredField("nettyEventExecutor");
+                    executorField.setAccessible(true);
+                    Object executor = executorField.get(endpoint);
+                    Field daemonField = ServiceThread.class.getDeclaredField("isDaemon");
+                    daemonField.setAccessible(true);
+                    daemonField.setBoolean(executor, true);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    LOG.debug("RocketMQ's remoting event thread stays a joined one ({})", e.toString());
+                }
+            }
+        }
+    }
+
+    /** Stops the broker as a crash of its process would end it for clients, keeping its data; takes ~3 s. */
     public synchronized void stopBroker() {
         BrokerController controller = broker;
         broker = null;

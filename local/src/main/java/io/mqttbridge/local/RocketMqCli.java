@@ -1,5 +1,7 @@
 package io.mqttbridge.local;
 
+import io.mqttbridge.rocketmq.RocketMqClientShutdown;
+
 import org.apache.flink.annotation.Internal;
 
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
@@ -122,7 +124,7 @@ public final class RocketMqCli {
             SendResult result = producer.send(message);
             return result.getSendStatus() + " msg-id=" + result.getMsgId();
         } finally {
-            producer.shutdown();
+            RocketMqClientShutdown.shutdown(producer);
         }
     }
 
@@ -148,7 +150,7 @@ public final class RocketMqCli {
                 }
             }
         } finally {
-            consumer.shutdown();
+            RocketMqClientShutdown.shutdown(consumer);
         }
     }
 

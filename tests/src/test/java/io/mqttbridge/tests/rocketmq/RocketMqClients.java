@@ -1,5 +1,7 @@
 package io.mqttbridge.tests.rocketmq;
 
+import io.mqttbridge.rocketmq.RocketMqClientShutdown;
+
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -73,7 +75,7 @@ public final class RocketMqClients {
 
         @Override
         public void close() {
-            producer.shutdown();
+            RocketMqClientShutdown.shutdown(producer);
         }
     }
 
@@ -104,7 +106,7 @@ public final class RocketMqClients {
             }
             return read;
         } finally {
-            consumer.shutdown();
+            RocketMqClientShutdown.shutdown(consumer);
         }
     }
 

@@ -2,6 +2,7 @@ package io.mqttbridge.rocketmq.sink;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.rocketmq.RocketMqClientProperties;
+import io.mqttbridge.rocketmq.RocketMqClientShutdown;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 
 import org.apache.flink.annotation.Internal;
@@ -200,6 +201,6 @@ final class RocketMqSinkWriter<IN> implements SinkWriter<IN> {
 
     @Override
     public void close() {
-        producer.shutdown();
+        RocketMqClientShutdown.shutdown(producer);
     }
 }

@@ -1,6 +1,7 @@
 package io.mqttbridge.rocketmq.source.reader;
 
 import io.mqttbridge.rocketmq.RocketMqClientProperties;
+import io.mqttbridge.rocketmq.RocketMqClientShutdown;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 
 import org.apache.flink.annotation.Internal;
@@ -97,6 +98,6 @@ public final class PullConsumerQueueClient implements QueueClient {
 
     @Override
     public void close() {
-        consumer.shutdown();
+        RocketMqClientShutdown.shutdown(consumer);
     }
 }

@@ -20,8 +20,12 @@
 --          "request_id":"r-1"}, to the device's MQTT topic devices/<device>/commands, QoS 1 (as
 --          sql/rocketmq-to-mqtt.sql); the simulator's vehicles and stations subscribe to theirs.
 --
--- Routes 1 to 3 read one MQTT table, so they share one subscription: two subscriber connections in
--- the shared group 'demo'; route 4 has its own. MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and
+-- Routes 1 to 3 read one MQTT table, so they share one subscription: one subscriber connection, not a
+-- shared group. On the embedded HiveMQ CE each acknowledgement of a shared-subscription message scans
+-- the group's whole queue, so under ack-on-checkpoint a shared group levels off at a few thousand
+-- messages/s and a backlog then slows it further; a plain subscription keeps pace with ./run-local
+-- --rate 5000 (docs/benchmarks.md, "The local stack"), and keeps each vehicle's reports in order up to
+-- the function route. Route 4 has its own. MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and
 -- FUNCTIONS_URL are set by ./run-local (they follow its port options); the defaults after :- fit a
 -- stack started without options.
 
@@ -38,8 +42,6 @@ CREATE TABLE vehicle_battery_mqtt (
   'connector'        = 'mqtt',
   'server-uri'       = '${env:MQTT_URI:-tcp://127.0.0.1:1883}',
   'topic-filter'     = 'vehicles/+/battery',
-  'shared-group'     = 'demo',
-  'subscribers'      = '2',
   'client-id-prefix' = 'mqtt-bridge-demo',
   'qos'              = '1',
   'format'           = 'json'

@@ -23,9 +23,9 @@
 -- Routes 1 to 3 read one MQTT table, so they share one subscription: one subscriber connection, not a
 -- shared group. On the embedded HiveMQ CE each acknowledgement of a shared-subscription message scans
 -- the group's whole queue, so under ack-on-checkpoint a shared group levels off at a few thousand
--- messages/s and a backlog then slows it further; a plain subscription keeps pace with ./run-local
--- --rate 5000 (docs/benchmarks.md, "The local stack"), and keeps each vehicle's reports in order up to
--- the function route. Route 4 has its own. MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and
+-- messages/s and a backlog then slows it further; a plain subscription acknowledges at constant cost
+-- (./run-local --rate 5000: docs/benchmarks.md, "The local stack"), and keeps each vehicle's reports in
+-- order up to the function route. Route 4 has its own. MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and
 -- FUNCTIONS_URL are set by ./run-local (they follow its port options); the defaults after :- fit a
 -- stack started without options.
 

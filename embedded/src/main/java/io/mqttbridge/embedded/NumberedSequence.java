@@ -19,7 +19,8 @@ public final class NumberedSequence implements AutoCloseable {
     private final List<MqttTestPublisher> publishers;
     private final String topic;
     private final long count;
-    private final long pauseNanos;
+    /** Time between two numbers; 0 once {@link #unthrottle()} was called. */
+    private volatile long pauseNanos;
     private final LongFunction<String> payload;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -62,8 +63,9 @@ public final class NumberedSequence implements AutoCloseable {
                         acknowledged.incrementAndGet();
                     }
                 });
-                if (pauseNanos > 0) {
-                    next += pauseNanos;
+                long pause = pauseNanos;
+                if (pause > 0) {
+                    next += pause;
                     long sleep = next - System.nanoTime();
                     if (sleep > 0) {
                         Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
@@ -103,6 +105,15 @@ public final class NumberedSequence implements AutoCloseable {
             throw new AssertionError(
                     "Publishing to the MQTT broker failed after " + acknowledged.get() + " acknowledged numbers", t);
         }
+    }
+
+    /**
+     * Sends the numbers still to come as fast as the broker acknowledges them. A paced sequence keeps
+     * load up while failures are injected; once the last injection recovered, the rest only has to
+     * arrive, and its pacing would be idle waiting.
+     */
+    public void unthrottle() {
+        pauseNanos = 0;
     }
 
     /**

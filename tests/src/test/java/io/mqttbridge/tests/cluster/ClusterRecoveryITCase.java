@@ -103,6 +103,8 @@ class ClusterRecoveryITCase {
                     System.out.printf("TaskManager SIGKILL %d: at number %d of %d, records flowed again after %d ms%n",
                             kill, sentAtKill, COUNT, millisSince(tKill));
                 }
+                // The kills are done: the rest only has to arrive.
+                publisher.unthrottle();
                 flink.await(publisher::done, Duration.ofSeconds(120), "the publisher to send all " + COUNT);
                 flink.await(() -> NumbersRoute.read(kafkaTopic).complete(1, COUNT), Duration.ofSeconds(120),
                         () -> "all " + COUNT + " numbers in Kafka; missing: " + NumbersRoute.read(kafkaTopic).missing(1, COUNT));

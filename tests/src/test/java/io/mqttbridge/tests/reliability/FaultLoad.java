@@ -131,8 +131,12 @@ final class FaultLoad implements AutoCloseable {
         return awaitFresh(Math.min(sequence.sent(), count - 1), at, checkRunning);
     }
 
-    /** Waits until the whole sequence was published and read back (a bound against hanging, not a timing expectation). */
+    /**
+     * After the last injection: publishes the rest of the sequence unpaced and waits until all of it was
+     * read back (a bound against hanging, not a timing expectation).
+     */
     KafkaTopicReader.Numbers awaitAll(NumberedSequence sequence, long count, Runnable checkRunning) {
+        sequence.unthrottle();
         reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180 + count / 100),
                 "all of 1.." + count, checkRunning);
         return read();

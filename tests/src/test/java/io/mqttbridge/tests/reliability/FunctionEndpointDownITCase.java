@@ -119,6 +119,8 @@ class FunctionEndpointDownITCase {
                         System.out.printf("%s %d: down at number %d, records flowed again after %d ms%n", kind, i, sentAtDown, took.toMillis());
                         assertThat(sentAtUp).as("the outage lands under load: publishing had not ended").isLessThan(total);
                     }
+                    // The injections are done: the rest only has to arrive.
+                    sequence.unthrottle();
                     NumbersToKafka.await("the broker to acknowledge all " + total, FailureRun.bound(total, PER_SECOND), sequence::done);
                 }
                 TreeSet<Long> dead = new TreeSet<>();

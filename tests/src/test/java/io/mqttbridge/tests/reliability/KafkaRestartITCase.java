@@ -97,6 +97,8 @@ class KafkaRestartITCase {
                                 i, sentAtStop, took.toMillis());
                         assertThat(sentAtStop).as("the restart lands under load: publishing had not ended").isLessThan(total);
                     }
+                    // The injections are done: the rest only has to arrive.
+                    sequence.unthrottle();
                     NumbersToKafka.await("the broker to acknowledge all " + total, FailureRun.bound(total, PER_SECOND), sequence::done);
                 }
                 reader.readUntil(r -> reader.numbers(NumbersToKafka::number).complete(1, total), Duration.ofSeconds(180),

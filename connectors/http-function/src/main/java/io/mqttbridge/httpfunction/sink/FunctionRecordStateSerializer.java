@@ -58,12 +58,15 @@ public final class FunctionRecordStateSerializer extends AsyncSinkWriterStateSer
         return new FunctionRecord(key, topic, messageId, payload);
     }
 
-    /** Reads version 1 state only. */
-    private static final class Version1 extends AsyncSinkWriterStateSerializer<FunctionRecord> {
+    /**
+     * Version 1, complete: it reads the state of older savepoints, and writes that layout too, so a test
+     * can pin it (records written with it lose their origin time).
+     */
+    static final class Version1 extends AsyncSinkWriterStateSerializer<FunctionRecord> {
 
         @Override
-        protected void serializeRequestToStream(FunctionRecord record, DataOutputStream out) {
-            throw new UnsupportedOperationException("version 1 is only read");
+        protected void serializeRequestToStream(FunctionRecord record, DataOutputStream out) throws IOException {
+            writeFields(record, out);
         }
 
         @Override

@@ -48,6 +48,16 @@ class FunctionRecordStateSerializerTest {
     }
 
     @Test
+    void version1WritesExactlyTheLayoutOldSavepointsHold() throws Exception {
+        BufferedRequestState<FunctionRecord> state =
+                new BufferedRequestState<>(List.of(new RequestEntryWrapper<>(SAMPLE, 51), new RequestEntryWrapper<>(PAYLOAD_ONLY, 2)));
+
+        byte[] bytes = new FunctionRecordStateSerializer.Version1().serialize(state);
+
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo(VERSION_1_BYTES);
+    }
+
+    @Test
     void writesVersion2WithTheOriginTimeAfterTheVersion1Fields() throws Exception {
         FunctionRecordStateSerializer serializer = new FunctionRecordStateSerializer();
         FunctionRecord withOrigin = new FunctionRecord(

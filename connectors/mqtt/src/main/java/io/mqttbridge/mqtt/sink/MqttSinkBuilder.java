@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.connector.options.OptionChecks;
 import io.mqttbridge.mqtt.MqttOptions;
 
 import org.apache.flink.annotation.PublicEvolving;
@@ -11,7 +12,8 @@ import java.util.Objects;
 /**
  * Builds an {@link MqttSink}: {@code server-uri}, {@code client-id-prefix} and a serializer are
  * required; every other option of {@link MqttOptions} (connection, TLS) and {@link MqttSinkOptions}
- * can be set with {@link #setOption}. {@link #build()} checks them as the table does.
+ * can be set with {@link #setOption}, but for the table-only {@code latency-time-column} (here the
+ * serializer's {@code originTimeMillis} gives the origin). {@link #build()} checks them as the table does.
  */
 @PublicEvolving
 public final class MqttSinkBuilder<IN> {
@@ -48,6 +50,12 @@ public final class MqttSinkBuilder<IN> {
     public MqttSink<IN> build() {
         if (serializer == null) {
             throw new IllegalArgumentException("No serializer: call setSerializer(...) before build()");
+        }
+        if (options.contains(MqttSinkOptions.LATENCY_TIME_COLUMN)) {
+            // It names a column of a table; a DataStream job has rows of its own type.
+            throw OptionChecks.invalid(MqttSinkOptions.LATENCY_TIME_COLUMN, options.get(MqttSinkOptions.LATENCY_TIME_COLUMN),
+                    "no value outside an mqtt table: a DataStream job gives each element's origin time from its "
+                            + "MqttMessageSerializer.originTimeMillis");
         }
         MqttSinkConfig config = MqttSinkConfig.fromConfiguration(options);
         config.connection().checkTlsStores();

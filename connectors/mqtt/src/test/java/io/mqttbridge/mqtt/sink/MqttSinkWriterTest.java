@@ -3,7 +3,6 @@ package io.mqttbridge.mqtt.sink;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
 
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 
@@ -18,23 +17,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.mqttbridge.connector.testing.SinkWriterContexts.NO_TIME;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@link MqttSinkWriter} with fake publishers: what flush waits for, what is sent again, what fails. */
 class MqttSinkWriterTest {
 
-    private static final SinkWriter.Context NO_TIME = new SinkWriter.Context() {
-        @Override
-        public long currentWatermark() {
-            return Long.MIN_VALUE;
-        }
-
-        @Override
-        public Long timestamp() {
-            return null;
-        }
-    };
 
     private MqttSinkWriter<String> writer;
 

@@ -67,8 +67,10 @@ public final class MqttTls {
             return "";
         }
         String message = String.valueOf(tls.getMessage());
+        // JDK 17 says "Received fatal alert: unknown_ca", later JDKs prefix it with "(unknown_ca) ".
         String alertPrefix = "Received fatal alert: ";
-        if (!message.startsWith(alertPrefix)) {
+        int received = message.indexOf(alertPrefix);
+        if (received < 0) {
             // Failed on this side: the client did not accept the broker's certificate.
             return "; the TLS handshake with the broker at " + config.serverUri() + " failed because this client did not "
                     + "accept the broker's certificate: check that option '" + MqttOptions.TLS_TRUSTSTORE.key() + "' ("
@@ -76,7 +78,7 @@ public final class MqttTls {
                     + ") holds the CA that signed it and that it names the host of 'server-uri' (or set '"
                     + MqttOptions.TLS_VERIFY_HOSTNAME.key() + "' = 'false')";
         }
-        String alert = message.substring(alertPrefix.length());
+        String alert = message.substring(received + alertPrefix.length());
         String refused = "; the broker at " + config.serverUri() + " refused the TLS handshake (alert " + alert + ")";
         if (config.keyStore() == null) {
             return refused + ": if it requires a client certificate, set option '" + MqttOptions.TLS_KEYSTORE.key()

@@ -56,6 +56,14 @@ class MqttTlsTest {
     }
 
     @Test
+    void aReceivedAlertIsRecognisedInTheFormOfNewerJdksToo() {
+        // JDK 17.0.21 and later: "(alert) " before the text older updates print alone.
+        assertThat(MqttTls.explainHandshakeFailure(config(null, null),
+                        failure("(certificate_required) Received fatal alert: certificate_required")))
+                .startsWith("; the broker at ssl://broker.example:8883 refused the TLS handshake (alert certificate_required): ");
+    }
+
+    @Test
     void aBrokerCertificateThisClientRefusesNamesTheTrustStore() throws Exception {
         String trustStore = TestKeyStores.emptyStore(tempDir.resolve("trust.p12"), "trust-pw");
         assertThat(MqttTls.explainHandshakeFailure(config(null, trustStore),

@@ -39,6 +39,19 @@ final class BridgeJob implements Contender {
             return new Setting(ackMode, interval, parallelism, subscribers, route);
         }
 
+        /**
+         * What a broker's in-flight {@code window} per connection allows under ack-mode checkpoint: each
+         * subscriber gets at most a window of messages per checkpoint interval. 0 when not limited by it.
+         */
+        double windowLimit(int window) {
+            if (window == 0 || !ackMode.equals("checkpoint")) {
+                return 0;
+            }
+            String[] amount = interval.split(" ");
+            double seconds = Double.parseDouble(amount[0]) / (amount[1].equals("ms") ? 1000.0 : 1.0);
+            return (double) window * subscribers / seconds;
+        }
+
         String describe() {
             return String.format(Locale.ROOT, "%s %s, p=%d, %d subscriber%s%s", ackMode, interval, parallelism, subscribers,
                     subscribers == 1 ? "" : "s", route == Route.FILTER ? "" : ", " + route.title);

@@ -78,8 +78,17 @@ public final class BrokerBenchmark {
                 record(bridge("subscribers", best.with(PARALLELISM, subscribers, Route.FILTER), 0));
             }
             record(bridge("parallelism", best.with(1, SUBSCRIBERS, Route.FILTER), 0));
-            record(bridge("filter", best.with(PARALLELISM, SUBSCRIBERS, Route.PASS_THROUGH), 0));
-            record(bridge("filter", best.with(PARALLELISM, SUBSCRIBERS, Route.FILTER_HEAVY), 0));
+            // the cost of the WHERE: the variants in turn, several rounds, each starting with the next variant, so that
+            // neither a drift of the machine nor a variant's place in the order favours one of them
+            List<Route> variants = List.of(Route.FILTER, Route.PASS_THROUGH, Route.FILTER_HEAVY);
+            for (int round = 1; round <= settings.filterRounds(); round++) {
+                for (int i = 0; i < variants.size(); i++) {
+                    Route route = variants.get((i + round - 1) % variants.size());
+                    Setting setting = best.with(PARALLELISM, SUBSCRIBERS, route);
+                    record(runner.run(Kind.BRIDGE, FilterRounds.PART, FilterRounds.config(route, round), 0,
+                            (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder)));
+                }
+            }
 
             // latency against offered load: the same loads for both, below what the slower of them carries
             double carried = Math.min(baseline.rate(), bestRun.rate());
@@ -95,8 +104,9 @@ public final class BrokerBenchmark {
     }
 
     private Measurement bridge(String part, Setting setting, long offered) throws Exception {
-        return runner.run(Kind.BRIDGE, part, setting.describe(), offered,
+        Measurement m = runner.run(Kind.BRIDGE, part, setting.describe(), offered,
                 (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder));
+        return m.withWindowLimit(setting.windowLimit(setup.window()));
     }
 
     private void heapRun(Setting setting, long offered) throws Exception {

@@ -35,6 +35,21 @@ enum BrokerSetup {
         return name().toLowerCase(Locale.ROOT).replace("_window", "").replace('_', '-');
     }
 
+    /**
+     * HiveMQ CE's in-flight window per connection: the messages it sends a subscriber before one is
+     * acknowledged; 0 for the brokers whose window is not the limit here.
+     */
+    int window() {
+        switch (this) {
+            case HIVEMQ:
+                return EmbeddedHiveMq.INFLIGHT_WINDOW;
+            case HIVEMQ_DEFAULT_WINDOW:
+                return HIVEMQ_STOCK_WINDOW;
+            default:
+                return 0;
+        }
+    }
+
     static BrokerSetup parse(String cliName) {
         return Arrays.stream(values())
                 .filter(s -> s.cliName().equals(cliName))

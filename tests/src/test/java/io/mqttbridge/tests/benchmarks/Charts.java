@@ -24,9 +24,9 @@ final class Charts {
 
     static void draw(Map<BrokerSetup, List<Measurement>> results, List<String> heap, Path folder) throws IOException {
         for (Map.Entry<BrokerSetup, List<Measurement>> broker : results.entrySet()) {
-            List<Measurement> full = broker.getValue().stream().filter(m -> m.offered() == 0).toList();
+            List<Measurement> full = broker.getValue().stream().filter(m -> m.offered() == 0 && !m.part().equals(FilterRounds.PART)).toList();
             if (!full.isEmpty()) {
-                throughput(broker.getKey(), full, folder.resolve("throughput-" + broker.getKey().cliName() + ".png"));
+                throughput(broker.getKey(), full, broker.getValue(), folder.resolve("throughput-" + broker.getKey().cliName() + ".png"));
             }
             List<Measurement> load = broker.getValue().stream().filter(m -> m.part().equals("load")).toList();
             if (!load.isEmpty()) {
@@ -38,7 +38,7 @@ final class Charts {
         }
     }
 
-    private static void throughput(BrokerSetup broker, List<Measurement> runs, Path file) throws IOException {
+    private static void throughput(BrokerSetup broker, List<Measurement> runs, List<Measurement> all, Path file) throws IOException {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
                 .title("MQTT -> Kafka throughput, " + broker.title).yAxisTitle("messages/s").build();
         chart.getStyler().setLegendVisible(false);
@@ -48,6 +48,13 @@ final class Charts {
         for (Measurement m : runs) {
             labels.add(label(m));
             rates.add(m.rate());
+        }
+        for (BridgeJob.Route route : BridgeJob.Route.values()) {
+            List<Measurement> rounds = FilterRounds.of(all, route);
+            FilterRounds.median(all, route).ifPresent(median -> {
+                labels.add(route.title + ", median of " + rounds.size());
+                rates.add(median);
+            });
         }
         chart.addSeries("msg/s", labels, rates);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

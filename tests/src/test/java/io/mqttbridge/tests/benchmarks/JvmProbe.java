@@ -1,5 +1,13 @@
 package io.mqttbridge.tests.benchmarks;
 
+import com.sun.management.GarbageCollectionNotificationInfo;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -10,7 +18,8 @@ import java.util.List;
 /**
  * CPU and heap of this JVM over a measured window: process CPU time per wall-clock second (in
  * cores, of {@link Runtime#availableProcessors()}), and the heap sampled every {@code periodMillis}:
- * in use, and in use after the last collection (the live set, whose trend shows a leak).
+ * in use, and in use after the last collection (the live set, whose trend shows a leak); and the
+ * stop-the-world collections, whose pauses hold up every thread of the JVM and so show in latency.
  */
 final class JvmProbe implements AutoCloseable {
 
@@ -25,8 +34,24 @@ final class JvmProbe implements AutoCloseable {
     private final List<HeapSample> samples = new ArrayList<>();
     private final Thread sampler;
     private volatile boolean running = true;
+    private final NotificationListener gcListener = (notification, handback) -> {
+        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            // G1's concurrent cycle runs beside the application; only the other collectors' durations are pauses
+            if (!info.getGcName().contains("Concurrent")) {
+                recordPause(info.getGcInfo().getDuration());
+            }
+        }
+    };
+    private volatile long endNanos;
+    private volatile long endCpuNanos;
+    private long gcPauses;
+    private long gcMaxMs;
 
     private JvmProbe(long periodMillis) {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((NotificationEmitter) gc).addNotificationListener(gcListener, null, null);
+        }
         sampler = new Thread(() -> {
             while (running) {
                 sample();
@@ -59,9 +84,26 @@ final class JvmProbe implements AutoCloseable {
         }
     }
 
-    /** Cores busy on average since the start (process CPU time / wall time). */
+    private synchronized void recordPause(long millis) {
+        gcPauses++;
+        gcMaxMs = Math.max(gcMaxMs, millis);
+    }
+
+    /** Stop-the-world collections since the start. */
+    synchronized long gcPauses() {
+        return gcPauses;
+    }
+
+    /** The longest stop-the-world collection since the start, in ms. */
+    synchronized long gcMaxMs() {
+        return gcMaxMs;
+    }
+
+    /** Cores busy on average from the start to {@link #close} (process CPU time / wall time), or to now while open. */
     double cpuCores() {
-        return (OS.getProcessCpuTime() - startCpuNanos) / (double) Math.max(1, System.nanoTime() - startNanos);
+        long end = endNanos != 0 ? endNanos : System.nanoTime();
+        long endCpu = endNanos != 0 ? endCpuNanos : OS.getProcessCpuTime();
+        return (endCpu - startCpuNanos) / (double) Math.max(1, end - startNanos);
     }
 
     /** The largest heap in use seen; samples once more first, so a run shorter than the period has a figure too. */
@@ -80,6 +122,15 @@ final class JvmProbe implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            try {
+                ((NotificationEmitter) gc).removeNotificationListener(gcListener);
+            } catch (ListenerNotFoundException e) {
+                // not registered with this collector: nothing to remove
+            }
+        }
+        endCpuNanos = OS.getProcessCpuTime();
+        endNanos = System.nanoTime();
         running = false;
         sampler.interrupt();
         sampler.join(5_000);

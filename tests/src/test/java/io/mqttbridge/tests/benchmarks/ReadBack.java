@@ -30,7 +30,11 @@ final class ReadBack implements AutoCloseable {
     private final BitSet seen = new BitSet();
     private long duplicates;
     private long appendedInWindow;
+    /** Slow messages appended further apart than this belong to separate bursts. */
+    static final long BURST_GAP_MS = 100;
+
     private int[] latencies = new int[1 << 16];
+    private long[] appended = new long[1 << 16];
     private int latencyCount;
 
     /** Reads every partition of {@code topic} from the start; the window is in epoch ms of sending. */
@@ -74,7 +78,9 @@ final class ReadBack implements AutoCloseable {
         if (sent >= windowStart && sent < windowEnd) {
             if (latencyCount == latencies.length) {
                 latencies = Arrays.copyOf(latencies, latencyCount * 2);
+                appended = Arrays.copyOf(appended, latencyCount * 2);
             }
+            appended[latencyCount] = record.timestamp();
             latencies[latencyCount++] = (int) Math.max(0, record.timestamp() - sent);
         }
         if (record.timestamp() >= windowStart && record.timestamp() < windowEnd) {
@@ -104,6 +110,43 @@ final class ReadBack implements AutoCloseable {
         int[] sorted = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(sorted);
         return new long[] {sorted[(int) (0.50 * (latencyCount - 1))], sorted[(int) (0.99 * (latencyCount - 1))], sorted[latencyCount - 1]};
+    }
+
+    /**
+     * When the slowest 1 % of the window's messages (latency at least p99) reached Kafka: how many
+     * bursts they came in (appended more than {@link #BURST_GAP_MS} apart), and the median time from
+     * one burst's start to the next's; -1s when none. Bursts as regular as the checkpoint interval
+     * point at the checkpoint; at random times, at something else (collections, the machine).
+     */
+    long[] slowBursts() {
+        long p99 = percentiles()[1];
+        if (p99 < 0) {
+            return new long[] {-1, -1};
+        }
+        long[] slow = new long[latencyCount];
+        int count = 0;
+        for (int i = 0; i < latencyCount; i++) {
+            if (latencies[i] >= p99) {
+                slow[count++] = appended[i];
+            }
+        }
+        Arrays.sort(slow, 0, count);
+        long[] starts = new long[count];
+        int bursts = 0;
+        for (int i = 0; i < count; i++) {
+            if (i == 0 || slow[i] - slow[i - 1] > BURST_GAP_MS) {
+                starts[bursts++] = slow[i];
+            }
+        }
+        if (bursts < 2) {
+            return new long[] {bursts, -1};
+        }
+        long[] spacing = new long[bursts - 1];
+        for (int i = 1; i < bursts; i++) {
+            spacing[i - 1] = starts[i] - starts[i - 1];
+        }
+        Arrays.sort(spacing);
+        return new long[] {bursts, spacing[spacing.length / 2]};
     }
 
     @Override

@@ -52,7 +52,8 @@ final class ResultsPage {
         line("");
         line(String.format(Locale.ROOT, "Method: every broker runs in a JVM of its own with a single-node KRaft Kafka (`EmbeddedKafka`); "
                 + "4 publishers send QoS 1, %d-byte JSON messages carrying their send time, as fast as the broker accepts "
-                + "(the publishers wait while more than %,d messages are on their way, so a slow contender drains in bounded time), "
+                + "(the publishers wait while more than %,d messages are on their way, %,d with HiveMQ CE's stock window, so a slow "
+                + "contender drains in bounded time), "
                 + "%d s of warm-up, then %d s measured. msg/s = messages that reached Kafka (or the counter) during the measured "
                 + "window. After publishing stops, every published message is looked up in Kafka: *lost* counts those missing, "
                 + "*duplicates* those written twice. Latency = Kafka's append time (the topics use LogAppendTime) minus the "
@@ -63,7 +64,7 @@ final class ResultsPage {
                 + "when Kafka acknowledged it) and **mqtt-bridge** (`mqtt` table → `WHERE temp < 1000` → at-least-once "
                 + "`kafka` table, through the routes runner on a MiniCluster). The best setting is the fastest `ack-mode = "
                 + "'checkpoint'` one; it is varied in subscribers, parallelism and route.",
-                Payloads.SIZE, settings.backlogCap(), settings.warmupSeconds(), settings.measureSeconds(), 4));
+                Payloads.SIZE, settings.backlogCap(), Math.min(settings.backlogCap(), Settings.SMALL_WINDOW_BACKLOG_CAP), settings.warmupSeconds(), settings.measureSeconds(), 4));
         for (Map.Entry<BrokerSetup, List<Measurement>> broker : results.entrySet()) {
             broker(broker.getKey(), broker.getValue());
         }
@@ -93,34 +94,37 @@ final class ResultsPage {
         }
         Optional<Measurement> limit = first(runs, Contender.Kind.LIMIT, "main");
         Optional<Measurement> baseline = first(runs, Contender.Kind.BASELINE, "main");
-        line("| contender | configuration | msg/s | × hand-written | × broker limit | published msg/s | p50 ms | p99 ms | max ms | lost | duplicates | CPU cores | heap MB |");
-        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        boolean windowed = setup.window() > 0;
+        line("| contender | configuration | msg/s | × hand-written | × broker limit | published msg/s | p50 ms | p99 ms | max ms | lost | duplicates | CPU cores | heap MB |"
+                + (windowed ? " window × subscribers / interval | × that |" : ""));
+        line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (windowed ? "---:|---:|" : ""));
         for (Measurement m : runs) {
-            if (m.offered() == 0) {
-                row(m, baseline, limit);
+            if (m.offered() == 0 && !m.part().equals(FilterRounds.PART)) {
+                row(m, baseline, limit, windowed);
             }
         }
-        Optional<Measurement> pass = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.PASS_THROUGH.title)).findFirst();
-        Optional<Measurement> heavy = runs.stream().filter(m -> m.config().endsWith(BridgeJob.Route.FILTER_HEAVY.title)).findFirst();
-        // the SQL-filter run of the same setting: the pass-through configuration without its suffix
-        Optional<Measurement> filtered = pass.flatMap(p -> runs.stream()
-                .filter(m -> m.part().equals("main") && (m.config() + ", " + BridgeJob.Route.PASS_THROUGH.title).equals(p.config()))
-                .findFirst());
-        if (pass.isPresent() && heavy.isPresent() && filtered.isPresent()) {
+        if (windowed) {
             line("");
-            line(String.format(Locale.ROOT, "Cost of the SQL WHERE (all messages pass every variant): SQL filter / pass-through = %.2f, "
-                    + "filter-heavy / pass-through = %.2f.", filtered.get().rate() / pass.get().rate(), heavy.get().rate() / pass.get().rate()));
+            line(String.format(Locale.ROOT, "HiveMQ CE sends a subscriber at most %,d messages before one is acknowledged; under ack-mode "
+                    + "checkpoint a message is acknowledged when the checkpoint after it completes, so a route carries at most window × "
+                    + "subscribers / checkpoint interval (the column; [brokers.md](brokers.md) says which settings lift it).",
+                    setup.window()));
         }
+        filterCost(runs);
         List<Measurement> load = runs.stream().filter(m -> m.part().equals("load")).toList();
         if (!load.isEmpty()) {
             line("");
-            line("Latency against offered load (the same loads for both, below what the slower of them carried at full rate):");
+            line("Latency against offered load (the same loads for both, below what the slower of them carried at full rate). "
+                    + "*Slow bursts*: the messages at or above the p99 latency, grouped by when Kafka appended them (more than "
+                    + ReadBack.BURST_GAP_MS + " ms apart = two bursts), and the median time from one burst to the next; "
+                    + "*GC*: stop-the-world collections of the JVM during the window and the longest of them.");
             line("");
-            line("| contender | offered msg/s | msg/s | p50 ms | p99 ms | max ms | lost | duplicates |");
-            line("|---|---:|---:|---:|---:|---:|---:|---:|");
+            line("| contender | offered msg/s | msg/s | p50 ms | p99 ms | max ms | slow bursts | burst spacing ms | GC pauses | longest GC ms | lost | duplicates |");
+            line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Measurement m : load) {
-                line(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %d | %d |", m.contender().title, format(m.offered()),
-                        format(m.rate()), m.p50(), m.p99(), m.max(), m.lost(), m.duplicates()));
+                line(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %s | %s | %d | %d | %d | %d |", m.contender().title,
+                        format(m.offered()), format(m.rate()), m.p50(), m.p99(), m.max(), ms(m.slowBursts()), ms(m.burstSpacingMs()),
+                        m.gcPauses(), m.gcMaxMs(), m.lost(), m.duplicates()));
             }
         }
         line("");
@@ -130,10 +134,40 @@ final class ResultsPage {
         }
     }
 
-    private void row(Measurement m, Optional<Measurement> baseline, Optional<Measurement> limit) {
-        line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %.2f | %.0f |",
+    private void row(Measurement m, Optional<Measurement> baseline, Optional<Measurement> limit, boolean windowed) {
+        String window = !windowed ? "" : m.windowLimit() > 0
+                ? String.format(Locale.ROOT, " %s | %.2f |", format(m.windowLimit()), m.rate() / m.windowLimit())
+                : " – | – |";
+        line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %.2f | %.0f |%s",
                 m.contender().title, m.config(), format(m.rate()), ratio(m, baseline), ratio(m, limit), format(m.publishRate()),
-                ms(m.p50()), ms(m.p99()), ms(m.max()), m.lost(), m.duplicates(), m.cpuCores(), m.heapMb()));
+                ms(m.p50()), ms(m.p99()), ms(m.max()), m.lost(), m.duplicates(), m.cpuCores(), m.heapMb(), window));
+    }
+
+    /** The filter rounds: each variant's msg/s per round, its median and the median's ratio to pass-through's. */
+    private void filterCost(List<Measurement> runs) {
+        Optional<Double> pass = FilterRounds.median(runs, BridgeJob.Route.PASS_THROUGH);
+        if (pass.isEmpty()) {
+            return;
+        }
+        List<Measurement> rounds = FilterRounds.of(runs, BridgeJob.Route.PASS_THROUGH);
+        line("");
+        line(String.format(Locale.ROOT, "Cost of the SQL WHERE (%s; every message passes every variant): the variants in turn, "
+                + "%d round%s, lost and duplicates summed over the rounds:", bestSetting(runs), rounds.size(), rounds.size() == 1 ? "" : "s"));
+        line("");
+        line("| route | msg/s per round | median msg/s | × pass-through | lost | duplicates |");
+        line("|---|---|---:|---:|---:|---:|");
+        for (BridgeJob.Route route : BridgeJob.Route.values()) {
+            List<Measurement> of = FilterRounds.of(runs, route);
+            FilterRounds.median(runs, route).ifPresent(median -> line(String.format(Locale.ROOT, "| %s (`%s`) | %s | %s | %.2f | %d | %d |",
+                    route.title, route.where.isEmpty() ? "no WHERE" : route.where, FilterRounds.rates(runs, route), format(median),
+                    median / pass.get(), of.stream().mapToLong(Measurement::lost).sum(), of.stream().mapToLong(Measurement::duplicates).sum())));
+        }
+    }
+
+    /** The best setting's description: the configuration of the load runs, which use it. */
+    private static String bestSetting(List<Measurement> runs) {
+        return runs.stream().filter(m -> m.part().equals("load") && m.contender() == Contender.Kind.BRIDGE).map(Measurement::config)
+                .findFirst().orElse("the best setting");
     }
 
     private void heapSection() {

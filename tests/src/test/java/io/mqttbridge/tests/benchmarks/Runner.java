@@ -85,8 +85,9 @@ final class Runner {
             Measurement m = kafkaTopic == null
                     ? counted(kind, part, config, offered, contender, ready, last, measured, arrived1 - arrived0, acked1 - acked0, probe)
                     : readBack(kind, part, config, offered, contender, ready, last, windowStart, windowEnd, acked1 - acked0, probe);
-            System.out.printf(Locale.ROOT, "benchmark:   %.0f msg/s (published %.0f msg/s), lost %d, duplicates %d, latency p50/p99/max %d/%d/%d ms%n",
-                    m.rate(), m.publishRate(), m.lost(), m.duplicates(), m.p50(), m.p99(), m.max());
+            System.out.printf(Locale.ROOT, "benchmark:   %.0f msg/s (published %.0f msg/s), lost %d, duplicates %d, latency p50/p99/max %d/%d/%d ms, "
+                    + "slowest 1 %% in %d bursts %d ms apart, %d GC pauses (max %d ms)%n", m.rate(), m.publishRate(), m.lost(),
+                    m.duplicates(), m.p50(), m.p99(), m.max(), m.slowBursts(), m.burstSpacingMs(), m.gcPauses(), m.gcMaxMs());
             return m;
         } finally {
             publishers.forEach(MqttTestPublisher::close);
@@ -103,7 +104,7 @@ final class Runner {
         long counted = contender.arrived() - ready;
         return new Measurement(setup.name(), kind, part, config, offered, last, Math.max(0, last - counted),
                 Math.max(0, counted - last), arrivedInWindow / measured, ackedInWindow / measured, -1, -1, -1,
-                probe.cpuCores(), probe.peakHeapMb());
+                probe.cpuCores(), probe.peakHeapMb(), probe.gcPauses(), probe.gcMaxMs(), -1, -1, 0);
     }
 
     private Measurement readBack(Contender.Kind kind, String part, String config, long offered, Contender contender, long ready,
@@ -126,9 +127,10 @@ final class Runner {
             }
             double measured = (windowEnd - windowStart) / 1000.0;
             long[] latency = read.percentiles();
+            long[] bursts = read.slowBursts();
             return new Measurement(setup.name(), kind, part, config, offered, last, read.missing(last), read.duplicates(),
                     read.appendedInWindow() / measured, ackedInWindow / measured, latency[0], latency[1], latency[2],
-                    probe.cpuCores(), probe.peakHeapMb());
+                    probe.cpuCores(), probe.peakHeapMb(), probe.gcPauses(), probe.gcMaxMs(), bursts[0], bursts[1], 0);
         }
     }
 
@@ -136,7 +138,7 @@ final class Runner {
     private String payload(long n, Contender contender, long ready) {
         if (n % 500 == 0) {
             try {
-                while (n - (contender.arrived() - ready) > settings.backlogCap()) {
+                while (n - (contender.arrived() - ready) > settings.backlogCap(setup)) {
                     Thread.sleep(10);
                 }
             } catch (InterruptedException e) {

@@ -84,9 +84,7 @@ public final class BrokerBenchmark {
             for (int round = 1; round <= settings.filterRounds(); round++) {
                 for (int i = 0; i < variants.size(); i++) {
                     Route route = variants.get((i + round - 1) % variants.size());
-                    Setting setting = best.with(PARALLELISM, SUBSCRIBERS, route);
-                    record(runner.run(Kind.BRIDGE, FilterRounds.PART, FilterRounds.config(route, round), 0,
-                            (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder)));
+                    record(bridge(FilterRounds.PART, FilterRounds.config(route, round), best.with(PARALLELISM, SUBSCRIBERS, route), 0));
                 }
             }
 
@@ -104,7 +102,11 @@ public final class BrokerBenchmark {
     }
 
     private Measurement bridge(String part, Setting setting, long offered) throws Exception {
-        Measurement m = runner.run(Kind.BRIDGE, part, setting.describe(), offered,
+        return bridge(part, setting.describe(), setting, offered);
+    }
+
+    private Measurement bridge(String part, String config, Setting setting, long offered) throws Exception {
+        Measurement m = runner.run(Kind.BRIDGE, part, config, offered,
                 (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder));
         return m.withWindowLimit(setting.windowLimit(setup.window()));
     }

@@ -119,21 +119,28 @@ final class ReadBack implements AutoCloseable {
      * point at the checkpoint; at random times, at something else (collections, the machine).
      */
     long[] slowBursts() {
-        long p99 = percentiles()[1];
-        if (p99 < 0) {
+        return slowBursts(latencies, appended, latencyCount, percentiles()[1]);
+    }
+
+    /**
+     * {@link #slowBursts()} over the first {@code count} messages: {@code latencies[i]} ms late,
+     * appended at {@code appended[i]}; the slow ones are those at least {@code threshold} ms late.
+     */
+    static long[] slowBursts(int[] latencies, long[] appended, int count, long threshold) {
+        if (threshold < 0) {
             return new long[] {-1, -1};
         }
-        long[] slow = new long[latencyCount];
-        int count = 0;
-        for (int i = 0; i < latencyCount; i++) {
-            if (latencies[i] >= p99) {
-                slow[count++] = appended[i];
+        long[] slow = new long[count];
+        int slowCount = 0;
+        for (int i = 0; i < count; i++) {
+            if (latencies[i] >= threshold) {
+                slow[slowCount++] = appended[i];
             }
         }
-        Arrays.sort(slow, 0, count);
-        long[] starts = new long[count];
+        Arrays.sort(slow, 0, slowCount);
+        long[] starts = new long[slowCount];
         int bursts = 0;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < slowCount; i++) {
             if (i == 0 || slow[i] - slow[i - 1] > BURST_GAP_MS) {
                 starts[bursts++] = slow[i];
             }

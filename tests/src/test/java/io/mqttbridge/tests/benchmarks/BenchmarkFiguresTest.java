@@ -1,0 +1,52 @@
+package io.mqttbridge.tests.benchmarks;
+
+import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The figures the suite derives from its runs: the filter rounds' medians and the slow-message bursts. */
+class BenchmarkFiguresTest {
+
+    private static Measurement run(String part, String config, double rate) {
+        return new Measurement("MOSQUITTO", Contender.Kind.BRIDGE, part, config, 0, 1000, 0, 0, rate, rate, -1, -1, -1, 1, 100,
+                0, 0, -1, -1, 0);
+    }
+
+    @Test
+    void theMedianOfARouteTakesOnlyItsOwnRounds() {
+        List<Measurement> runs = List.of(
+                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 1), 300),
+                run(FilterRounds.PART, FilterRounds.config(Route.PASS_THROUGH, 1), 1000),
+                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 2), 100),
+                run("main", "checkpoint 1 s, p=2, 4 subscribers", 5000),
+                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 3), 200),
+                run(FilterRounds.PART, FilterRounds.config(Route.PASS_THROUGH, 2), 2000));
+
+        assertThat(FilterRounds.median(runs, Route.FILTER)).hasValue(200.0);
+        assertThat(FilterRounds.median(runs, Route.PASS_THROUGH)).hasValue(1500.0);
+        assertThat(FilterRounds.median(runs, Route.FILTER_HEAVY)).isEmpty();
+        assertThat(FilterRounds.rates(runs, Route.FILTER)).isEqualTo("300 / 100 / 200");
+    }
+
+    @Test
+    void slowMessagesCloseTogetherFormOneBurstAndTheSpacingIsTheMedianGap() {
+        // slow (>= 50 ms) messages appended at 1000-1040, 2000, 3010-3020 and 5000; the rest fast
+        int[] latencies = {60, 70, 55, 5, 80, 5, 90, 95, 5, 50};
+        long[] appended = {1000, 1020, 1040, 1500, 2000, 2500, 3010, 3020, 4000, 5000};
+
+        long[] bursts = ReadBack.slowBursts(latencies, appended, latencies.length, 50);
+
+        // gaps between burst starts: 1000, 1010, 1990 -> median 1010
+        assertThat(bursts).containsExactly(4, 1010);
+    }
+
+    @Test
+    void withoutLatenciesOrWithOneBurstThereIsNoSpacing() {
+        assertThat(ReadBack.slowBursts(new int[0], new long[0], 0, -1)).containsExactly(-1, -1);
+        assertThat(ReadBack.slowBursts(new int[] {90, 95}, new long[] {1000, 1050}, 2, 90)).containsExactly(1, -1);
+    }
+}

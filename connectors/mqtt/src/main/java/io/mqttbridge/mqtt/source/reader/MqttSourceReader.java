@@ -10,8 +10,6 @@ import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.connector.base.source.reader.SourceReaderBase;
 import org.apache.flink.connector.base.source.reader.fetcher.SingleThreadFetcherManager;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -23,22 +21,22 @@ import java.util.function.Supplier;
  * Source reader: one fetcher thread runs all subscriber connections of this subtask. Acknowledges
  * a QoS 1/2 message only after the checkpoint that covers it completes: the emitter files each
  * emitted message's ack, {@link #snapshotState} closes the batch under the checkpoint id and
- * {@link #notifyCheckpointComplete} sends every batch up to that id, oldest first. Messages fetched
- * but not yet emitted at a snapshot belong to the next one.
+ * {@link #notifyCheckpointComplete} sends every batch up to that id, oldest first, paced by an
+ * {@link AckSender}. Messages fetched but not yet emitted at a snapshot belong to the next one.
  */
 @Internal
 public final class MqttSourceReader<T>
         extends SourceReaderBase<MqttReceivedMessage, T, MqttSubscriberSplit, MqttSubscriberSplit> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MqttSourceReader.class);
-
     private final PendingAcks<MqttReceivedMessage.Ack> pendingAcks;
+    private final AckSender ackSender;
     /** Ids of the splits whose connection got a CONNACK in this reader; filled by the connections. */
     private final Set<String> connectedSplits;
 
     /** {@code deserializer} must be open already. */
     public MqttSourceReader(MqttSourceConfig config, MqttMessageDeserializer<T> deserializer, SourceReaderContext context) {
-        this(config, deserializer, context, SubscriberClientFactory.HIVEMQ);
+        this(config, deserializer, context, SubscriberClientFactory.HIVEMQ,
+                AckSender.start("mqtt-source-acks-" + context.getIndexOfSubtask()));
     }
 
     @VisibleForTesting
@@ -46,8 +44,9 @@ public final class MqttSourceReader<T>
             MqttSourceConfig config,
             MqttMessageDeserializer<T> deserializer,
             SourceReaderContext context,
-            SubscriberClientFactory clients) {
-        this(config, deserializer, context, clients, new PendingAcks<>(), ConcurrentHashMap.newKeySet());
+            SubscriberClientFactory clients,
+            AckSender ackSender) {
+        this(config, deserializer, context, clients, ackSender, new PendingAcks<>(), ConcurrentHashMap.newKeySet());
     }
 
     private MqttSourceReader(
@@ -55,6 +54,7 @@ public final class MqttSourceReader<T>
             MqttMessageDeserializer<T> deserializer,
             SourceReaderContext context,
             SubscriberClientFactory clients,
+            AckSender ackSender,
             PendingAcks<MqttReceivedMessage.Ack> pendingAcks,
             Set<String> connectedSplits) {
         super(
@@ -64,6 +64,7 @@ public final class MqttSourceReader<T>
                 context.getConfiguration(),
                 context);
         this.pendingAcks = pendingAcks;
+        this.ackSender = ackSender;
         this.connectedSplits = connectedSplits;
     }
 
@@ -88,19 +89,16 @@ public final class MqttSourceReader<T>
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
-        List<MqttReceivedMessage.Ack> acks = pendingAcks.completed(checkpointId);
-        int ignored = 0;
-        for (MqttReceivedMessage.Ack ack : acks) {
-            if (!ack.acknowledge()) {
-                ignored++;
-            }
-        }
-        if (ignored > 0) {
-            LOG.info(
-                    "Checkpoint {} complete: {} of {} acknowledgements belong to a lost connection; the broker redelivers those messages",
-                    checkpointId,
-                    ignored,
-                    acks.size());
+        ackSender.send(pendingAcks.completed(checkpointId));
+    }
+
+    /** Sends the acks of completed checkpoints still queued first: the connections close after them. */
+    @Override
+    public void close() throws Exception {
+        try {
+            ackSender.close();
+        } finally {
+            super.close();
         }
     }
 

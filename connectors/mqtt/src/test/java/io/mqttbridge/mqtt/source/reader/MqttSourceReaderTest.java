@@ -44,7 +44,8 @@ class MqttSourceReaderTest {
                 FakeSubscriberClients.config(options -> options.set(MqttOptions.RECONNECT_BACKOFF_INITIAL, Duration.ofMillis(10))),
                 new PayloadAsString(),
                 new TestingReaderContext(),
-                clients);
+                clients,
+                AckSender.inCallingThread());
         reader.start();
         reader.addSplits(List.of(SPLIT));
     }

@@ -106,8 +106,10 @@ final class ResultsPage {
         if (windowed) {
             line("");
             line(String.format(Locale.ROOT, "HiveMQ CE sends a subscriber at most %,d messages before one is acknowledged; under ack-mode "
-                    + "checkpoint a message is acknowledged when the checkpoint after it completes, so a route carries at most window × "
-                    + "subscribers / checkpoint interval (the column; [brokers.md](brokers.md) says which settings lift it).",
+                    + "checkpoint a message is acknowledged when the checkpoint after it completes. The column is the bound this "
+                    + "sets if every subscriber of the shared group has a window of its own, window × subscribers / checkpoint "
+                    + "interval, and *× that* compares the route with it; [brokers.md](brokers.md#hivemq-ce) says what the runs "
+                    + "show and which settings lift it.",
                     setup.window()));
         }
         filterCost(runs);

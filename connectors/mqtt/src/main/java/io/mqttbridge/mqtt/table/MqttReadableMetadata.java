@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.mqtt.MqttMessage;
 
 import org.apache.flink.annotation.Internal;
@@ -19,7 +20,7 @@ import java.util.Map;
  * how each is read from a received {@link MqttMessage}, in Flink's internal data structures.
  */
 @Internal
-public enum MqttReadableMetadata {
+public enum MqttReadableMetadata implements MetadataColumn {
     TOPIC("topic", DataTypes.STRING().notNull()) {
         @Override
         Object read(MqttMessage m, MqttPropertyMetadata p) {
@@ -137,10 +138,12 @@ public enum MqttReadableMetadata {
         this.dataType = dataType;
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public DataType dataType() {
         return dataType;
     }
@@ -150,12 +153,7 @@ public enum MqttReadableMetadata {
 
     /** @throws IllegalArgumentException for a key that is not a metadata column of the table */
     public static MqttReadableMetadata ofKey(String key) {
-        for (MqttReadableMetadata m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'mqtt' table");
+        return MetadataColumn.ofKey(values(), key, "the 'mqtt' table");
     }
 
     private static GenericMapData stringMap(Map<String, String> entries) {

@@ -1,5 +1,7 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.data.GenericMapData;
@@ -20,7 +22,7 @@ import java.util.Map;
  * their types and how each is read from a pulled message, in Flink's internal data structures.
  */
 @Internal
-public enum RocketMqReadableMetadata {
+public enum RocketMqReadableMetadata implements MetadataColumn {
     TOPIC("topic", DataTypes.STRING().notNull()) {
         @Override
         Object read(MessageExt m) {
@@ -98,10 +100,12 @@ public enum RocketMqReadableMetadata {
         this.dataType = dataType;
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public DataType dataType() {
         return dataType;
     }
@@ -111,12 +115,7 @@ public enum RocketMqReadableMetadata {
 
     /** @throws IllegalArgumentException for a key that is not a readable metadata column */
     public static RocketMqReadableMetadata ofKey(String key) {
-        for (RocketMqReadableMetadata m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'rocketmq' table as a source");
+        return MetadataColumn.ofKey(values(), key, "the 'rocketmq' table as a source");
     }
 
     @Nullable

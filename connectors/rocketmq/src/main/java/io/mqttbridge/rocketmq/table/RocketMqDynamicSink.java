@@ -2,6 +2,7 @@ package io.mqttbridge.rocketmq.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.connector.table.MetadataColumn;
+import io.mqttbridge.connector.table.TableValidation;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.sink.RocketMqSink;
 import io.mqttbridge.rocketmq.sink.RocketMqSinkConfig;
@@ -80,7 +81,7 @@ final class RocketMqDynamicSink implements DynamicTableSink, SupportsWritingMeta
         try {
             latency = LatencyTimeColumn.of(latencyColumn, row);
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage() + " (table " + table + ")", e);
+            throw TableValidation.failed(e, table);
         }
         SerializationSchema<RowData> body = format.createRuntimeEncoder(context, physicalType);
         RowDataToRocketMqMessage serializer = new RowDataToRocketMqMessage(body, row.getChildren(), metadataKeys, latency);

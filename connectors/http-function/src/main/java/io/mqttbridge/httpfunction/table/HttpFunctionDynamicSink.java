@@ -1,6 +1,7 @@
 package io.mqttbridge.httpfunction.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.sink.FunctionSink;
 import io.mqttbridge.httpfunction.sink.FunctionSinkConfig;
@@ -75,15 +76,13 @@ final class HttpFunctionDynamicSink implements DynamicTableSink, SupportsWriting
             key = RowData.createFieldGetter(type, pos);
         }
         int arity = rowType.getFieldCount();
-        int topicPos = metadataKeys.indexOf(TOPIC);
-        int messageIdPos = metadataKeys.indexOf(MESSAGE_ID);
         RowDataToFunctionRecord converter =
                 new RowDataToFunctionRecord(
                         format.createRuntimeEncoder(context, physicalType),
                         arity,
                         key,
-                        topicPos < 0 ? -1 : arity + topicPos,
-                        messageIdPos < 0 ? -1 : arity + messageIdPos,
+                        MetadataColumn.positionInRow(metadataKeys, TOPIC, arity),
+                        MetadataColumn.positionInRow(metadataKeys, MESSAGE_ID, arity),
                         latencyColumn);
         // sequential: rows are keyed by the ordering key before the writer (FunctionSink's pre-write
         // topology), so that one key is written by one subtask at any sink.parallelism. A keyBy in

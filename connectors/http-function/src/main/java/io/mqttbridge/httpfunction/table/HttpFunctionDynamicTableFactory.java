@@ -2,6 +2,8 @@ package io.mqttbridge.httpfunction.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
 import io.mqttbridge.connector.options.OptionChecks;
+import io.mqttbridge.connector.table.TableFormats;
+import io.mqttbridge.connector.table.TableValidation;
 import io.mqttbridge.httpfunction.HttpFunctionOptions;
 import io.mqttbridge.httpfunction.HttpFunctionOptions.Ordering;
 import io.mqttbridge.httpfunction.sink.CheckpointBudget;
@@ -11,15 +13,12 @@ import io.mqttbridge.httpfunction.sink.FunctionSinkConfig.PayloadEncoding;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.FactoryUtil;
-import org.apache.flink.table.factories.SerializationFormatFactory;
 import org.apache.flink.table.types.DataType;
 import org.apache.flink.table.types.logical.RowType;
 
@@ -81,15 +80,8 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
     @Override
     public DynamicTableSink createDynamicTableSink(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
-        EncodingFormat<SerializationSchema<RowData>> format =
-                helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, FactoryUtil.FORMAT)
-                        .orElse(null);
-        String formatName = helper.getOptions().getOptional(FactoryUtil.FORMAT).orElse("json");
-        if (format == null) {
-            format =
-                    FactoryUtil.discoverFactory(context.getClassLoader(), SerializationFormatFactory.class, "json")
-                            .createEncodingFormat(context, new Configuration());
-        }
+        EncodingFormat<SerializationSchema<RowData>> format = TableFormats.encodingOrDefault(helper, context);
+        String formatName = helper.getOptions().getOptional(FactoryUtil.FORMAT).orElse(TableFormats.DEFAULT);
         helper.validateExcept(HttpFunctionOptions.HEADERS_PREFIX);
         ReadableConfig options = helper.getOptions();
 
@@ -111,7 +103,7 @@ public final class HttpFunctionDynamicTableFactory implements DynamicTableSinkFa
             // The session's checkpointing, when it sets any; the job graph checks again with the job's.
             CheckpointBudget.check(config, context.getConfiguration());
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage() + " (table " + context.getObjectIdentifier().asSummaryString() + ")", e);
+            throw TableValidation.failed(e, context.getObjectIdentifier().asSummaryString());
         }
         return new HttpFunctionDynamicSink(
                 physical,

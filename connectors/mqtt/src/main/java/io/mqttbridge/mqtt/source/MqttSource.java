@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.source;
 
+import io.mqttbridge.connector.source.ReaderDeserializationContext;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumState;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumStateSerializer;
 import io.mqttbridge.mqtt.source.enumerator.MqttSourceEnumerator;
@@ -10,7 +11,6 @@ import io.mqttbridge.mqtt.source.split.MqttSubscriberSplitSerializer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -20,8 +20,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.UserCodeClassLoader;
 
 import java.util.Objects;
 
@@ -62,18 +60,7 @@ public final class MqttSource<T>
     public SourceReader<T, MqttSubscriberSplit> createReader(SourceReaderContext context) throws Exception {
         // Here and not at plan time: only a running job knows the configuration it was really given.
         CheckpointingRequiredException.check(config, context);
-        deserializer.open(
-                new DeserializationSchema.InitializationContext() {
-                    @Override
-                    public MetricGroup getMetricGroup() {
-                        return context.metricGroup().addGroup("deserializer");
-                    }
-
-                    @Override
-                    public UserCodeClassLoader getUserCodeClassLoader() {
-                        return context.getUserCodeClassLoader();
-                    }
-                });
+        deserializer.open(new ReaderDeserializationContext(context));
         return new MqttSourceReader<>(config, deserializer, context);
     }
 

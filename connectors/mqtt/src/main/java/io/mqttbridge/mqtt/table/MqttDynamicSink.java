@@ -1,6 +1,7 @@
 package io.mqttbridge.mqtt.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.mqtt.sink.MqttSink;
 import io.mqttbridge.mqtt.sink.MqttSinkConfig;
 
@@ -78,13 +79,11 @@ public final class MqttDynamicSink implements DynamicTableSink, SupportsWritingM
     @VisibleForTesting
     RowDataToMqttMessage createSerializer(Context context) {
         int arity = DataType.getFieldCount(physicalDataType);
-        int topicPos = metadataKeys.indexOf(TOPIC);
-        int propertiesPos = metadataKeys.indexOf(USER_PROPERTIES);
         return new RowDataToMqttMessage(
                 format.createRuntimeEncoder(context, physicalDataType),
                 arity,
-                topicPos < 0 ? -1 : arity + topicPos,
-                propertiesPos < 0 ? -1 : arity + propertiesPos,
+                MetadataColumn.positionInRow(metadataKeys, TOPIC, arity),
+                MetadataColumn.positionInRow(metadataKeys, USER_PROPERTIES, arity),
                 config.topic(),
                 config.qos(),
                 config.retain(),

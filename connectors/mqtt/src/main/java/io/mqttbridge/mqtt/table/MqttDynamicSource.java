@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.mqtt.filter.FilteringDeserializer;
 import io.mqttbridge.mqtt.filter.MessageFilter;
 import io.mqttbridge.mqtt.source.MqttSource;
@@ -25,7 +26,6 @@ import javax.annotation.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -155,11 +155,7 @@ public final class MqttDynamicSource implements ScanTableSource, SupportsReading
 
     @Override
     public Map<String, DataType> listReadableMetadata() {
-        Map<String, DataType> result = new LinkedHashMap<>();
-        for (MqttReadableMetadata m : MqttReadableMetadata.values()) {
-            result.put(m.key(), m.dataType());
-        }
-        return result;
+        return MetadataColumn.types(MqttReadableMetadata.values());
     }
 
     @Override

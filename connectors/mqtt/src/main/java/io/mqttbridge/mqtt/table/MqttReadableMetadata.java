@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.mqtt.MqttMessage;
 
 import org.apache.flink.annotation.Internal;
@@ -19,143 +20,69 @@ import java.util.Map;
  * how each is read from a received {@link MqttMessage}, in Flink's internal data structures.
  */
 @Internal
-public enum MqttReadableMetadata {
-    TOPIC("topic", DataTypes.STRING().notNull()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return StringData.fromString(m.topic());
-        }
-    },
-    QOS("qos", DataTypes.INT().notNull()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.qos();
-        }
-    },
-    RETAINED("retained", DataTypes.BOOLEAN().notNull()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.retained();
-        }
-    },
-    DUP("dup", DataTypes.BOOLEAN()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.dup();
-        }
-    },
-    PACKET_ID("packet-id", DataTypes.INT()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.packetId();
-        }
-    },
-    MESSAGE_ID("message-id", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(p.messageId(m));
-        }
-    },
-    TIMESTAMP("timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return TimestampData.fromEpochMillis(p.timestampMillis(m));
-        }
-    },
-    CLIENT_ID("client-id", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(p.clientId(m));
-        }
-    },
-    CLIENT_HOST("client-host", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(p.clientHost(m));
-        }
-    },
-    USERNAME("username", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(p.username(m));
-        }
-    },
+public enum MqttReadableMetadata implements MetadataColumn {
+    TOPIC("topic", DataTypes.STRING().notNull(), (m, p) -> StringData.fromString(m.topic())),
+    QOS("qos", DataTypes.INT().notNull(), (m, p) -> m.qos()),
+    RETAINED("retained", DataTypes.BOOLEAN().notNull(), (m, p) -> m.retained()),
+    DUP("dup", DataTypes.BOOLEAN(), (m, p) -> m.dup()),
+    PACKET_ID("packet-id", DataTypes.INT(), (m, p) -> m.packetId()),
+    MESSAGE_ID("message-id", DataTypes.STRING(), (m, p) -> string(p.messageId(m))),
+    TIMESTAMP("timestamp", DataTypes.TIMESTAMP_LTZ(3).notNull(), (m, p) -> TimestampData.fromEpochMillis(p.timestampMillis(m))),
+    CLIENT_ID("client-id", DataTypes.STRING(), (m, p) -> string(p.clientId(m))),
+    CLIENT_HOST("client-host", DataTypes.STRING(), (m, p) -> string(p.clientHost(m))),
+    USERNAME("username", DataTypes.STRING(), (m, p) -> string(p.username(m))),
     USER_PROPERTIES(
-            "user-properties",
-            DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return stringMap(m.userProperties());
-        }
-    },
-    CONTENT_TYPE("content-type", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(m.contentType());
-        }
-    },
-    RESPONSE_TOPIC("response-topic", DataTypes.STRING()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return string(m.responseTopic());
-        }
-    },
-    CORRELATION_DATA("correlation-data", DataTypes.BYTES()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.correlationData();
-        }
-    },
-    MESSAGE_EXPIRY("message-expiry", DataTypes.BIGINT()) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return m.messageExpirySeconds();
-        }
-    },
+            "user-properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()), (m, p) -> stringMap(m.userProperties())),
+    CONTENT_TYPE("content-type", DataTypes.STRING(), (m, p) -> string(m.contentType())),
+    RESPONSE_TOPIC("response-topic", DataTypes.STRING(), (m, p) -> string(m.responseTopic())),
+    CORRELATION_DATA("correlation-data", DataTypes.BYTES(), (m, p) -> m.correlationData()),
+    MESSAGE_EXPIRY("message-expiry", DataTypes.BIGINT(), (m, p) -> m.messageExpirySeconds()),
     // the exact type of the Kafka connector's writable 'headers' metadata
-    HEADERS("headers", DataTypes.MAP(DataTypes.STRING(), DataTypes.BYTES())) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            Map<StringData, byte[]> map = new LinkedHashMap<>();
-            MqttKafkaHeaders.of(m, p).forEach((k, v) -> map.put(StringData.fromString(k), v));
-            return new GenericMapData(map);
-        }
-    },
+    HEADERS("headers", DataTypes.MAP(DataTypes.STRING(), DataTypes.BYTES()), MqttReadableMetadata::headers),
     // the same fields as text, for the rocketmq table's writable 'properties'
-    PROPERTIES("properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING())) {
-        @Override
-        Object read(MqttMessage m, MqttPropertyMetadata p) {
-            return stringMap(MqttRocketMqProperties.of(m, p));
-        }
-    };
+    PROPERTIES(
+            "properties", DataTypes.MAP(DataTypes.STRING(), DataTypes.STRING()), (m, p) -> stringMap(MqttRocketMqProperties.of(m, p)));
+
+    /** How a column's value is read from a message. */
+    @FunctionalInterface
+    private interface Reader {
+        Object read(MqttMessage message, MqttPropertyMetadata properties);
+    }
 
     private final String key;
     private final DataType dataType;
+    private final Reader reader;
 
-    MqttReadableMetadata(String key, DataType dataType) {
+    MqttReadableMetadata(String key, DataType dataType, Reader reader) {
         this.key = key;
         this.dataType = dataType;
+        this.reader = reader;
     }
 
+    @Override
     public String key() {
         return key;
     }
 
+    @Override
     public DataType dataType() {
         return dataType;
     }
 
     /** The value in Flink's internal representation (StringData, TimestampData, MapData, ...). */
-    abstract Object read(MqttMessage message, MqttPropertyMetadata properties);
+    Object read(MqttMessage message, MqttPropertyMetadata properties) {
+        return reader.read(message, properties);
+    }
 
     /** @throws IllegalArgumentException for a key that is not a metadata column of the table */
     public static MqttReadableMetadata ofKey(String key) {
-        for (MqttReadableMetadata m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("Unknown metadata key '" + key + "' of the 'mqtt' table");
+        return MetadataColumn.ofKey(values(), key, "the 'mqtt' table");
+    }
+
+    private static GenericMapData headers(MqttMessage message, MqttPropertyMetadata properties) {
+        Map<StringData, byte[]> map = new LinkedHashMap<>();
+        MqttKafkaHeaders.of(message, properties).forEach((k, v) -> map.put(StringData.fromString(k), v));
+        return new GenericMapData(map);
     }
 
     private static GenericMapData stringMap(Map<String, String> entries) {

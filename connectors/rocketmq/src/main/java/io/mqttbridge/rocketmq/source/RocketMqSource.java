@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.source;
 
+import io.mqttbridge.connector.source.ReaderDeserializationContext;
 import io.mqttbridge.rocketmq.source.enumerator.RocketMqEnumState;
 import io.mqttbridge.rocketmq.source.enumerator.RocketMqEnumStateSerializer;
 import io.mqttbridge.rocketmq.source.enumerator.RocketMqSourceEnumerator;
@@ -11,7 +12,6 @@ import io.mqttbridge.rocketmq.source.split.RocketMqQueueSplitSerializer;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -21,8 +21,6 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.util.UserCodeClassLoader;
 
 import java.util.Objects;
 
@@ -64,18 +62,7 @@ public final class RocketMqSource<T>
 
     @Override
     public SourceReader<T, RocketMqQueueSplit> createReader(SourceReaderContext context) throws Exception {
-        deserializer.open(
-                new DeserializationSchema.InitializationContext() {
-                    @Override
-                    public MetricGroup getMetricGroup() {
-                        return context.metricGroup().addGroup("deserializer");
-                    }
-
-                    @Override
-                    public UserCodeClassLoader getUserCodeClassLoader() {
-                        return context.getUserCodeClassLoader();
-                    }
-                });
+        deserializer.open(new ReaderDeserializationContext(context));
         return RocketMqSourceReader.create(config, deserializer, context, clients);
     }
 

@@ -1,6 +1,8 @@
 package io.mqttbridge.rocketmq.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+import io.mqttbridge.connector.table.MetadataColumn;
+import io.mqttbridge.connector.table.TableValidation;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.sink.RocketMqSink;
 import io.mqttbridge.rocketmq.sink.RocketMqSinkConfig;
@@ -20,7 +22,6 @@ import org.apache.flink.table.types.logical.RowType;
 import javax.annotation.Nullable;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,11 +60,7 @@ final class RocketMqDynamicSink implements DynamicTableSink, SupportsWritingMeta
 
     @Override
     public Map<String, DataType> listWritableMetadata() {
-        Map<String, DataType> metadata = new LinkedHashMap<>();
-        for (RocketMqWritableMetadata m : RocketMqWritableMetadata.values()) {
-            metadata.put(m.key, m.type);
-        }
-        return metadata;
+        return MetadataColumn.types(RocketMqWritableMetadata.values());
     }
 
     @Override
@@ -73,7 +70,7 @@ final class RocketMqDynamicSink implements DynamicTableSink, SupportsWritingMeta
 
     @Override
     public SinkRuntimeProvider getSinkRuntimeProvider(Context context) {
-        if (config.topic() == null && !metadataKeys.contains(RocketMqWritableMetadata.TOPIC.key)) {
+        if (config.topic() == null && !metadataKeys.contains(RocketMqWritableMetadata.TOPIC.key())) {
             throw new ValidationException(
                     "Missing required option '" + RocketMqOptions.TOPIC.key() + "': expected the RocketMQ topic to write "
                             + "to, or a writable metadata column 'topic STRING METADATA' that names it per row (table "
@@ -84,7 +81,7 @@ final class RocketMqDynamicSink implements DynamicTableSink, SupportsWritingMeta
         try {
             latency = LatencyTimeColumn.of(latencyColumn, row);
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage() + " (table " + table + ")", e);
+            throw TableValidation.failed(e, table);
         }
         SerializationSchema<RowData> body = format.createRuntimeEncoder(context, physicalType);
         RowDataToRocketMqMessage serializer = new RowDataToRocketMqMessage(body, row.getChildren(), metadataKeys, latency);

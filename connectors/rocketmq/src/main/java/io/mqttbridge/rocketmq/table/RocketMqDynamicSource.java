@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.rocketmq.source.RocketMqSource;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 
@@ -18,7 +19,6 @@ import javax.annotation.Nullable;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -67,11 +67,7 @@ public final class RocketMqDynamicSource implements ScanTableSource, SupportsRea
 
     @Override
     public Map<String, DataType> listReadableMetadata() {
-        Map<String, DataType> result = new LinkedHashMap<>();
-        for (RocketMqReadableMetadata m : RocketMqReadableMetadata.values()) {
-            result.put(m.key(), m.dataType());
-        }
-        return result;
+        return MetadataColumn.types(RocketMqReadableMetadata.values());
     }
 
     @Override

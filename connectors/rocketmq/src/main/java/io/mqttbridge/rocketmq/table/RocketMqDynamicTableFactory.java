@@ -2,6 +2,8 @@ package io.mqttbridge.rocketmq.table;
 
 import io.mqttbridge.connector.options.DeclaredOptions;
 import io.mqttbridge.connector.options.OptionChecks;
+import io.mqttbridge.connector.table.TableFormats;
+import io.mqttbridge.connector.table.TableValidation;
 import io.mqttbridge.rocketmq.RocketMqOptions;
 import io.mqttbridge.rocketmq.sink.RocketMqSinkConfig;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
@@ -10,19 +12,15 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.table.api.ValidationException;
 import org.apache.flink.table.connector.format.DecodingFormat;
 import org.apache.flink.table.connector.format.EncodingFormat;
 import org.apache.flink.table.connector.sink.DynamicTableSink;
 import org.apache.flink.table.connector.source.DynamicTableSource;
 import org.apache.flink.table.data.RowData;
-import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSinkFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
-import org.apache.flink.table.factories.SerializationFormatFactory;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -63,11 +61,7 @@ public final class RocketMqDynamicTableFactory implements DynamicTableSinkFactor
     @Override
     public DynamicTableSink createDynamicTableSink(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
-        EncodingFormat<SerializationSchema<RowData>> format =
-                helper.discoverOptionalEncodingFormat(SerializationFormatFactory.class, FactoryUtil.FORMAT)
-                        .orElseGet(
-                                () -> FactoryUtil.discoverFactory(context.getClassLoader(), SerializationFormatFactory.class, "json")
-                                        .createEncodingFormat(context, new Configuration()));
+        EncodingFormat<SerializationSchema<RowData>> format = TableFormats.encodingOrDefault(helper, context);
         helper.validateExcept(RocketMqOptions.PROPERTIES_PREFIX);
         ReadableConfig options = helper.getOptions();
         String table = context.getObjectIdentifier().asSummaryString();
@@ -75,7 +69,7 @@ public final class RocketMqDynamicTableFactory implements DynamicTableSinkFactor
         try {
             config = RocketMqSinkConfig.of(options, RocketMqOptions.clientProperties(context.getCatalogTable().getOptions()));
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage() + " (table " + table + ")", e);
+            throw TableValidation.failed(e, table);
         }
         return new RocketMqDynamicSink(
                 context.getPhysicalRowDataType(),
@@ -90,18 +84,14 @@ public final class RocketMqDynamicTableFactory implements DynamicTableSinkFactor
     @Override
     public DynamicTableSource createDynamicTableSource(Context context) {
         FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
-        DecodingFormat<DeserializationSchema<RowData>> format =
-                helper.discoverOptionalDecodingFormat(DeserializationFormatFactory.class, FactoryUtil.FORMAT)
-                        .orElseGet(
-                                () -> FactoryUtil.discoverFactory(context.getClassLoader(), DeserializationFormatFactory.class, "json")
-                                        .createDecodingFormat(context, new Configuration()));
+        DecodingFormat<DeserializationSchema<RowData>> format = TableFormats.decodingOrDefault(helper, context);
         helper.validateExcept(RocketMqOptions.PROPERTIES_PREFIX);
         ReadableConfig options = helper.getOptions();
         RocketMqSourceConfig config;
         try {
             config = RocketMqSourceConfig.of(options, RocketMqOptions.clientProperties(context.getCatalogTable().getOptions()));
         } catch (IllegalArgumentException e) {
-            throw new ValidationException(e.getMessage() + " (table " + context.getObjectIdentifier().asSummaryString() + ")", e);
+            throw TableValidation.failed(e, context.getObjectIdentifier().asSummaryString());
         }
         return new RocketMqDynamicSource(
                 context.getPhysicalRowDataType(), format, config, options.getOptional(FactoryUtil.SOURCE_PARALLELISM).orElse(null));

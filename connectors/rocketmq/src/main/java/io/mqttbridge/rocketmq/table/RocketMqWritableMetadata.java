@@ -1,5 +1,7 @@
 package io.mqttbridge.rocketmq.table;
 
+import io.mqttbridge.connector.table.MetadataColumn;
+
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.table.api.DataTypes;
 import org.apache.flink.table.types.DataType;
@@ -9,7 +11,7 @@ import org.apache.flink.table.types.DataType;
  * Metadata columns, not physical ones, so they stay out of the message body the format writes.
  */
 @Internal
-enum RocketMqWritableMetadata {
+enum RocketMqWritableMetadata implements MetadataColumn {
     /** The topic of the row's message; NULL: option 'topic'. */
     TOPIC("topic", DataTypes.STRING().nullable()),
     /** The tag; NULL: option 'tag' (or none). */
@@ -19,20 +21,21 @@ enum RocketMqWritableMetadata {
     /** User properties; names RocketMQ reserves are refused. */
     PROPERTIES("properties", DataTypes.MAP(DataTypes.STRING().nullable(), DataTypes.STRING().nullable()).nullable());
 
-    final String key;
-    final DataType type;
+    private final String key;
+    private final DataType type;
 
     RocketMqWritableMetadata(String key, DataType type) {
         this.key = key;
         this.type = type;
     }
 
-    static RocketMqWritableMetadata of(String key) {
-        for (RocketMqWritableMetadata m : values()) {
-            if (m.key.equals(key)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("Unknown writable metadata '" + key + "' of a rocketmq table");
+    @Override
+    public String key() {
+        return key;
+    }
+
+    @Override
+    public DataType dataType() {
+        return type;
     }
 }

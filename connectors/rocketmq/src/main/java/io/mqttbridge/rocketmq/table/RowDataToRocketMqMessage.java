@@ -1,6 +1,7 @@
 package io.mqttbridge.rocketmq.table;
 
 import io.mqttbridge.connector.metrics.LatencyTimeColumn;
+import io.mqttbridge.connector.table.MetadataColumn;
 import io.mqttbridge.rocketmq.sink.MessageProperties;
 import io.mqttbridge.rocketmq.sink.RocketMqMessageSerializer;
 
@@ -50,16 +51,11 @@ final class RowDataToRocketMqMessage implements RocketMqMessageSerializer<RowDat
         }
         this.project = !metadataKeys.isEmpty();
         int n = physicalTypes.size();
-        this.topicPos = position(metadataKeys, RocketMqWritableMetadata.TOPIC, n);
-        this.tagPos = position(metadataKeys, RocketMqWritableMetadata.TAG, n);
-        this.keysPos = position(metadataKeys, RocketMqWritableMetadata.KEYS, n);
-        this.propertiesPos = position(metadataKeys, RocketMqWritableMetadata.PROPERTIES, n);
+        this.topicPos = MetadataColumn.positionInRow(metadataKeys, RocketMqWritableMetadata.TOPIC.key(), n);
+        this.tagPos = MetadataColumn.positionInRow(metadataKeys, RocketMqWritableMetadata.TAG.key(), n);
+        this.keysPos = MetadataColumn.positionInRow(metadataKeys, RocketMqWritableMetadata.KEYS.key(), n);
+        this.propertiesPos = MetadataColumn.positionInRow(metadataKeys, RocketMqWritableMetadata.PROPERTIES.key(), n);
         this.latencyColumn = latencyColumn;
-    }
-
-    private static int position(List<String> keys, RocketMqWritableMetadata metadata, int physicalCount) {
-        int i = keys.indexOf(metadata.key);
-        return i < 0 ? -1 : physicalCount + i;
     }
 
     @Override

@@ -1,22 +1,17 @@
 package io.mqttbridge.mqtt.source.enumerator;
 
+import io.mqttbridge.connector.source.PendingSplits;
 import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Creates the subscriber splits once ({@code subscribers}, default the parallelism at first start)
@@ -37,7 +32,8 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
     private final String clientIdPrefix;
     @Nullable private final Integer configuredSubscribers;
     private int totalSplits;
-    private final TreeMap<Integer, MqttSubscriberSplit> unassigned = new TreeMap<>();
+    private final PendingSplits<MqttSubscriberSplit, Integer> pending = new PendingSplits<>(
+            MqttSubscriberSplit::index, (split, parallelism) -> split.index() % parallelism, LOG, "MQTT subscriber splits");
 
     public MqttSourceEnumerator(
             SplitEnumeratorContext<MqttSubscriberSplit> context,
@@ -53,9 +49,7 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
                 LOG.info("Enumerator state of version 1: unassigned splits {} get client ids of the prefix '{}'",
                         restored.unassignedIndices(), clientIdPrefix);
             }
-            for (MqttSubscriberSplit split : restored.unassignedSplits(clientIdPrefix)) {
-                unassigned.put(split.index(), split);
-            }
+            restored.unassignedSplits(clientIdPrefix).forEach(pending::add);
         }
     }
 
@@ -64,11 +58,11 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
         if (totalSplits == 0) {
             totalSplits = configuredSubscribers != null ? configuredSubscribers : context.currentParallelism();
             for (int i = 0; i < totalSplits; i++) {
-                unassigned.put(i, MqttSubscriberSplit.of(clientIdPrefix, i));
+                pending.add(MqttSubscriberSplit.of(clientIdPrefix, i));
             }
             LOG.info("MQTT source with client id prefix '{}': {} subscriber split(s)", clientIdPrefix, totalSplits);
         }
-        assignPending();
+        pending.assignToRegisteredOwners(context);
     }
 
     @Override
@@ -78,38 +72,18 @@ public final class MqttSourceEnumerator implements SplitEnumerator<MqttSubscribe
 
     @Override
     public void addSplitsBack(List<MqttSubscriberSplit> splits, int subtaskId) {
-        for (MqttSubscriberSplit split : splits) {
-            unassigned.put(split.index(), split);
-        }
-        LOG.info("Splits {} came back from subtask {}; they go out again when their reader registers", splits, subtaskId);
-        assignPending();
+        pending.addBack(splits, subtaskId);
+        pending.assignToRegisteredOwners(context);
     }
 
     @Override
     public void addReader(int subtaskId) {
-        assignPending();
-    }
-
-    private void assignPending() {
-        int parallelism = context.currentParallelism();
-        Map<Integer, List<MqttSubscriberSplit>> assignment = new HashMap<>();
-        for (Iterator<MqttSubscriberSplit> it = unassigned.values().iterator(); it.hasNext(); ) {
-            MqttSubscriberSplit split = it.next();
-            int owner = split.index() % parallelism;
-            if (context.registeredReaders().containsKey(owner)) {
-                assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
-                it.remove();
-            }
-        }
-        if (!assignment.isEmpty()) {
-            LOG.info("Assigning MQTT subscriber splits {}", assignment);
-            context.assignSplits(new SplitsAssignment<>(assignment));
-        }
+        pending.assignToRegisteredOwners(context);
     }
 
     @Override
     public MqttSourceEnumState snapshotState(long checkpointId) {
-        return new MqttSourceEnumState(totalSplits, unassigned.values());
+        return new MqttSourceEnumState(totalSplits, pending.unassigned());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mqttbridge.rocketmq.source.enumerator;
 
+import io.mqttbridge.connector.source.PendingSplits;
 import io.mqttbridge.rocketmq.source.RocketMqSourceConfig;
 import io.mqttbridge.rocketmq.source.reader.QueueClient;
 import io.mqttbridge.rocketmq.source.reader.QueueClientFactory;
@@ -9,7 +10,6 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
-import org.apache.flink.api.connector.source.SplitsAssignment;
 import org.apache.flink.util.FlinkRuntimeException;
 import org.apache.rocketmq.common.message.MessageQueue;
 import org.slf4j.Logger;
@@ -19,12 +19,8 @@ import javax.annotation.Nullable;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,7 +44,8 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
     private final QueueClientFactory clients;
     /** Read by discovery on the worker thread. */
     private final Set<String> discovered = ConcurrentHashMap.newKeySet();
-    private final TreeMap<String, RocketMqQueueSplit> unassigned = new TreeMap<>();
+    private final PendingSplits<RocketMqQueueSplit, String> pending =
+            new PendingSplits<>(RocketMqQueueSplit::splitId, RocketMqSourceEnumerator::owner, LOG, "RocketMQ queue splits");
     private volatile boolean initialDiscoveryDone;
     @Nullable private QueueClient client;
 
@@ -63,7 +60,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
         if (restored != null) {
             initialDiscoveryDone = restored.initialDiscoveryDone();
             discovered.addAll(restored.discoveredSplitIds());
-            restored.unassigned().forEach(split -> unassigned.put(split.splitId(), split));
+            restored.unassigned().forEach(pending::add);
         }
     }
 
@@ -128,7 +125,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
         List<RocketMqQueueSplit> added = new ArrayList<>();
         for (RocketMqQueueSplit split : found) {
             if (discovered.add(split.splitId())) {
-                unassigned.put(split.splitId(), split);
+                pending.add(split);
                 added.add(split);
             }
         }
@@ -138,7 +135,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
                     added);
         }
         initialDiscoveryDone = true;
-        assignPending();
+        pending.assignToRegisteredOwners(context);
     }
 
     @Override
@@ -148,31 +145,13 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
 
     @Override
     public void addSplitsBack(List<RocketMqQueueSplit> splits, int subtaskId) {
-        splits.forEach(split -> unassigned.put(split.splitId(), split));
-        LOG.info("Splits {} came back from subtask {}; they go out again when their reader registers", splits, subtaskId);
-        assignPending();
+        pending.addBack(splits, subtaskId);
+        pending.assignToRegisteredOwners(context);
     }
 
     @Override
     public void addReader(int subtaskId) {
-        assignPending();
-    }
-
-    private void assignPending() {
-        int parallelism = context.currentParallelism();
-        Map<Integer, List<RocketMqQueueSplit>> assignment = new HashMap<>();
-        for (Iterator<RocketMqQueueSplit> it = unassigned.values().iterator(); it.hasNext(); ) {
-            RocketMqQueueSplit split = it.next();
-            int owner = owner(split, parallelism);
-            if (context.registeredReaders().containsKey(owner)) {
-                assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
-                it.remove();
-            }
-        }
-        if (!assignment.isEmpty()) {
-            LOG.info("Assigning RocketMQ queue splits {}", assignment);
-            context.assignSplits(new SplitsAssignment<>(assignment));
-        }
+        pending.assignToRegisteredOwners(context);
     }
 
     @VisibleForTesting
@@ -183,7 +162,7 @@ public final class RocketMqSourceEnumerator implements SplitEnumerator<RocketMqQ
 
     @Override
     public RocketMqEnumState snapshotState(long checkpointId) {
-        return new RocketMqEnumState(initialDiscoveryDone, discovered, unassigned.values());
+        return new RocketMqEnumState(initialDiscoveryDone, discovered, pending.unassigned());
     }
 
     @Override

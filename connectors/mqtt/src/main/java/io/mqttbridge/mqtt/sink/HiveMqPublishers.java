@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.mqtt.ConnAckRefusals;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
@@ -15,17 +16,14 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import org.apache.flink.annotation.Internal;
 
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -40,21 +38,6 @@ import java.util.function.Consumer;
 public final class HiveMqPublishers implements MqttPublisher.Factory {
 
     private static final long serialVersionUID = 1L;
-
-    /** CONNACK reason codes that another attempt with the same settings gets again. */
-    private static final Set<Mqtt5ConnAckReasonCode> PERMANENT_5 = EnumSet.of(
-            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
-            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
-            Mqtt5ConnAckReasonCode.BANNED,
-            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD,
-            Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
-
-    private static final Set<Mqtt3ConnAckReturnCode> PERMANENT_3 = EnumSet.of(
-            Mqtt3ConnAckReturnCode.UNSUPPORTED_PROTOCOL_VERSION,
-            Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED,
-            Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD,
-            Mqtt3ConnAckReturnCode.NOT_AUTHORIZED);
 
     @Override
     public MqttPublisher create(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
@@ -102,7 +85,7 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
                         if (e instanceof Mqtt5ConnAckException) {
                             var ack = ((Mqtt5ConnAckException) e).getMqttMessage();
                             String reason = code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString());
-                            if (PERMANENT_5.contains(ack.getReasonCode())) {
+                            if (ConnAckRefusals.permanent(ack.getReasonCode())) {
                                 throw connectRefused(config, clientId, reason);
                             }
                             throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
@@ -194,7 +177,7 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
                         if (e instanceof Mqtt3ConnAckException) {
                             Mqtt3ConnAckReturnCode code = ((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode();
                             String reason = code(code, code.getCode(), Optional.empty());
-                            if (PERMANENT_3.contains(code)) {
+                            if (ConnAckRefusals.permanent(code)) {
                                 throw connectRefused(config, clientId, reason);
                             }
                             throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.mqtt.ConnAckRefusals;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
@@ -87,7 +88,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                 config,
                 clientId,
                 code + " (MQTT 3.1.1 return code " + code.getCode() + ")",
-                code == Mqtt3ConnAckReturnCode.SERVER_UNAVAILABLE);
+                !ConnAckRefusals.permanent(code));
     }
 
     @Override

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@link MqttPublisher}s on the HiveMQ client, MQTT 5 or 3.1.1 as {@code protocol-version} says. A
@@ -62,39 +63,62 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private static final class Mqtt5Publisher implements MqttPublisher {
-        private final MqttSinkConfig config;
-        private final String clientId;
+    /** A refused CONNECT: the reason code as {@link #code} writes it, and whether another attempt gets it again. */
+    private record Refusal(String reason, boolean permanent) {}
+
+    /** What the MQTT 5 and 3.1.1 publishers do alike: their client id, and what becomes of a failed CONNECT. */
+    private abstract static class Publisher implements MqttPublisher {
+        final MqttSinkConfig config;
+        final String clientId;
+
+        Publisher(MqttSinkConfig config, String clientId) {
+            this.config = config;
+            this.clientId = clientId;
+        }
+
+        /**
+         * Completes when the CONNACK came. A refusal (an {@code E}) that another attempt gets again fails
+         * with a {@link PublishRefusedException}; any other refusal or failure is passed on, to be retried.
+         */
+        <E extends Throwable> CompletableFuture<Void> connected(
+                CompletableFuture<?> connAck, Class<E> refusedType, Function<E, Refusal> refusal) {
+            return connAck.handle((ignored, error) -> {
+                Throwable e = error == null ? null : unwrap(error);
+                if (refusedType.isInstance(e)) {
+                    Refusal r = refusal.apply(refusedType.cast(e));
+                    if (r.permanent()) {
+                        throw connectRefused(config, clientId, r.reason());
+                    }
+                    throw new CompletionException(new IllegalStateException("CONNACK " + r.reason(), e));
+                }
+                if (e != null) {
+                    throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static final class Mqtt5Publisher extends Publisher {
         private final Mqtt5AsyncClient client;
 
         Mqtt5Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
-            this.config = config;
-            this.clientId = clientId;
+            super(config, clientId);
             this.client = MqttClientFactory.mqtt5(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         }
 
         @Override
         public CompletableFuture<Void> connect() {
-            return client.connectWith()
+            CompletableFuture<?> connAck = client.connectWith()
                     .cleanStart(true)
                     .sessionExpiryInterval(0)
                     .keepAlive(config.connection().keepAliveSeconds())
-                    .send()
-                    .handle((connAck, error) -> {
-                        Throwable e = error == null ? null : unwrap(error);
-                        if (e instanceof Mqtt5ConnAckException) {
-                            var ack = ((Mqtt5ConnAckException) e).getMqttMessage();
-                            String reason = code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString());
-                            if (ConnAckRefusals.permanent(ack.getReasonCode())) {
-                                throw connectRefused(config, clientId, reason);
-                            }
-                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
-                        }
-                        if (e != null) {
-                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
-                        }
-                        return null;
-                    });
+                    .send();
+            return connected(connAck, Mqtt5ConnAckException.class, e -> {
+                var ack = e.getMqttMessage();
+                return new Refusal(code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString()),
+                        ConnAckRefusals.permanent(ack.getReasonCode()));
+            });
         }
 
         @Override
@@ -155,38 +179,24 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
         }
     }
 
-    private static final class Mqtt3Publisher implements MqttPublisher {
-        private final MqttSinkConfig config;
-        private final String clientId;
+    private static final class Mqtt3Publisher extends Publisher {
         private final Mqtt3AsyncClient client;
 
         Mqtt3Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
-            this.config = config;
-            this.clientId = clientId;
+            super(config, clientId);
             this.client = MqttClientFactory.mqtt3(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         }
 
         @Override
         public CompletableFuture<Void> connect() {
-            return client.connectWith()
+            CompletableFuture<?> connAck = client.connectWith()
                     .cleanSession(true)
                     .keepAlive(config.connection().keepAliveSeconds())
-                    .send()
-                    .handle((connAck, error) -> {
-                        Throwable e = error == null ? null : unwrap(error);
-                        if (e instanceof Mqtt3ConnAckException) {
-                            Mqtt3ConnAckReturnCode code = ((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode();
-                            String reason = code(code, code.getCode(), Optional.empty());
-                            if (ConnAckRefusals.permanent(code)) {
-                                throw connectRefused(config, clientId, reason);
-                            }
-                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
-                        }
-                        if (e != null) {
-                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
-                        }
-                        return null;
-                    });
+                    .send();
+            return connected(connAck, Mqtt3ConnAckException.class, e -> {
+                Mqtt3ConnAckReturnCode code = e.getMqttMessage().getReturnCode();
+                return new Refusal(code(code, code.getCode(), Optional.empty()), ConnAckRefusals.permanent(code));
+            });
         }
 
         @Override

@@ -19,7 +19,6 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -42,8 +41,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt3(
-                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
+        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -59,18 +57,17 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                 .cleanSession(false)
                 .keepAlive(config.connection().keepAliveSeconds())
                 .send();
-        return translatingFailures(connAck
-                .thenCompose(ignored -> subAckEvenIfRefused(
-                        client.subscribeWith().addSubscriptions(subscriptions).send(),
-                        e -> e instanceof Mqtt3SubAckException
-                                ? Optional.of(((Mqtt3SubAckException) e).getMqttMessage())
-                                : Optional.empty()))
-                .thenApply(subAck -> {
+        return subscribeOnceConnected(
+                connAck,
+                () -> client.subscribeWith().addSubscriptions(subscriptions).send(),
+                Mqtt3SubAckException.class,
+                Mqtt3SubAckException::getMqttMessage,
+                (ack, subAck) -> {
                     requireGranted(config.subscriptionFilters(), subAck.getReturnCodes(), Mqtt3SubAckReturnCode::isError,
                             code -> " (MQTT 3.1.1 return code FAILURE)");
-                    // Completed: the SUBSCRIBE followed it. 3.1.1 has no session expiry in CONNACK.
-                    return new Connected(connAck.join().isSessionPresent(), -1);
-                }));
+                    // 3.1.1 has no session expiry in CONNACK.
+                    return new Connected(ack.isSessionPresent(), -1);
+                });
     }
 
     @Override

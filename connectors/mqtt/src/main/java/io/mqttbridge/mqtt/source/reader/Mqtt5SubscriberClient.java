@@ -29,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -51,8 +50,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt5(
-                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
+        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -78,20 +76,18 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 .maximumPacketSize(connection.maximumPacketSize())
                 .applyRestrictions()
                 .send();
-        return translatingFailures(connAck
-                .thenCompose(ignored -> subAckEvenIfRefused(
-                        client.subscribeWith().addSubscriptions(subscriptions).send(),
-                        e -> e instanceof Mqtt5SubAckException
-                                ? Optional.of(((Mqtt5SubAckException) e).getMqttMessage())
-                                : Optional.empty()))
-                .thenApply(subAck -> {
+        return subscribeOnceConnected(
+                connAck,
+                () -> client.subscribeWith().addSubscriptions(subscriptions).send(),
+                Mqtt5SubAckException.class,
+                Mqtt5SubAckException::getMqttMessage,
+                (ack, subAck) -> {
                     requireGranted(config.subscriptionFilters(), subAck.getReasonCodes(), Mqtt5SubAckReasonCode::isError,
                             code -> ": " + code + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
-                    Mqtt5ConnAck ack = connAck.join(); // completed: the SUBSCRIBE followed it
                     return new Connected(
                             ack.isSessionPresent(),
                             ack.getSessionExpiryInterval().orElse(connection.sessionExpirySeconds()));
-                }));
+                });
     }
 
     @Override

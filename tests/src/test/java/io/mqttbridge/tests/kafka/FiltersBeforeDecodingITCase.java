@@ -8,8 +8,6 @@ import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +26,7 @@ import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static io.mqttbridge.tests.support.ReportingMiniCluster.counterSum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -84,10 +83,10 @@ class FiltersBeforeDecodingITCase {
                 // Every filtered QoS 1 message (half of all) is counted; the QoS 0 quarter may be dropped by a busy broker,
                 // and with several subscribers the last filtered ones may still be on their way when 'last' is read.
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                long filtered = sum(METRICS.findMetrics(job.client.getJobID(), "deserializer.messagesFiltered"));
+                long filtered = counterSum(METRICS, job.client.getJobID(), "deserializer.messagesFiltered");
                 while (filtered < 3 * MESSAGES / 4 && System.nanoTime() < deadline) {
                     Thread.sleep(200);
-                    filtered = sum(METRICS.findMetrics(job.client.getJobID(), "deserializer.messagesFiltered"));
+                    filtered = counterSum(METRICS, job.client.getJobID(), "deserializer.messagesFiltered");
                 }
                 assertThat(filtered).as("messagesFiltered").isBetween((long) MESSAGES / 2, (long) 3 * MESSAGES / 4);
             }
@@ -142,7 +141,7 @@ class FiltersBeforeDecodingITCase {
                 assertThat(readNumbers(a, expectedA, job)).as("route a (topic flt/a/%)").isEqualTo(expectedA);
                 assertThat(readNumbers(b, expectedB, job)).as("route b (qos 1)").isEqualTo(expectedB);
                 job.assertRunning();
-                assertThat(sum(METRICS.findMetrics(job.client.getJobID(), "mqtt.reconnects")))
+                assertThat(counterSum(METRICS, job.client.getJobID(), "mqtt.reconnects"))
                         .as("reconnects (a connection whose session another one took over reconnects)")
                         .isZero();
             }
@@ -188,14 +187,5 @@ class FiltersBeforeDecodingITCase {
                 .map(r -> Integer.parseInt(KafkaTopicReader.value(r)))
                 .filter(n -> n >= 0)
                 .collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    private static long sum(Map<String, Metric> counters) {
-        assertThat(counters).as("the source's counters").isNotEmpty();
-        long total = 0;
-        for (Metric metric : counters.values()) {
-            total += ((Counter) metric).getCount();
-        }
-        return total;
     }
 }

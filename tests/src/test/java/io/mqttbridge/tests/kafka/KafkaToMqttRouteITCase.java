@@ -1,20 +1,16 @@
 package io.mqttbridge.tests.kafka;
 
 import io.mqttbridge.embedded.EmbeddedKafka;
-import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.embedded.RepositoryRoot;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.tests.support.TopicWatcher;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,14 +20,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,10 +50,7 @@ class KafkaToMqttRouteITCase {
         try (TestBroker broker = TestBroker.start(TestBroker.Kind.HIVEMQ, tmp.resolve("mqtt"));
                 EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp.resolve("kafka"))) {
             kafka.createTopic("vehicle-commands", 1);
-            Mqtt5BlockingClient vehicles = MqttTestPublisher.clientBuilder(broker.serverUri(), "vehicles").buildBlocking();
-            vehicles.connect();
-            try (Mqtt5BlockingClient.Mqtt5Publishes received = vehicles.publishes(MqttGlobalPublishFilter.ALL)) {
-                vehicles.subscribeWith().topicFilter("devices/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            try (TopicWatcher vehicles = TopicWatcher.subscribe(broker.serverUri(), "vehicles", "devices/#")) {
 
                 // Written before the route starts: its new consumer group reads from the earliest offset.
                 Map<String, String> sent = new LinkedHashMap<>(); // request id -> vin
@@ -79,30 +72,22 @@ class KafkaToMqttRouteITCase {
                 try (RouteJob job = RouteJob.submit(RepositoryRoot.resolve("sql/kafka-to-mqtt.sql"), env, new Configuration())) {
                     Map<String, List<Integer>> perTopic = new HashMap<>();
                     List<String> others = new ArrayList<>();
-                    int seen = 0;
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                    while (seen < sent.size() && System.nanoTime() < deadline) {
-                        job.assertRunning();
-                        Optional<Mqtt5Publish> next = received.receive(1, TimeUnit.SECONDS);
-                        if (next.isEmpty()) {
-                            continue;
-                        }
-                        Mqtt5Publish p = next.get();
+                    AtomicInteger seen = new AtomicInteger();
+                    vehicles.receiveUntil(() -> seen.get() >= sent.size(), Duration.ofSeconds(120), job::assertRunning, p -> {
                         JsonNode body = JSON.readTree(p.getPayloadAsBytes());
-                        Map<String, String> userProps = new HashMap<>();
-                        p.getUserProperties().asList().forEach(u -> userProps.put(u.getName().toString(), u.getValue().toString()));
+                        Map<String, String> userProps = TopicWatcher.userProperties(p);
                         String requestId = userProps.get("request-id");
                         if (requestId == null || !sent.containsKey(requestId)) {
                             others.add(p.getTopic() + " " + body);
-                            continue;
+                            return;
                         }
-                        seen++;
+                        seen.incrementAndGet();
                         assertThat(body.path("vin").asText()).isEqualTo(sent.get(requestId));
                         assertThat(body.path("command").asText()).isEqualTo("c-" + requestId.substring(2));
                         assertThat(userProps.get("kafka-time")).isNotBlank();
                         perTopic.computeIfAbsent(p.getTopic().toString(), t -> new ArrayList<>())
                                 .add(Integer.parseInt(requestId.substring(2)));
-                    }
+                    });
                     assertThat(others).as("publishes for no command with a request id").isEmpty();
                     assertThat(perTopic).containsOnlyKeys(VINS.stream().map(v -> "devices/" + v + "/commands").toList());
                     for (int v = 0; v < VINS.size(); v++) {
@@ -115,8 +100,6 @@ class KafkaToMqttRouteITCase {
                     }
                     job.assertRunning();
                 }
-            } finally {
-                vehicles.disconnect();
             }
         }
     }

@@ -10,8 +10,6 @@ import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
@@ -230,8 +228,6 @@ class PoisonMessageITCase {
     }
 
     private static long counter(RouteJob job, String name) {
-        Map<String, Metric> counters = METRICS.findMetrics(job.client.getJobID(), name);
-        assertThat(counters).as(name).isNotEmpty();
-        return counters.values().stream().mapToLong(m -> ((Counter) m).getCount()).sum();
+        return ReportingMiniCluster.counterSum(METRICS, job.client.getJobID(), name);
     }
 }

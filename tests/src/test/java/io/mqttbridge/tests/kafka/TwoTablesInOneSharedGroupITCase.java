@@ -8,8 +8,6 @@ import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
 
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +24,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import static io.mqttbridge.tests.support.ReportingMiniCluster.counterSum;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -88,7 +87,7 @@ class TwoTablesInOneSharedGroupITCase {
                                 + " create its queue; the loser is disconnected (AMQ229019 queue exists) and reconnects,"
                                 + " see docs/brokers.md; the routes were checked above")
                         .isNotEqualTo(TestBroker.Kind.ARTEMIS);
-                assertThat(sum(METRICS.findMetrics(job.client.getJobID(), "mqtt.reconnects")))
+                assertThat(counterSum(METRICS, job.client.getJobID(), "mqtt.reconnects"))
                         .as("reconnects (a connection whose session another one took over reconnects)")
                         .isZero();
             }
@@ -122,14 +121,5 @@ class TwoTablesInOneSharedGroupITCase {
 
     private static List<String> withoutProbes(List<String> values) {
         return values.stream().filter(v -> !v.startsWith("probe-")).collect(Collectors.toList());
-    }
-
-    private static long sum(Map<String, Metric> counters) {
-        assertThat(counters).as("the source's mqtt.reconnects counters").isNotEmpty();
-        long total = 0;
-        for (Metric metric : counters.values()) {
-            total += ((Counter) metric).getCount();
-        }
-        return total;
     }
 }

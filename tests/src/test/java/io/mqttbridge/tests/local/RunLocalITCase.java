@@ -1,16 +1,13 @@
 package io.mqttbridge.tests.local;
 
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.tests.support.TopicWatcher;
 import io.mqttbridge.embedded.FreePorts;
-import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.tests.rocketmq.RocketMqClients;
 import io.mqttbridge.local.DeviceSimulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -149,22 +146,15 @@ class RunLocalITCase {
 
         // The demo's RocketMQ routes. A command sent to device-commands reaches the vehicle's MQTT topic ...
         String nameServer = "127.0.0.1:" + rocketMq;
-        Mqtt5BlockingClient watcher = MqttTestPublisher.clientBuilder("tcp://127.0.0.1:" + mqtt, "e2e-command-watcher").buildBlocking();
-        watcher.connect();
-        try (Mqtt5BlockingClient.Mqtt5Publishes publishes = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
-            watcher.subscribeWith().topicFilter("devices/v-003/commands").qos(MqttQos.AT_LEAST_ONCE).send();
+        try (TopicWatcher watcher = TopicWatcher.subscribe("tcp://127.0.0.1:" + mqtt, "e2e-command-watcher", "devices/v-003/commands")) {
             String msgId = RocketMqClients.send(nameServer, "device-commands", null,
                     "{\"device\":\"v-003\",\"command\":\"unlock\",\"request_id\":\"r-1\"}", Map.of());
-            Optional<Mqtt5Publish> command = publishes.receive(90, TimeUnit.SECONDS);
+            Optional<Mqtt5Publish> command = watcher.receive(Duration.ofSeconds(90));
             assertThat(command).as("the command on devices/v-003/commands; stdout:%n%s", String.join("\n", stdout)).isPresent();
             assertThat(command.get().getTopic().toString()).isEqualTo("devices/v-003/commands");
             JsonNode body = json.readTree(new String(command.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
             assertThat(body.path("command").asText()).isEqualTo("unlock");
-            Map<String, String> props = new HashMap<>();
-            command.get().getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
-            assertThat(props).containsEntry("request-id", "r-1").containsEntry("rocketmq-msg-id", msgId);
-        } finally {
-            watcher.disconnect();
+            assertThat(TopicWatcher.userProperties(command.get())).containsEntry("request-id", "r-1").containsEntry("rocketmq-msg-id", msgId);
         }
         // ... and the will of a charging station (one drops off every 30 s) arrives in station-wills.
         List<MessageExt> wills = RocketMqClients.readUntil(nameServer, "station-wills", l -> !l.isEmpty(),

@@ -1,6 +1,5 @@
 package io.mqttbridge.tests.reliability;
 
-import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.NumberedSequence;
 import io.mqttbridge.mqtt.MqttMessage;
@@ -101,33 +100,24 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void aCheckpointFailingAfterTheSourceSnapshotAcknowledgesNothingOfIt(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
-        FailureRun.skipArtemisInLongForm(broker);
-        String kind = "checkpoint failing after the source's snapshot";
-        long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
+        try (FaultLoad load = FaultLoad.start("checkpoint failing after the source's snapshot", broker, tmp)) {
             Injections injections = new Injections();
             INJECTIONS.put(load.base, injections);
             JobClient job = startFailingSnapshotJob(load);
             Runnable checkRunning = () -> assertRunning(job);
             try {
                 load.awaitSubscribed(checkRunning);
-                Duration recovery = Duration.ZERO;
-                int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
+                try (NumberedSequence sequence = load.startSequenceOver(10)) {
                     for (int i = 1; i <= FailureRun.injections(); i++) {
                         int expected = i;
-                        Duration r = load.injectUnderLoad(sequence, count, "injection " + i, () -> {
+                        load.injectUnderLoad(sequence, "injection " + i, () -> {
                             injections.armed.set(true);
                             FaultLoad.await("the injected checkpoint failure", Duration.ofSeconds(60),
                                     () -> injections.failures.size() >= expected);
                             return checkRunning;
                         });
-                        injected++;
-                        recovery = r.compareTo(recovery) > 0 ? r : recovery;
                     }
-                    KafkaTopicReader.Numbers read = load.awaitAll(sequence, count, checkRunning);
-                    FailureRun run = load.report(kind, injected, count, read, recovery);
-                    assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
+                    load.assertNothingLost(sequence, checkRunning);
                     for (long[] failure : injections.failures) {
                         System.out.println("RELIABILITY failed checkpoint of attempt " + failure[0] + ": "
                                 + (failure.length - 1) + " numbers seen after the last completed checkpoint");
@@ -148,29 +138,20 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void stopWithSavepointAndRestoreUnderLoadLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
-        FailureRun.skipArtemisInLongForm(broker);
-        String kind = "stop-with-savepoint and restore";
-        long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
+        try (FaultLoad load = FaultLoad.start("stop-with-savepoint and restore", broker, tmp)) {
             Path routes = load.routes(tmp, "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', ");
             RouteJob[] job = {RouteJob.submit(routes, load.env(load.broker.serverUri()), new Configuration())};
             try {
                 load.awaitSubscribed(job[0]::assertRunning);
-                Duration recovery = Duration.ZERO;
-                int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
+                try (NumberedSequence sequence = load.startSequenceOver(10)) {
                     for (int i = 1; i <= FailureRun.injections(); i++) {
-                        Duration r = load.injectUnderLoad(sequence, count, "injection " + i, () -> {
+                        load.injectUnderLoad(sequence, "injection " + i, () -> {
                             String savepoint = stopWithSavepoint(job[0], tmp);
                             job[0] = RouteJob.submit(routes, load.env(load.broker.serverUri()), restoreFrom(savepoint, 1));
                             return job[0]::assertRunning;
                         });
-                        injected++;
-                        recovery = r.compareTo(recovery) > 0 ? r : recovery;
                     }
-                    KafkaTopicReader.Numbers read = load.awaitAll(sequence, count, job[0]::assertRunning);
-                    FailureRun run = load.report(kind, injected, count, read, recovery);
-                    assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
+                    load.assertNothingLost(sequence, job[0]::assertRunning);
                 }
             } finally {
                 job[0].close();
@@ -181,42 +162,33 @@ class CheckpointAndSavepointITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void rescaleFromSavepointsKeepsTheSavedSplitsAndLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
-        FailureRun.skipArtemisInLongForm(broker);
-        String kind = "rescale 2 -> 4 -> 1 from savepoints";
-        long count = FailureRun.messages();
         // 2 -> 4 -> 1, and in the long form on through 4, 1, ... until every injection is a rescale.
         int[] parallelisms = new int[FailureRun.injections()];
         for (int i = 0; i < parallelisms.length; i++) {
             parallelisms[i] = i % 2 == 0 ? 4 : 1;
         }
-        try (FaultLoad load = new FaultLoad(kind, broker, tmp)) {
+        try (FaultLoad load = FaultLoad.start("rescale 2 -> 4 -> 1 from savepoints", broker, tmp)) {
             Path first = load.routes(tmp.resolve("first"), "'subscribers' = '2', 'reconnect.max-backoff' = '1 s', ");
             // Without 'subscribers' its default is the parallelism: only the saved state can make the splits 2 at parallelism 4.
             Path restored = load.routes(tmp.resolve("restored"), "'reconnect.max-backoff' = '1 s', ");
             RouteJob[] job = {RouteJob.submit(first, load.env(load.broker.serverUri()), parallelism(2))};
             try {
                 load.awaitSubscribed(job[0]::assertRunning);
-                Duration recovery = Duration.ZERO;
-                int injected = 0;
-                try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 10)))) {
+                try (NumberedSequence sequence = load.startSequenceOver(10)) {
                     for (int parallelism : parallelisms) {
                         try (LogCapture logs = new LogCapture(CONNECTION_LOGGER)) {
-                            Duration r = load.injectUnderLoad(sequence, count, "the rescale to " + parallelism, () -> {
+                            load.injectUnderLoad(sequence, "the rescale to " + parallelism, () -> {
                                 String savepoint = stopWithSavepoint(job[0], tmp);
                                 job[0] = RouteJob.submit(restored, load.env(load.broker.serverUri()), restoreFrom(savepoint, parallelism));
                                 return job[0]::assertRunning;
                             });
-                            injected++;
-                            recovery = r.compareTo(recovery) > 0 ? r : recovery;
                             // Fresh numbers arrive once one split reads: the other split's connection may still be on its way.
                             FaultLoad.await("both saved splits connected", Duration.ofSeconds(60), () -> clientIds(logs).size() >= 2);
                             assertThat(clientIds(logs)).as("client ids connected at parallelism %s: %s", parallelism, logs.lines())
                                     .containsExactlyInAnyOrder(load.base + "-0", load.base + "-1");
                         }
                     }
-                    KafkaTopicReader.Numbers read = load.awaitAll(sequence, count, job[0]::assertRunning);
-                    FailureRun run = load.report(kind, injected, count, read, recovery);
-                    assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
+                    load.assertNothingLost(sequence, job[0]::assertRunning);
                 }
             } finally {
                 job[0].close();

@@ -18,6 +18,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The workload of the network, checkpoint and savepoint kinds: an MQTT broker of a given {@link
  * TestBroker.Kind} (HiveMQ CE or Artemis in the suite), a one-partition
@@ -31,13 +33,27 @@ final class FaultLoad implements AutoCloseable {
     static final String TOPIC = "numbers";
 
     final String base = "rel-" + UUID.randomUUID().toString().substring(0, 8);
+    /** The numbers {@code 1..count} of the run: {@link FailureRun#messages()}. */
+    final long count = FailureRun.messages();
+    final String kind;
     final TestBroker broker;
     final EmbeddedKafka kafka;
     final List<MqttTestPublisher> publishers = new ArrayList<>();
     final KafkaTopicReader reader;
     final Random random;
 
-    FaultLoad(String kind, TestBroker.Kind brokerKind, Path tmp) throws Exception {
+    /** Injections so far and the longest recovery among them, for {@link #report}. */
+    private int injected;
+    private Duration longestRecovery = Duration.ZERO;
+
+    /** The load of the kind {@code kind} on {@code brokerKind}; in the long form not on Artemis (see {@link FailureRun#skipArtemisInLongForm}). */
+    static FaultLoad start(String kind, TestBroker.Kind brokerKind, Path tmp) throws Exception {
+        FailureRun.skipArtemisInLongForm(brokerKind);
+        return new FaultLoad(kind, brokerKind, tmp);
+    }
+
+    private FaultLoad(String kind, TestBroker.Kind brokerKind, Path tmp) throws Exception {
+        this.kind = kind;
         long seed = Long.getLong("reliability.seed", System.nanoTime());
         System.out.println("RELIABILITY seed of '" + kind + "' on " + brokerKind + ": " + seed
                 + " (-Dreliability.seed=" + seed + " repeats it)");
@@ -78,8 +94,16 @@ final class FaultLoad implements AutoCloseable {
     }
 
     /** Starts publishing {@code 1..count} at about {@code perSecond} a second (0: as fast as the broker acknowledges). */
-    NumberedSequence startSequence(long count, int perSecond) {
+    NumberedSequence startSequence(int perSecond) {
         return MqttTestPublisher.startSequence(publishers, base + "/n", count, perSecond, Long::toString);
+    }
+
+    /**
+     * Starts publishing {@code 1..count} over about {@code seconds} in the short form (at least 100 a
+     * second), in the long form slowly enough to last through every injection ({@link FailureRun#rate}).
+     */
+    NumberedSequence startSequenceOver(int seconds) {
+        return startSequence(FailureRun.rate(count, (int) Math.max(100, count / seconds)));
     }
 
     /** A random pause in {@code [min, max)} before an injection. */
@@ -99,15 +123,19 @@ final class FaultLoad implements AutoCloseable {
     }
 
     /**
-     * Waits until a number above {@code sentBefore} (published after the injection) is in Kafka and
-     * returns the time since {@code injectedAtNanos}: the recovery of one injection. The bound grows
-     * with the backlog still ahead of that number (the long form's connection cuts leave thousands).
+     * Waits until a number above {@code sent} (published after the injection; at most {@code count - 1})
+     * is in Kafka and counts the injection, with the time since {@code injectedAtNanos} as its
+     * recovery. The bound grows with the backlog still ahead of that number (the long form's
+     * connection cuts leave thousands).
      */
-    Duration awaitFresh(long sentBefore, long injectedAtNanos, Runnable checkRunning) {
+    void awaitRecovery(long sent, long injectedAtNanos, Runnable checkRunning) {
+        long sentBefore = Math.min(sent, count - 1);
         long ahead = Math.max(0, sentBefore - read().distinct().size());
         reader.readUntil(r -> !read().distinct().tailSet(sentBefore + 1).isEmpty(), Duration.ofSeconds(120 + ahead / 50),
                 "a number above " + sentBefore + " (published after the injection)", checkRunning);
-        return Duration.ofNanos(System.nanoTime() - injectedAtNanos);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - injectedAtNanos);
+        injected++;
+        longestRecovery = recovery.compareTo(longestRecovery) > 0 ? recovery : longestRecovery;
     }
 
     /** One injection: injects the failure and returns the check that the job (a new one, if it replaced it) still runs. */
@@ -118,34 +146,36 @@ final class FaultLoad implements AutoCloseable {
     /**
      * After a random pause, while {@code sequence} is still publishing, injects a failure and waits
      * until a number published after the injection returned reaches Kafka (so it went through the
-     * recovered or restored job, not the one that drained before a savepoint); returns the time from
-     * the start of the injection.
+     * recovered or restored job, not the one that drained before a savepoint); see {@link #awaitRecovery}.
      */
-    Duration injectUnderLoad(NumberedSequence sequence, long count, String what, Injection injection) throws Exception {
+    void injectUnderLoad(NumberedSequence sequence, String what, Injection injection) throws Exception {
         Thread.sleep(randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
         if (sequence.done()) {
             throw new AssertionError("The load ended before " + what);
         }
         long at = System.nanoTime();
         Runnable checkRunning = injection.inject();
-        return awaitFresh(Math.min(sequence.sent(), count - 1), at, checkRunning);
+        awaitRecovery(sequence.sent(), at, checkRunning);
     }
 
     /**
-     * After the last injection: publishes the rest of the sequence unpaced and waits until all of it was
-     * read back (a bound against hanging, not a timing expectation).
+     * After the last injection: publishes the rest of the sequence unpaced, waits until all of it was
+     * read back (a bound against hanging, not a timing expectation), reports the run and checks that
+     * no number of {@code 1..count} is lost.
      */
-    KafkaTopicReader.Numbers awaitAll(NumberedSequence sequence, long count, Runnable checkRunning) {
+    void assertNothingLost(NumberedSequence sequence, Runnable checkRunning) throws Exception {
         sequence.unthrottle();
         reader.readUntil(r -> sequence.done() && read().complete(1, count), Duration.ofSeconds(180 + count / 100),
                 "all of 1.." + count, checkRunning);
-        return read();
+        KafkaTopicReader.Numbers read = read();
+        FailureRun run = report(read);
+        assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
     }
 
     /** Reports the run: lost = numbers of {@code 1..count} not read. */
-    FailureRun report(String kind, int injected, long count, KafkaTopicReader.Numbers read, Duration recovery) throws Exception {
+    private FailureRun report(KafkaTopicReader.Numbers read) throws Exception {
         long lost = count - read.distinct().subSet(1L, true, count, true).size();
-        return new FailureRun(kind, broker.kind().name(), injected, count, lost, read.duplicates(), 0, recovery).report();
+        return new FailureRun(kind, broker.kind().name(), injected, count, lost, read.duplicates(), 0, longestRecovery).report();
     }
 
     /** Polls {@code condition} until it holds; fails after {@code timeout} (a bound against hanging, not a timing expectation). */

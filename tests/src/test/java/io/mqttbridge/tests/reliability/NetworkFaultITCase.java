@@ -1,6 +1,5 @@
 package io.mqttbridge.tests.reliability;
 
-import io.mqttbridge.embedded.KafkaTopicReader;
 import io.mqttbridge.embedded.LogCapture;
 import io.mqttbridge.embedded.NumberedSequence;
 import io.mqttbridge.embedded.TcpFaultProxy;
@@ -53,21 +52,16 @@ class NetworkFaultITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void connectionCutWhileAcksArePendingLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
-        FailureRun.skipArtemisInLongForm(broker);
-        String kind = "connection cut between emit and ack";
-        long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, broker, tmp);
+        try (FaultLoad load = FaultLoad.start("connection cut between emit and ack", broker, tmp);
                 TcpFaultProxy proxy = TcpFaultProxy.start(load.broker.port());
                 RouteJob job = RouteJob.submit(load.routes(tmp, "'subscribers' = '2', 'receive-maximum' = '20', 'reconnect.max-backoff' = '1 s', "),
                         load.env(proxy.serverUri()), new Configuration())) {
             load.awaitSubscribed(job::assertRunning);
-            Duration recovery = Duration.ZERO;
-            int injected = 0;
             // Faster than the job drains (2 windows of 20 per 200 ms checkpoint at most), for about 8 s: the backlog grows under the cuts.
             // The long form publishes just above that drain (measured ~170/s on a loaded machine): each cut must wait for the
             // backlog ahead of it, so a faster load multiplies the backlog per cut and ends before the tenth.
-            int rate = FailureRun.LONG_FORM ? 230 : (int) Math.max(100, count / 8);
-            try (NumberedSequence sequence = load.startSequence(count, rate)) {
+            int rate = FailureRun.LONG_FORM ? 230 : (int) Math.max(100, load.count / 8);
+            try (NumberedSequence sequence = load.startSequence(rate)) {
                 for (int i = 0; i < FailureRun.injections(); i++) {
                     Thread.sleep(load.randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
                     // A backlog beyond both windows (receive-maximum 20 each): the broker has filled each connection's window with
@@ -80,16 +74,12 @@ class NetworkFaultITCase {
                     long accepted = proxy.accepted();
                     long at = System.nanoTime();
                     assertThat(proxy.cutAll()).as("connections cut").isPositive();
-                    injected++;
-                    System.out.println("RELIABILITY cut " + injected + " with a backlog of about " + backlog + " messages");
+                    System.out.println("RELIABILITY cut " + (i + 1) + " with a backlog of about " + backlog + " messages");
                     FaultLoad.await("the source reconnected through the proxy", Duration.ofSeconds(60),
                             () -> proxy.accepted() > accepted);
-                    Duration r = load.awaitFresh(Math.min(sentBefore, count - 1), at, job::assertRunning);
-                    recovery = r.compareTo(recovery) > 0 ? r : recovery;
+                    load.awaitRecovery(sentBefore, at, job::assertRunning);
                 }
-                KafkaTopicReader.Numbers read = load.awaitAll(sequence, count, job::assertRunning);
-                FailureRun run = load.report(kind, injected, count, read, recovery);
-                assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
+                load.assertNothingLost(sequence, job::assertRunning);
             }
         }
     }
@@ -97,10 +87,7 @@ class NetworkFaultITCase {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = TestBroker.Kind.class, names = {"HIVEMQ", "ARTEMIS"})
     void silentBlackHoleIsDetectedByKeepAliveAndLosesNothing(TestBroker.Kind broker, @TempDir Path tmp) throws Exception {
-        FailureRun.skipArtemisInLongForm(broker);
-        String kind = "silent black-hole (keep-alive 2 s)";
-        long count = FailureRun.messages();
-        try (FaultLoad load = new FaultLoad(kind, broker, tmp);
+        try (FaultLoad load = FaultLoad.start("silent black-hole (keep-alive 2 s)", broker, tmp);
                 TcpFaultProxy proxy = TcpFaultProxy.start(load.broker.port());
                 LogCapture logs = new LogCapture(CONNECTION_LOGGER);
                 RouteJob job = RouteJob.submit(
@@ -108,27 +95,21 @@ class NetworkFaultITCase {
                                 + "'reconnect.max-backoff' = '1 s', "),
                         load.env(proxy.serverUri()), new Configuration())) {
             load.awaitSubscribed(job::assertRunning);
-            Duration recovery = Duration.ZERO;
-            int injected = 0;
             // Load that lasts through the injections: each takes the keep-alive detection and a reconnect.
-            try (NumberedSequence sequence = load.startSequence(count, FailureRun.rate(count, (int) Math.max(100, count / 20)))) {
+            try (NumberedSequence sequence = load.startSequenceOver(20)) {
                 for (int i = 0; i < FailureRun.injections(); i++) {
                     Thread.sleep(load.randomPause(Duration.ofMillis(300), Duration.ofMillis(1500)).toMillis());
                     int lostBefore = logs.warnings("to " + proxy.serverUri() + " lost").size();
                     long sentBefore = sequence.sent();
                     long at = System.nanoTime();
                     proxy.blackHole();
-                    injected++;
                     // No reset, no error: only the keep-alive can tell that these connections are dead.
                     FaultLoad.await("both connections detected as lost by the keep-alive", Duration.ofSeconds(60),
                             () -> logs.warnings("to " + proxy.serverUri() + " lost").size() >= lostBefore + 2);
                     proxy.forward();
-                    Duration r = load.awaitFresh(Math.min(sentBefore, count - 1), at, job::assertRunning);
-                    recovery = r.compareTo(recovery) > 0 ? r : recovery;
+                    load.awaitRecovery(sentBefore, at, job::assertRunning);
                 }
-                KafkaTopicReader.Numbers read = load.awaitAll(sequence, count, job::assertRunning);
-                FailureRun run = load.report(kind, injected, count, read, recovery);
-                assertThat(run.lost()).as("lost; missing: %s", read.missing(1, count)).isZero();
+                load.assertNothingLost(sequence, job::assertRunning);
             }
         }
     }

@@ -1,32 +1,30 @@
 package io.mqttbridge.tests.rocketmq;
 
 import io.mqttbridge.embedded.EmbeddedRocketMq;
-import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.embedded.RepositoryRoot;
 import io.mqttbridge.tests.support.RouteJob;
 import io.mqttbridge.tests.support.TestBroker;
+import io.mqttbridge.tests.support.TopicWatcher;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,10 +48,7 @@ class RocketMqToMqttITCase {
                 EmbeddedRocketMq rocketMq = EmbeddedRocketMq.start(tmp.resolve("rocketmq"), 0, false)) {
             rocketMq.createTopic("device-commands", 4);
             // Subscribed before any command exists: the broker keeps nothing for absent subscribers.
-            Mqtt5BlockingClient devices = MqttTestPublisher.clientBuilder(broker.serverUri(), "devices").buildBlocking();
-            devices.connect();
-            try (Mqtt5BlockingClient.Mqtt5Publishes received = devices.publishes(MqttGlobalPublishFilter.ALL)) {
-                devices.subscribeWith().topicFilter("devices/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            try (TopicWatcher devices = TopicWatcher.subscribe(broker.serverUri(), "devices", "devices/#")) {
 
                 // Sent before the route starts: the new consumer group reads from the earliest offset.
                 Map<String, String> sent = new LinkedHashMap<>(); // request id -> device
@@ -77,32 +72,24 @@ class RocketMqToMqttITCase {
                 try (RouteJob job = RouteJob.submit(RepositoryRoot.resolve("sql/rocketmq-to-mqtt.sql"), env, new Configuration())) {
                     Map<String, String> delivered = new HashMap<>(); // request id -> topic
                     List<String> unexpected = new ArrayList<>();
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-                    while (!delivered.keySet().containsAll(sent.keySet()) && System.nanoTime() < deadline) {
-                        job.assertRunning();
-                        Optional<Mqtt5Publish> next = received.receive(1, TimeUnit.SECONDS);
-                        if (next.isEmpty()) {
-                            continue;
-                        }
-                        Mqtt5Publish p = next.get();
+                    devices.receiveUntil(() -> delivered.keySet().containsAll(sent.keySet()), Duration.ofSeconds(120), job::assertRunning, p -> {
                         JsonNode body = JSON.readTree(p.getPayloadAsBytes());
-                        Map<String, String> props = new HashMap<>();
-                        p.getUserProperties().asList().forEach(u -> props.put(u.getName().toString(), u.getValue().toString()));
+                        Map<String, String> props = TopicWatcher.userProperties(p);
                         String requestId = body.path("request_id").asText();
                         if (!sent.containsKey(requestId)) {
                             unexpected.add(p.getTopic() + " " + body);
-                            continue;
+                            return;
                         }
                         assertThat(p.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
                         assertThat(body.path("device").asText()).isEqualTo(sent.get(requestId));
                         assertThat(body.path("command").asText()).isEqualTo("c-" + requestId.substring(2));
                         assertThat(props).containsEntry("request-id", requestId).containsEntry("rocketmq-msg-id", msgIds.get(requestId));
                         delivered.put(requestId, p.getTopic().toString());
-                    }
+                    });
                     assertThat(delivered.keySet()).as("request ids delivered over MQTT").containsAll(sent.keySet());
                     // Whatever else the route published by now (the bad commands were sent first).
-                    for (Optional<Mqtt5Publish> more = received.receive(3, TimeUnit.SECONDS); more.isPresent();
-                            more = received.receive(3, TimeUnit.SECONDS)) {
+                    for (Optional<Mqtt5Publish> more = devices.receive(Duration.ofSeconds(3)); more.isPresent();
+                            more = devices.receive(Duration.ofSeconds(3))) {
                         unexpected.add(more.get().getTopic() + " " + new String(more.get().getPayloadAsBytes()));
                     }
                     sent.forEach((requestId, device) ->
@@ -110,8 +97,6 @@ class RocketMqToMqttITCase {
                     assertThat(unexpected).as("publishes for no command sent (the bad ones)").isEmpty();
                     job.assertRunning();
                 }
-            } finally {
-                devices.disconnect();
             }
         }
     }

@@ -9,8 +9,6 @@ import io.mqttbridge.tests.support.RouteJob;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.mqttbridge.tests.support.ReportingMiniCluster.counterSum;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -95,7 +94,7 @@ class MosquittoCleanRunITCase {
                 KafkaTopicReader.Numbers read = reader.numbers(MosquittoCleanRunITCase::number);
                 assertThat(read.missing(1, MESSAGES)).as("lost").isEqualTo("[]");
                 assertThat(read.duplicates()).as("duplicates").isZero();
-                assertThat(sum(METRICS.findMetrics(job.client.getJobID(), "mqtt.reconnects")))
+                assertThat(counterSum(METRICS, job.client.getJobID(), "mqtt.reconnects"))
                         .as("reconnects of a clean run (see the Mosquitto log in %s)", tmp)
                         .isZero();
             } finally {
@@ -110,14 +109,5 @@ class MosquittoCleanRunITCase {
     private static long number(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record) {
         String value = KafkaTopicReader.value(record);
         return value.startsWith("probe-") ? -1 : Long.parseLong(value);
-    }
-
-    private static long sum(Map<String, Metric> counters) {
-        assertThat(counters).as("the source's mqtt.reconnects counters").isNotEmpty();
-        long total = 0;
-        for (Metric metric : counters.values()) {
-            total += ((Counter) metric).getCount();
-        }
-        return total;
     }
 }

@@ -33,7 +33,9 @@ import static io.mqttbridge.tests.source.SourceTestSupport.counts;
 import static io.mqttbridge.tests.source.SourceTestSupport.data;
 import static io.mqttbridge.tests.source.SourceTestSupport.distinctData;
 import static io.mqttbridge.tests.source.SourceTestSupport.numbers;
+import static io.mqttbridge.tests.source.SourceTestSupport.runSubscribed;
 import static io.mqttbridge.tests.source.SourceTestSupport.runUntilReceived;
+import static io.mqttbridge.tests.source.SourceTestSupport.runUntilSubscribed;
 import static io.mqttbridge.tests.source.SourceTestSupport.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -175,13 +177,8 @@ class MqttSourceITCase {
         runUntilReceived(new JobSpec(firstRun, receiptSource(broker, base, prefix)),
                 count, "messages in the first job", Duration.ofSeconds(60));
 
-        JobClient again = SourceTestSupport.start(new JobSpec(secondRun, receiptSource(broker, base, prefix)));
-        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub2-" + firstRun)) {
-            // A redelivery would come right after CONNACK, before anything published now.
-            awaitSubscribed(publisher, secondRun, base, 1);
-        } finally {
-            cancel(again);
-        }
+        // A redelivery would come right after CONNACK, before the first warm-up.
+        runUntilSubscribed(broker.serverUri(), new JobSpec(secondRun, receiptSource(broker, base, prefix)), base);
         assertThat(data(secondRun)).as("messages redelivered although acknowledged on receipt").isEmpty();
     }
 
@@ -237,12 +234,7 @@ class MqttSourceITCase {
         int count = 12_000;
 
         // The first job creates the persistent session and goes away.
-        JobClient job = SourceTestSupport.start(new JobSpec(firstRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200));
-        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + firstRun)) {
-            awaitSubscribed(publisher, firstRun, base, 1);
-        } finally {
-            cancel(job);
-        }
+        runUntilSubscribed(broker.serverUri(), new JobSpec(firstRun, mqtt311Source(broker, base, prefix)).checkpointEvery(200), base);
         try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub2-" + firstRun)) {
             publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
         }
@@ -260,15 +252,12 @@ class MqttSourceITCase {
         String base = "it/" + run;
         int count = 500;
 
-        JobClient job = SourceTestSupport.start(new JobSpec(run, mqtt311Source(broker, base, "v311-" + run)).checkpointEvery(200));
-        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + run)) {
-            awaitSubscribed(publisher, run, base, 1);
-            publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
-            SourceTestSupport.await(count + " messages over MQTT 3.1.1", Duration.ofSeconds(60),
-                    () -> distinctData(run).size() >= count);
-        } finally {
-            cancel(job);
-        }
+        runSubscribed(broker.serverUri(), new JobSpec(run, mqtt311Source(broker, base, "v311-" + run)).checkpointEvery(200), base,
+                publisher -> {
+                    publisher.publishNumbered(base + "/data", 0, count - 1, Long::toString);
+                    SourceTestSupport.await(count + " messages over MQTT 3.1.1", Duration.ofSeconds(60),
+                            () -> distinctData(run).size() >= count);
+                });
         assertThat(distinctData(run)).isEqualTo(numbers(count));
         assertThat(data(run)).allSatisfy(r -> {
             assertThat(r.topic()).isEqualTo(base + "/data");

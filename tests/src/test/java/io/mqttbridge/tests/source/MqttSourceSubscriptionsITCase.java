@@ -9,7 +9,6 @@ import io.mqttbridge.tests.source.SourceTestSupport.Received;
 import io.mqttbridge.tests.support.TestBroker;
 import io.mqttbridge.tests.support.TestBrokers;
 
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,9 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import static io.mqttbridge.tests.source.SourceTestSupport.awaitSubscribed;
-import static io.mqttbridge.tests.source.SourceTestSupport.cancel;
 import static io.mqttbridge.tests.source.SourceTestSupport.data;
+import static io.mqttbridge.tests.source.SourceTestSupport.runSubscribed;
+import static io.mqttbridge.tests.source.SourceTestSupport.runUntilSubscribed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,17 +54,6 @@ class MqttSourceSubscriptionsITCase {
         return data(run).stream().map(r -> r.payload()).collect(Collectors.toList());
     }
 
-    /** Starts {@code spec}, waits until its subscription delivers warm-ups to {@code base/warm}, and cancels it. */
-    private static void runUntilSubscribed(TestBroker broker, JobSpec spec, String base) throws Exception {
-        JobClient job = SourceTestSupport.start(spec);
-        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + spec.run)) {
-            // One subscriber delivers in order: a retained message sent on SUBSCRIBE comes before the first warm-up.
-            awaitSubscribed(publisher, spec.run, base, 1);
-        } finally {
-            cancel(job);
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(TestBroker.Kind.class)
     void retainedMessageArrivesWithTheFirstSubscriptionButNotAgainAfterARestart(TestBroker.Kind kind) throws Exception {
@@ -74,12 +62,13 @@ class MqttSourceSubscriptionsITCase {
         String base = "it/" + run;
         publishRetained(broker, base + "/state");
 
-        runUntilSubscribed(broker, new JobSpec(run, source(broker, base + "/#").setClientIdPrefix(run).build()), base);
+        // One subscriber delivers in order: a retained message sent on SUBSCRIBE comes before the first warm-up.
+        runUntilSubscribed(broker.serverUri(), new JobSpec(run, source(broker, base + "/#").setClientIdPrefix(run).build()), base);
         assertThat(payloads(run)).as("the new subscription gets the retained message").containsExactly(RETAINED);
 
         // Same client id: the session holds the subscription, the SUBSCRIBE of the restart repeats it.
         String again = run + "-again";
-        runUntilSubscribed(broker, new JobSpec(again, source(broker, base + "/#").setClientIdPrefix(run).build()), base);
+        runUntilSubscribed(broker.serverUri(), new JobSpec(again, source(broker, base + "/#").setClientIdPrefix(run).build()), base);
         assertThat(payloads(again)).as("messages after the restart").isEmpty();
     }
 
@@ -91,7 +80,7 @@ class MqttSourceSubscriptionsITCase {
         String base = "it/" + run;
         publishRetained(broker, base + "/state");
 
-        runUntilSubscribed(broker, new JobSpec(run, source(broker, base + "/#").setSharedGroup("g-" + run).build()), base);
+        runUntilSubscribed(broker.serverUri(), new JobSpec(run, source(broker, base + "/#").setSharedGroup("g-" + run).build()), base);
         assertThat(payloads(run)).as("MQTT 5.0 3.3.1.3: retained messages go to new non-shared subscriptions only").isEmpty();
     }
 
@@ -103,7 +92,7 @@ class MqttSourceSubscriptionsITCase {
         String base = "it/" + run;
         String group = "g-" + run;
         // Default client ids (no client-id-prefix): they follow the filters, so the second job has a new session.
-        runUntilSubscribed(broker, new JobSpec(run,
+        runUntilSubscribed(broker.serverUri(), new JobSpec(run,
                 source(broker, base + "/warm", base + "/a/#", base + "/b/#").setSharedGroup(group).build()), base);
 
         // The migration step of the docs: end the first job's sessions (their client ids are in its log).
@@ -114,10 +103,8 @@ class MqttSourceSubscriptionsITCase {
 
         String again = run + "-again";
         int count = 200;
-        JobClient job = SourceTestSupport.start(new JobSpec(again,
-                source(broker, base + "/warm", base + "/a/#").setSharedGroup(group).build()).checkpointEvery(200));
-        try (MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri(), "pub-" + again)) {
-            awaitSubscribed(publisher, again, base, 1);
+        runSubscribed(broker.serverUri(), new JobSpec(again,
+                source(broker, base + "/warm", base + "/a/#").setSharedGroup(group).build()).checkpointEvery(200), base, publisher -> {
             for (int i = 0; i < count; i++) {
                 publisher.publish(base + "/b/x", "b-" + i, 1);
                 publisher.publish(base + "/a/x", "a-" + i, 1);
@@ -127,9 +114,7 @@ class MqttSourceSubscriptionsITCase {
             // has not expired, must not take a share of them.
             SourceTestSupport.await("every message of the kept filter", Duration.ofSeconds(60),
                     () -> payloads(again).stream().filter(p -> p.startsWith("a-")).distinct().count() == count + 1);
-        } finally {
-            cancel(job);
-        }
+        });
         assertThat(data(again).stream().map(r -> r.topic()).filter(t -> t.startsWith(base + "/b/")))
                 .as("messages of the removed filter")
                 .isEmpty();

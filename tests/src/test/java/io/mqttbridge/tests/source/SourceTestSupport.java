@@ -206,6 +206,32 @@ final class SourceTestSupport {
         return env.executeAsync("source-it-" + spec.run);
     }
 
+    /** What a test does while its job runs, with a publisher whose messages the job already receives. */
+    @FunctionalInterface
+    interface WhileSubscribed {
+        void run(MqttTestPublisher publisher) throws Exception;
+    }
+
+    /**
+     * Starts {@code spec}, connects a publisher {@code pub-<run>} to {@code serverUri}, waits until the
+     * job receives its warm-ups to {@code base/warm} ({@link #awaitSubscribed}, one subtask), runs
+     * {@code whileSubscribed} and cancels the job.
+     */
+    static void runSubscribed(String serverUri, JobSpec spec, String base, WhileSubscribed whileSubscribed) throws Exception {
+        JobClient job = start(spec);
+        try (MqttTestPublisher publisher = MqttTestPublisher.connect(serverUri, "pub-" + spec.run)) {
+            awaitSubscribed(publisher, spec.run, base, 1);
+            whileSubscribed.run(publisher);
+        } finally {
+            cancel(job);
+        }
+    }
+
+    /** {@link #runSubscribed} with nothing to do once subscribed. */
+    static void runUntilSubscribed(String serverUri, JobSpec spec, String base) throws Exception {
+        runSubscribed(serverUri, spec, base, publisher -> {});
+    }
+
     /** Starts the job, waits until {@code count} distinct data payloads arrived, and cancels it. */
     static void runUntilReceived(JobSpec spec, int count, String what, Duration timeout) throws Exception {
         JobClient job = start(spec);

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.sink;
 
+import io.mqttbridge.mqtt.ConnAckRefusals;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.MqttOptions;
@@ -15,20 +16,18 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubRecException;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import org.apache.flink.annotation.Internal;
 
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@link MqttPublisher}s on the HiveMQ client, MQTT 5 or 3.1.1 as {@code protocol-version} says. A
@@ -40,21 +39,6 @@ import java.util.function.Consumer;
 public final class HiveMqPublishers implements MqttPublisher.Factory {
 
     private static final long serialVersionUID = 1L;
-
-    /** CONNACK reason codes that another attempt with the same settings gets again. */
-    private static final Set<Mqtt5ConnAckReasonCode> PERMANENT_5 = EnumSet.of(
-            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
-            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
-            Mqtt5ConnAckReasonCode.BANNED,
-            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD,
-            Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
-
-    private static final Set<Mqtt3ConnAckReturnCode> PERMANENT_3 = EnumSet.of(
-            Mqtt3ConnAckReturnCode.UNSUPPORTED_PROTOCOL_VERSION,
-            Mqtt3ConnAckReturnCode.IDENTIFIER_REJECTED,
-            Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD,
-            Mqtt3ConnAckReturnCode.NOT_AUTHORIZED);
 
     @Override
     public MqttPublisher create(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
@@ -79,39 +63,62 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
         return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
-    private static final class Mqtt5Publisher implements MqttPublisher {
-        private final MqttSinkConfig config;
-        private final String clientId;
+    /** A refused CONNECT: the reason code as {@link #code} writes it, and whether another attempt gets it again. */
+    private record Refusal(String reason, boolean permanent) {}
+
+    /** What the MQTT 5 and 3.1.1 publishers do alike: their client id, and what becomes of a failed CONNECT. */
+    private abstract static class Publisher implements MqttPublisher {
+        final MqttSinkConfig config;
+        final String clientId;
+
+        Publisher(MqttSinkConfig config, String clientId) {
+            this.config = config;
+            this.clientId = clientId;
+        }
+
+        /**
+         * Completes when the CONNACK came. A refusal (an {@code E}) that another attempt gets again fails
+         * with a {@link PublishRefusedException}; any other refusal or failure is passed on, to be retried.
+         */
+        <E extends Throwable> CompletableFuture<Void> connected(
+                CompletableFuture<?> connAck, Class<E> refusedType, Function<E, Refusal> refusal) {
+            return connAck.handle((ignored, error) -> {
+                Throwable e = error == null ? null : unwrap(error);
+                if (refusedType.isInstance(e)) {
+                    Refusal r = refusal.apply(refusedType.cast(e));
+                    if (r.permanent()) {
+                        throw connectRefused(config, clientId, r.reason());
+                    }
+                    throw new CompletionException(new IllegalStateException("CONNACK " + r.reason(), e));
+                }
+                if (e != null) {
+                    throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
+                }
+                return null;
+            });
+        }
+    }
+
+    private static final class Mqtt5Publisher extends Publisher {
         private final Mqtt5AsyncClient client;
 
         Mqtt5Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
-            this.config = config;
-            this.clientId = clientId;
+            super(config, clientId);
             this.client = MqttClientFactory.mqtt5(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         }
 
         @Override
         public CompletableFuture<Void> connect() {
-            return client.connectWith()
+            CompletableFuture<?> connAck = client.connectWith()
                     .cleanStart(true)
                     .sessionExpiryInterval(0)
                     .keepAlive(config.connection().keepAliveSeconds())
-                    .send()
-                    .handle((connAck, error) -> {
-                        Throwable e = error == null ? null : unwrap(error);
-                        if (e instanceof Mqtt5ConnAckException) {
-                            var ack = ((Mqtt5ConnAckException) e).getMqttMessage();
-                            String reason = code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString());
-                            if (PERMANENT_5.contains(ack.getReasonCode())) {
-                                throw connectRefused(config, clientId, reason);
-                            }
-                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
-                        }
-                        if (e != null) {
-                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
-                        }
-                        return null;
-                    });
+                    .send();
+            return connected(connAck, Mqtt5ConnAckException.class, e -> {
+                var ack = e.getMqttMessage();
+                return new Refusal(code(ack.getReasonCode(), ack.getReasonCode().getCode(), ack.getReasonString()),
+                        ConnAckRefusals.permanent(ack.getReasonCode()));
+            });
         }
 
         @Override
@@ -172,38 +179,24 @@ public final class HiveMqPublishers implements MqttPublisher.Factory {
         }
     }
 
-    private static final class Mqtt3Publisher implements MqttPublisher {
-        private final MqttSinkConfig config;
-        private final String clientId;
+    private static final class Mqtt3Publisher extends Publisher {
         private final Mqtt3AsyncClient client;
 
         Mqtt3Publisher(MqttSinkConfig config, String clientId, Consumer<Throwable> onConnectionLost) {
-            this.config = config;
-            this.clientId = clientId;
+            super(config, clientId);
             this.client = MqttClientFactory.mqtt3(config.connection(), clientId, context -> onConnectionLost.accept(context.getCause()));
         }
 
         @Override
         public CompletableFuture<Void> connect() {
-            return client.connectWith()
+            CompletableFuture<?> connAck = client.connectWith()
                     .cleanSession(true)
                     .keepAlive(config.connection().keepAliveSeconds())
-                    .send()
-                    .handle((connAck, error) -> {
-                        Throwable e = error == null ? null : unwrap(error);
-                        if (e instanceof Mqtt3ConnAckException) {
-                            Mqtt3ConnAckReturnCode code = ((Mqtt3ConnAckException) e).getMqttMessage().getReturnCode();
-                            String reason = code(code, code.getCode(), Optional.empty());
-                            if (PERMANENT_3.contains(code)) {
-                                throw connectRefused(config, clientId, reason);
-                            }
-                            throw new CompletionException(new IllegalStateException("CONNACK " + reason, e));
-                        }
-                        if (e != null) {
-                            throw new CompletionException(e.getMessage() + MqttTls.explainHandshakeFailure(config.connection(), e), e);
-                        }
-                        return null;
-                    });
+                    .send();
+            return connected(connAck, Mqtt3ConnAckException.class, e -> {
+                Mqtt3ConnAckReturnCode code = e.getMqttMessage().getReturnCode();
+                return new Refusal(code(code, code.getCode(), Optional.empty()), ConnAckRefusals.permanent(code));
+            });
         }
 
         @Override

@@ -5,22 +5,25 @@ import io.mqttbridge.mqtt.SessionTakenOver;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import org.apache.flink.annotation.Internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, name a refused
- * subscription, a refused CONNECT and a session taken over, and disconnect. The client, CONNECT, SUBSCRIBE and the message fields stay in the
- * two subclasses: the HiveMQ client's 3 and 5 types share no interface for them.
+ * What the MQTT 5 and 3.1.1 subscribers do alike: hand a PUBLISH to the listener, report a lost
+ * connection, subscribe once connected, name a refused subscription, a refused CONNECT and a session
+ * taken over, and disconnect. The client, CONNECT, SUBSCRIBE and the message fields stay in the two
+ * subclasses: the HiveMQ client's 3 and 5 types share no interface for them.
  */
 @Internal
 abstract class AbstractSubscriberClient implements SubscriberClient {
@@ -43,18 +46,47 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
         }
     }
 
+    /** For the client's disconnected listener: the cause of a lost connection, translated (see {@link #translate}). */
+    MqttClientDisconnectedListener reportingLossTo(Consumer<Throwable> onConnectionLost) {
+        return context -> onConnectionLost.accept(translate(context.getCause()));
+    }
+
+    /**
+     * Sends the SUBSCRIBE once {@code connAck} came, and completes with what {@code connected} makes of
+     * the CONNACK and the SUBACK (it checks the SUBACK, see {@link #requireGranted}); a failure is
+     * translated (see {@link #translatingFailures}).
+     *
+     * @param subAckException what the client fails the SUBSCRIBE with when the broker refused a filter
+     * @param subAckOf the SUBACK that exception carries
+     */
+    <C, S, X extends Throwable> CompletableFuture<Connected> subscribeOnceConnected(
+            CompletableFuture<C> connAck,
+            Supplier<CompletableFuture<S>> subscribe,
+            Class<X> subAckException,
+            Function<X, S> subAckOf,
+            BiFunction<C, S, Connected> connected) {
+        return translatingFailures(connAck
+                .thenCompose(ignored -> subAckEvenIfRefused(subscribe.get(), subAckException, subAckOf))
+                // join: completed, the SUBSCRIBE followed it
+                .thenApply(subAck -> connected.apply(connAck.join(), subAck)));
+    }
+
     /**
      * The SUBACK of {@code sent}, also when the broker refused a filter: the client (1.4) then fails
      * the future with its SubAck exception, which carries the SUBACK whose codes name the filter.
      * Any other failure (a lost connection) is passed on, to be retried.
      */
-    static <A> CompletableFuture<A> subAckEvenIfRefused(CompletableFuture<A> sent, Function<Throwable, Optional<A>> subAckIn) {
+    private static <S, X extends Throwable> CompletableFuture<S> subAckEvenIfRefused(
+            CompletableFuture<S> sent, Class<X> subAckException, Function<X, S> subAckOf) {
         return sent.handle((subAck, error) -> {
             if (error == null) {
                 return subAck;
             }
             Throwable cause = unwrap(error);
-            return subAckIn.apply(cause).orElseThrow(() -> new CompletionException(cause));
+            if (subAckException.isInstance(cause)) {
+                return subAckOf.apply(subAckException.cast(cause));
+            }
+            throw new CompletionException(cause);
         });
     }
 

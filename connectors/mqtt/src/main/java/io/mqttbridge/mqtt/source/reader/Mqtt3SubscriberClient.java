@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.mqtt.ConnAckRefusals;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
@@ -18,7 +19,6 @@ import org.apache.flink.annotation.Internal;
 import org.apache.flink.annotation.VisibleForTesting;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -41,8 +41,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt3(
-                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
+        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -58,18 +57,17 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                 .cleanSession(false)
                 .keepAlive(config.connection().keepAliveSeconds())
                 .send();
-        return translatingFailures(connAck
-                .thenCompose(ignored -> subAckEvenIfRefused(
-                        client.subscribeWith().addSubscriptions(subscriptions).send(),
-                        e -> e instanceof Mqtt3SubAckException
-                                ? Optional.of(((Mqtt3SubAckException) e).getMqttMessage())
-                                : Optional.empty()))
-                .thenApply(subAck -> {
+        return subscribeOnceConnected(
+                connAck,
+                () -> client.subscribeWith().addSubscriptions(subscriptions).send(),
+                Mqtt3SubAckException.class,
+                Mqtt3SubAckException::getMqttMessage,
+                (ack, subAck) -> {
                     requireGranted(config.subscriptionFilters(), subAck.getReturnCodes(), Mqtt3SubAckReturnCode::isError,
                             code -> " (MQTT 3.1.1 return code FAILURE)");
-                    // Completed: the SUBSCRIBE followed it. 3.1.1 has no session expiry in CONNACK.
-                    return new Connected(connAck.join().isSessionPresent(), -1);
-                }));
+                    // 3.1.1 has no session expiry in CONNACK.
+                    return new Connected(ack.isSessionPresent(), -1);
+                });
     }
 
     @Override
@@ -87,7 +85,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
                 config,
                 clientId,
                 code + " (MQTT 3.1.1 return code " + code.getCode() + ")",
-                code == Mqtt3ConnAckReturnCode.SERVER_UNAVAILABLE);
+                !ConnAckRefusals.permanent(code));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.mqtt.ConnAckRefusals;
 import io.mqttbridge.mqtt.HiveMqPublishDetails;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttMessage;
@@ -24,13 +25,10 @@ import javax.annotation.Nullable;
 
 import java.nio.ByteBuffer;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -43,15 +41,6 @@ import java.util.function.Consumer;
 @Internal
 final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
 
-    /** CONNACK reason codes that another attempt with the same settings gets again. */
-    private static final Set<Mqtt5ConnAckReasonCode> PERMANENT_REFUSALS = EnumSet.of(
-            Mqtt5ConnAckReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-            Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD,
-            Mqtt5ConnAckReasonCode.NOT_AUTHORIZED,
-            Mqtt5ConnAckReasonCode.BANNED,
-            Mqtt5ConnAckReasonCode.BAD_AUTHENTICATION_METHOD,
-            Mqtt5ConnAckReasonCode.UNSUPPORTED_PROTOCOL_VERSION);
-
     private final Mqtt5AsyncClient client;
 
     Mqtt5SubscriberClient(
@@ -61,8 +50,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt5(
-                config.connection(), clientId, context -> onConnectionLost.accept(translate(context.getCause())));
+        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost));
         client.publishes(
                 MqttGlobalPublishFilter.ALL,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge),
@@ -88,20 +76,18 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 .maximumPacketSize(connection.maximumPacketSize())
                 .applyRestrictions()
                 .send();
-        return translatingFailures(connAck
-                .thenCompose(ignored -> subAckEvenIfRefused(
-                        client.subscribeWith().addSubscriptions(subscriptions).send(),
-                        e -> e instanceof Mqtt5SubAckException
-                                ? Optional.of(((Mqtt5SubAckException) e).getMqttMessage())
-                                : Optional.empty()))
-                .thenApply(subAck -> {
+        return subscribeOnceConnected(
+                connAck,
+                () -> client.subscribeWith().addSubscriptions(subscriptions).send(),
+                Mqtt5SubAckException.class,
+                Mqtt5SubAckException::getMqttMessage,
+                (ack, subAck) -> {
                     requireGranted(config.subscriptionFilters(), subAck.getReasonCodes(), Mqtt5SubAckReasonCode::isError,
                             code -> ": " + code + subAck.getReasonString().map(r -> " (" + r + ")").orElse(""));
-                    Mqtt5ConnAck ack = connAck.join(); // completed: the SUBSCRIBE followed it
                     return new Connected(
                             ack.isSessionPresent(),
                             ack.getSessionExpiryInterval().orElse(connection.sessionExpirySeconds()));
-                }));
+                });
     }
 
     @Override
@@ -125,7 +111,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
                 clientId,
                 code + " (0x" + Integer.toHexString(code.getCode()).toUpperCase(Locale.ROOT)
                         + (reasonString == null ? "" : ", " + reasonString) + ")",
-                !PERMANENT_REFUSALS.contains(code));
+                !ConnAckRefusals.permanent(code));
     }
 
     @Override

@@ -59,13 +59,8 @@ public final class PendingSplits<SplitT extends SourceSplit, K extends Comparabl
         log.info("Splits {} came back from subtask {}; they go out again when their reader registers", splits, subtaskId);
     }
 
-    /**
-     * Assigns every pending split whose owner has registered, in one call to the context, and
-     * removes it from here.
-     *
-     * @return what was assigned, by reader; empty when nothing was
-     */
-    public Map<Integer, List<SplitT>> assignToRegisteredOwners(SplitEnumeratorContext<SplitT> context) {
+    /** Assigns every pending split whose owner has registered, in one call to the context, and removes it from here. */
+    public void assignToRegisteredOwners(SplitEnumeratorContext<SplitT> context) {
         int parallelism = context.currentParallelism();
         Map<Integer, List<SplitT>> assignment = new HashMap<>();
         for (Iterator<SplitT> it = unassigned.values().iterator(); it.hasNext(); ) {
@@ -80,7 +75,6 @@ public final class PendingSplits<SplitT extends SourceSplit, K extends Comparabl
             log.info("Assigning {} {}", splitsName, assignment);
             context.assignSplits(new SplitsAssignment<>(assignment));
         }
-        return assignment;
     }
 
     /** The pending splits in key order, for the enumerator's checkpoint. */

@@ -1,16 +1,10 @@
 package io.mqttbridge.connector.source;
 
-import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
-import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
-import org.apache.flink.util.SimpleUserCodeClassLoader;
-import org.apache.flink.util.UserCodeClassLoader;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.testutils.source.reader.TestingReaderContext;
+import org.apache.flink.metrics.testutils.MetricListener;
+import org.apache.flink.runtime.metrics.groups.InternalSourceReaderMetricGroup;
 import org.junit.jupiter.api.Test;
-
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,42 +12,16 @@ class ReaderDeserializationContextTest {
 
     @Test
     void givesTheDeserializerTheReadersDeserializerMetricGroupAndClassLoader() {
-        List<String> groupsAdded = new ArrayList<>();
-        MetricGroup deserializerGroup = new UnregisteredMetricsGroup();
-        SourceReaderMetricGroup readerGroup = stub(SourceReaderMetricGroup.class, (name, args) -> {
-            if (name.equals("addGroup") && args.length == 1) {
-                groupsAdded.add((String) args[0]);
-                return deserializerGroup;
-            }
-            throw new UnsupportedOperationException(name);
-        });
-        UserCodeClassLoader classLoader = SimpleUserCodeClassLoader.create(getClass().getClassLoader());
-        SourceReaderContext reader = stub(SourceReaderContext.class, (name, args) -> {
-            switch (name) {
-                case "metricGroup":
-                    return readerGroup;
-                case "getUserCodeClassLoader":
-                    return classLoader;
-                default:
-                    throw new UnsupportedOperationException(name);
-            }
-        });
+        MetricListener metrics = new MetricListener();
+        TestingReaderContext reader = new TestingReaderContext(
+                new Configuration(), InternalSourceReaderMetricGroup.mock(metrics.getMetricGroup()));
 
         ReaderDeserializationContext context = new ReaderDeserializationContext(reader);
+        context.getMetricGroup().counter("decodeErrors").inc(3);
 
-        assertThat(context.getMetricGroup()).isSameAs(deserializerGroup);
-        assertThat(groupsAdded).containsExactly("deserializer");
-        assertThat(context.getUserCodeClassLoader()).isSameAs(classLoader);
-    }
-
-    private interface Answer {
-        Object answer(String method, Object[] args);
-    }
-
-    private static <T> T stub(Class<T> type, Answer answer) {
-        return type.cast(Proxy.newProxyInstance(
-                type.getClassLoader(),
-                new Class<?>[] {type},
-                (proxy, method, args) -> answer.answer(method.getName(), args == null ? new Object[0] : args)));
+        assertThat(metrics.getCounter("deserializer", "decodeErrors"))
+                .hasValueSatisfying(counter -> assertThat(counter.getCount()).isEqualTo(3));
+        assertThat(context.getUserCodeClassLoader().asClassLoader())
+                .isSameAs(reader.getUserCodeClassLoader().asClassLoader());
     }
 }

@@ -8,10 +8,14 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import org.apache.flink.annotation.Internal;
 
+import io.reactivex.Flowable;
+import io.reactivex.schedulers.Schedulers;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -37,6 +41,25 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
     }
 
     /** Runs on the client's callback executor, for every PUBLISH. */
+    /**
+     * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, with room
+     * for a Receive Maximum of them in between.
+     *
+     * <p>Why not the client's {@code publishes(filter, callback, executor, manualAck)}: that buffers 128
+     * messages. Once they wait for the callback (the handover is full while the task checkpoints), the
+     * client walks its whole queue of unacknowledged QoS 1/2 messages for each message that arrives and
+     * for each request, and under ack-mode checkpoint that queue holds a checkpoint interval's worth
+     * (thousands). That cost per message set the median latency (docs/benchmarks.md, "Latency and the
+     * checkpoint"). A buffer of Receive Maximum cannot fill for QoS 1/2: the broker sends no more
+     * unacknowledged messages than that, so the client's queue is never blocked.
+     */
+    <P> void deliverOn(Flowable<P> publishes, Executor executor, Consumer<P> onPublish) {
+        publishes
+                .observeOn(Schedulers.from(executor), true, config.connection().receiveMaximum())
+                // The flow ends only with the client; a lost connection is reported by the disconnected listener.
+                .subscribe(onPublish::accept, error -> {});
+    }
+
     static void deliver(Listener listener, MqttMessage message, Runnable acknowledge) {
         try {
             listener.onPublish(message, acknowledge);

@@ -42,11 +42,10 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
         this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost));
-        client.publishes(
-                MqttGlobalPublishFilter.ALL,
-                publish -> deliver(listener, toMessage(publish), publish::acknowledge),
+        deliverOn(
+                client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
                 callbackExecutor,
-                true);
+                publish -> deliver(listener, toMessage(publish), publish::acknowledge));
     }
 
     @Override

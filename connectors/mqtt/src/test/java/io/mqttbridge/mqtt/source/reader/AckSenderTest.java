@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +19,14 @@ class AckSenderTest {
     private final List<String> threads = Collections.synchronizedList(new ArrayList<>());
     /** How many acks had been sent at each pause: where the slices end. */
     private final List<Integer> pausedAfter = Collections.synchronizedList(new ArrayList<>());
+    /** How long each pause was asked to be. */
+    private final List<Long> pauseNanos = Collections.synchronizedList(new ArrayList<>());
+    private final LongConsumer recordingPause = nanos -> {
+        pausedAfter.add(sent.size());
+        pauseNanos.add(nanos);
+    };
+    /** The time each send sees. */
+    private final AtomicLong clock = new AtomicLong();
 
     private List<MqttReceivedMessage.Ack> acks(int from, int count) {
         List<MqttReceivedMessage.Ack> acks = new ArrayList<>();
@@ -41,7 +51,7 @@ class AckSenderTest {
 
     @Test
     void sendsEveryAckInOrderFromItsOwnThreadInSlicesOfAtLeastTheMinimum() throws Exception {
-        try (AckSender sender = AckSender.start("acks-under-test", () -> pausedAfter.add(sent.size()))) {
+        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
             sender.send(acks(0, 1_000));
             awaitSent(1_000);
         }
@@ -58,7 +68,7 @@ class AckSenderTest {
     @Test
     void aLargeBacklogGoesOutInAtMostTheSliceCount() throws Exception {
         int backlog = 4 * AckSender.SLICES * AckSender.MIN_SLICE;
-        try (AckSender sender = AckSender.start("acks-under-test", () -> pausedAfter.add(sent.size()))) {
+        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
             sender.send(acks(0, backlog));
             awaitSent(backlog);
         }
@@ -71,7 +81,7 @@ class AckSenderTest {
     void closeSendsWhatIsQueuedWithoutFurtherPauses() throws Exception {
         CountDownLatch firstPause = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        AckSender sender = AckSender.start("acks-under-test", () -> {
+        AckSender sender = AckSender.start("acks-under-test", nanos -> {
             pausedAfter.add(sent.size());
             firstPause.countDown();
             try {
@@ -79,7 +89,7 @@ class AckSenderTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, clock::get);
         sender.send(acks(0, 1_000));
         assertThat(firstPause.await(30, TimeUnit.SECONDS)).isTrue();
         Thread closing = new Thread(() -> {
@@ -106,8 +116,41 @@ class AckSenderTest {
     }
 
     @Test
+    void theSlicesOfACheckpointSpreadOverHalfTheIntervalBetweenCheckpoints() throws Exception {
+        int backlog = 4 * AckSender.SLICES * AckSender.MIN_SLICE;
+        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
+            sender.send(acks(0, backlog));
+            awaitSent(backlog);
+            assertThat(pauseNanos).as("before the second checkpoint").containsOnly(AckSender.FIRST_PAUSE_NANOS);
+
+            pauseNanos.clear();
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+            sender.send(acks(backlog, backlog));
+            awaitSent(2 * backlog);
+            // half of 1 s over 50 slices
+            assertThat(pauseNanos).hasSize(AckSender.SLICES - 1).containsOnly(TimeUnit.MILLISECONDS.toNanos(10));
+
+            pauseNanos.clear();
+            clock.addAndGet(TimeUnit.SECONDS.toNanos(60));
+            sender.send(acks(2 * backlog, backlog));
+            awaitSent(3 * backlog);
+            assertThat(pauseNanos).as("at most 2 s").containsOnly(TimeUnit.MILLISECONDS.toNanos(AckSender.MAX_SPREAD_MS) / AckSender.SLICES);
+
+            pauseNanos.clear();
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+            sender.send(List.of());
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+            sender.send(acks(3 * backlog, backlog));
+            awaitSent(4 * backlog);
+            assertThat(pauseNanos).as("a checkpoint with no acks still marks the interval")
+                    .containsOnly(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+        assertThat(sent).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
     void laterBatchesQueueBehindEarlierOnes() throws Exception {
-        try (AckSender sender = AckSender.start("acks-under-test", () -> pausedAfter.add(sent.size()))) {
+        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
             sender.send(acks(0, 500));
             sender.send(acks(500, 500));
             sender.send(acks(1_000, 3));

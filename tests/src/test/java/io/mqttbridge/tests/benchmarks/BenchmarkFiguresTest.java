@@ -33,6 +33,16 @@ class BenchmarkFiguresTest {
     }
 
     @Test
+    void theLatencyChartDrawsEachAckModeOfTheBridgeApart() {
+        Measurement handWritten = new Measurement("MOSQUITTO", Contender.Kind.BASELINE, "load", "4 subscribers", 7000, 1000, 0, 0,
+                7000, 7000, 4, 10, 30, 1, 100, 0, 0, -1, -1, 0);
+
+        assertThat(Charts.latencySeries(run("load", "checkpoint 1 s, p=2, 4 subscribers", 7000))).isEqualTo("mqtt-bridge, checkpoint");
+        assertThat(Charts.latencySeries(run("load", "receipt 1 s, p=2, 4 subscribers", 7000))).isEqualTo("mqtt-bridge, receipt");
+        assertThat(Charts.latencySeries(handWritten)).isEqualTo("hand-written bridge");
+    }
+
+    @Test
     void slowMessagesCloseTogetherFormOneBurstAndTheSpacingIsTheMedianGap() {
         // slow (>= 50 ms) messages appended at 1000-1040, 2000, 3010-3020 and 5000; the rest fast
         int[] latencies = {60, 70, 55, 5, 80, 5, 90, 95, 5, 50};

@@ -39,6 +39,10 @@ final class BridgeJob implements Contender {
             return new Setting(ackMode, interval, parallelism, subscribers, route);
         }
 
+        Setting withAckMode(String ackMode) {
+            return new Setting(ackMode, interval, parallelism, subscribers, route);
+        }
+
         /**
          * What a broker's in-flight {@code window} per connection allows under ack-mode checkpoint: each
          * subscriber gets at most a window of messages per checkpoint interval. 0 when not limited by it.

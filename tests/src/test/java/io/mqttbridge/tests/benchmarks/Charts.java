@@ -11,8 +11,10 @@ import org.knowm.xchart.style.Styler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The suite's PNG charts (XChart, drawn headless): throughput per configuration, latency against offered load, heap over time. */
 final class Charts {
@@ -70,18 +72,24 @@ final class Charts {
                 .title("Publish -> Kafka latency against offered load, " + broker.title)
                 .xAxisTitle("offered messages/s").yAxisTitle("ms (log)").build();
         chart.getStyler().setYAxisLogarithmic(true);
+        // label 1-9 of each decade too: the figures mostly lie between 1 and 100 ms, where decades alone label only 10
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        for (Contender.Kind kind : List.of(Contender.Kind.BASELINE, Contender.Kind.BRIDGE)) {
-            List<Measurement> of = runs.stream().filter(m -> m.contender() == kind && m.p50() >= 0).toList();
-            if (of.isEmpty()) {
-                continue;
-            }
+        // one pair of lines per contender, and per ack-mode for mqtt-bridge
+        Map<String, List<Measurement>> series = runs.stream().filter(m -> m.p50() >= 0).collect(
+                Collectors.groupingBy(Charts::latencySeries, LinkedHashMap::new, Collectors.toList()));
+        series.forEach((name, of) -> {
             List<Double> offered = of.stream().map(m -> (double) m.offered()).toList();
             // log axis: 0 ms drawn as 1 ms
-            chart.addSeries(kind.title + " p50", offered, of.stream().map(m -> (double) Math.max(1, m.p50())).toList());
-            chart.addSeries(kind.title + " p99", offered, of.stream().map(m -> (double) Math.max(1, m.p99())).toList());
-        }
+            chart.addSeries(name + " p50", offered, of.stream().map(m -> (double) Math.max(1, m.p50())).toList());
+            chart.addSeries(name + " p99", offered, of.stream().map(m -> (double) Math.max(1, m.p99())).toList());
+        });
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /** "hand-written bridge", or "mqtt-bridge, checkpoint" and "mqtt-bridge, receipt" (the ack-mode starts the configuration). */
+    static String latencySeries(Measurement m) {
+        return m.contender() == Contender.Kind.BRIDGE ? m.contender().title + ", " + m.config().split(" ")[0] : m.contender().title;
     }
 
     private static void heap(List<String> samples, Path file) throws IOException {

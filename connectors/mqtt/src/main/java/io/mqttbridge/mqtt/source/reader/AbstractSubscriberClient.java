@@ -40,10 +40,9 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
         this.clientId = clientId;
     }
 
-    /** Runs on the client's callback executor, for every PUBLISH. */
     /**
      * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, with room
-     * for a Receive Maximum of them in between.
+     * for {@code receiveMaximum} of them in between.
      *
      * <p>Why not the client's {@code publishes(filter, callback, executor, manualAck)}: that buffers 128
      * messages. Once they wait for the callback (the handover is full while the task checkpoints), the
@@ -53,13 +52,14 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
      * checkpoint"). A buffer of Receive Maximum cannot fill for QoS 1/2: the broker sends no more
      * unacknowledged messages than that, so the client's queue is never blocked.
      */
-    <P> void deliverOn(Flowable<P> publishes, Executor executor, Consumer<P> onPublish) {
+    static <P> void deliverOn(Flowable<P> publishes, int receiveMaximum, Executor executor, Consumer<P> onPublish) {
         publishes
-                .observeOn(Schedulers.from(executor), true, config.connection().receiveMaximum())
+                .observeOn(Schedulers.from(executor), true, receiveMaximum)
                 // The flow ends only with the client; a lost connection is reported by the disconnected listener.
                 .subscribe(onPublish::accept, error -> {});
     }
 
+    /** Runs on the client's callback executor, for every PUBLISH. */
     static void deliver(Listener listener, MqttMessage message, Runnable acknowledge) {
         try {
             listener.onPublish(message, acknowledge);

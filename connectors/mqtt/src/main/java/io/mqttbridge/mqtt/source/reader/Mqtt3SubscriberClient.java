@@ -44,6 +44,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
         this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost));
         deliverOn(
                 client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
+                config.connection().receiveMaximum(),
                 callbackExecutor,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge));
     }

@@ -53,6 +53,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
         this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost));
         deliverOn(
                 client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
+                config.connection().receiveMaximum(),
                 callbackExecutor,
                 publish -> deliver(listener, toMessage(publish), publish::acknowledge));
     }

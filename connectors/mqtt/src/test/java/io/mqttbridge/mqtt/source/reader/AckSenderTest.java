@@ -28,6 +28,14 @@ class AckSenderTest {
     /** The time each send sees. */
     private final AtomicLong clock = new AtomicLong();
 
+    /** More than {@link AckSender#SLICES} slices of the minimum: the slice count, not the minimum, sets the slices. */
+    private static final int LARGE_BACKLOG = 4 * AckSender.SLICES * AckSender.MIN_SLICE;
+
+    /** A sender that records its pauses instead of sleeping, with {@link #clock} as its time. */
+    private AckSender started() {
+        return AckSender.start("acks-under-test", recordingPause, clock::get);
+    }
+
     private List<MqttReceivedMessage.Ack> acks(int from, int count) {
         List<MqttReceivedMessage.Ack> acks = new ArrayList<>();
         for (int n = from; n < from + count; n++) {
@@ -51,7 +59,7 @@ class AckSenderTest {
 
     @Test
     void sendsEveryAckInOrderFromItsOwnThreadInSlicesOfAtLeastTheMinimum() throws Exception {
-        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
+        try (AckSender sender = started()) {
             sender.send(acks(0, 1_000));
             awaitSent(1_000);
         }
@@ -67,8 +75,8 @@ class AckSenderTest {
 
     @Test
     void aLargeBacklogGoesOutInAtMostTheSliceCount() throws Exception {
-        int backlog = 4 * AckSender.SLICES * AckSender.MIN_SLICE;
-        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
+        int backlog = LARGE_BACKLOG;
+        try (AckSender sender = started()) {
             sender.send(acks(0, backlog));
             awaitSent(backlog);
         }
@@ -117,8 +125,8 @@ class AckSenderTest {
 
     @Test
     void theSlicesOfACheckpointSpreadOverHalfTheIntervalBetweenCheckpoints() throws Exception {
-        int backlog = 4 * AckSender.SLICES * AckSender.MIN_SLICE;
-        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
+        int backlog = LARGE_BACKLOG;
+        try (AckSender sender = started()) {
             sender.send(acks(0, backlog));
             awaitSent(backlog);
             assertThat(pauseNanos).as("before the second checkpoint").containsOnly(AckSender.FIRST_PAUSE_NANOS);
@@ -150,7 +158,7 @@ class AckSenderTest {
 
     @Test
     void laterBatchesQueueBehindEarlierOnes() throws Exception {
-        try (AckSender sender = AckSender.start("acks-under-test", recordingPause, clock::get)) {
+        try (AckSender sender = started()) {
             sender.send(acks(0, 500));
             sender.send(acks(500, 500));
             sender.send(acks(1_000, 3));

@@ -117,8 +117,7 @@ public final class BrokerBenchmark {
         runner.run(Kind.LIMIT, WARM_UP, config, 0, seconds, 500, samples -> {}, this::counting);
         runner.run(Kind.BASELINE, WARM_UP, config, 0, seconds, 500, samples -> {}, this::handWritten);
         Setting setting = new Setting("checkpoint", "1 s", PARALLELISM, SUBSCRIBERS, Route.FILTER);
-        runner.run(Kind.BRIDGE, WARM_UP, config, 0, seconds, 500, samples -> {},
-                (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder));
+        runner.run(Kind.BRIDGE, WARM_UP, config, 0, seconds, 500, samples -> {}, bridgeJob(setting));
     }
 
     private Measurement bridge(String part, Setting setting, long offered) throws Exception {
@@ -126,8 +125,7 @@ public final class BrokerBenchmark {
     }
 
     private Measurement bridge(String part, String config, Setting setting, long offered) throws Exception {
-        Measurement m = runner.run(Kind.BRIDGE, part, config, offered,
-                (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder));
+        Measurement m = runner.run(Kind.BRIDGE, part, config, offered, bridgeJob(setting));
         return m.withWindowLimit(setting.windowLimit(setup.window()));
     }
 
@@ -135,8 +133,13 @@ public final class BrokerBenchmark {
         List<String> lines = new ArrayList<>();
         record(runner.run(Kind.BRIDGE, "heap", setting.describe(), offered, settings.heapMinutes() * 60, 1000,
                 samples -> samples.forEach(s -> lines.add(String.format(Locale.ROOT, "%.1f\t%.1f\t%.1f", s.seconds(), s.usedMb(), s.afterGcMb()))),
-                (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder)));
+                bridgeJob(setting)));
         Files.write(heapFile, lines);
+    }
+
+    /** mqtt-bridge with {@code setting}, as a run's contender. */
+    private Runner.Factory bridgeJob(Setting setting) {
+        return (group, filter, topic) -> new BridgeJob(broker.serverUri(), group, filter, setting, kafka, topic, folder);
     }
 
     private Contender counting(String group, String filter, String topic) throws Exception {

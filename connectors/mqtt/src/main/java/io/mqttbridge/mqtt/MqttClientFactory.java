@@ -2,6 +2,7 @@ package io.mqttbridge.mqtt;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttClientTransportConfigBuilder;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
@@ -29,7 +30,16 @@ public final class MqttClientFactory {
 
     public static Mqtt5AsyncClient mqtt5(
             MqttConnectionConfig config, String clientId, MqttClientDisconnectedListener onDisconnected) {
-        Mqtt5ClientBuilder builder = base(config, clientId, onDisconnected).useMqttVersion5();
+        return mqtt5(config, clientId, onDisconnected, MqttClientExecutorConfig.builder().build());
+    }
+
+    /** With the threads of {@code executors}: where the client completes futures and hands over its flows' messages. */
+    public static Mqtt5AsyncClient mqtt5(
+            MqttConnectionConfig config,
+            String clientId,
+            MqttClientDisconnectedListener onDisconnected,
+            MqttClientExecutorConfig executors) {
+        Mqtt5ClientBuilder builder = base(config, clientId, onDisconnected, executors).useMqttVersion5();
         if (config.username() != null || config.password() != null) {
             Mqtt5SimpleAuthBuilder.Complete auth;
             if (config.username() != null) {
@@ -47,7 +57,16 @@ public final class MqttClientFactory {
 
     public static Mqtt3AsyncClient mqtt3(
             MqttConnectionConfig config, String clientId, MqttClientDisconnectedListener onDisconnected) {
-        Mqtt3ClientBuilder builder = base(config, clientId, onDisconnected).useMqttVersion3();
+        return mqtt3(config, clientId, onDisconnected, MqttClientExecutorConfig.builder().build());
+    }
+
+    /** With the threads of {@code executors}, as {@link #mqtt5(MqttConnectionConfig, String, MqttClientDisconnectedListener, MqttClientExecutorConfig)}. */
+    public static Mqtt3AsyncClient mqtt3(
+            MqttConnectionConfig config,
+            String clientId,
+            MqttClientDisconnectedListener onDisconnected,
+            MqttClientExecutorConfig executors) {
+        Mqtt3ClientBuilder builder = base(config, clientId, onDisconnected, executors).useMqttVersion3();
         if (config.username() != null) {
             var auth = builder.simpleAuth().username(config.username());
             if (config.password() != null) {
@@ -59,7 +78,10 @@ public final class MqttClientFactory {
     }
 
     private static MqttClientBuilder base(
-            MqttConnectionConfig config, String clientId, MqttClientDisconnectedListener onDisconnected) {
+            MqttConnectionConfig config,
+            String clientId,
+            MqttClientDisconnectedListener onDisconnected,
+            MqttClientExecutorConfig executors) {
         long timeoutMs = config.connectTimeout().toMillis();
         // One transport config with everything: address, TLS and timeouts together.
         MqttClientTransportConfigBuilder transport =
@@ -74,6 +96,7 @@ public final class MqttClientFactory {
         return MqttClient.builder()
                 .identifier(clientId)
                 .transportConfig(transport.build())
+                .executorConfig(executors)
                 .addDisconnectedListener(onDisconnected);
     }
 }

@@ -4,6 +4,7 @@ import io.mqttbridge.mqtt.MqttMessage;
 import io.mqttbridge.mqtt.SessionTakenOver;
 import io.mqttbridge.mqtt.source.MqttSourceConfig;
 
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import org.apache.flink.annotation.Internal;
@@ -41,20 +42,34 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
     }
 
     /**
-     * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, with room
-     * for {@code receiveMaximum} of them in between.
+     * The subscribers' client threads: the client hands each message of a flow over on its own
+     * event-loop thread (trampoline), straight into the buffer of {@link #deliverOn}.
      *
-     * <p>Why not the client's {@code publishes(filter, callback, executor, manualAck)}: that buffers 128
-     * messages. Once they wait for the callback (the handover is full while the task checkpoints), the
-     * client walks its whole queue of unacknowledged QoS 1/2 messages for each message that arrives and
-     * for each request, and under ack-mode checkpoint that queue holds a checkpoint interval's worth
-     * (thousands). That cost per message set the median latency (docs/benchmarks.md, "Latency and the
-     * checkpoint"). A buffer of Receive Maximum cannot fill for QoS 1/2: the broker sends no more
-     * unacknowledged messages than that, so the client's queue is never blocked.
+     * <p>Why: the client's {@code publishes} flows always pass through an {@code observeOn} of its
+     * application scheduler with a buffer of 128 (RxJava's default). On its default scheduler (RxJava's
+     * computation threads, 2 on this kind of machine, shared by every connection of the JVM) that buffer
+     * fills in one network read of a busy connection, and while it is full the client walks its whole
+     * queue of unacknowledged QoS 1/2 messages for each message that arrives: under ack-mode checkpoint
+     * a checkpoint interval's worth, thousands (docs/benchmarks.md, "Latency and the checkpoint"). The
+     * client also completes its futures there: what follows a CONNACK then runs on the event loop, as
+     * the lost-connection listener always did, and must not block.
+     */
+    static final MqttClientExecutorConfig CLIENT_THREADS =
+            MqttClientExecutorConfig.builder().applicationScheduler(Schedulers.trampoline()).build();
+
+    /**
+     * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, with room
+     * for 4 × {@code receiveMaximum} of them in between (1 MiB per connection at the default 65535).
+     *
+     * <p>Why 4 ×: the buffer asks for more by three quarters of its size at a time, so up to three
+     * quarters of it may be taken while not yet asked for again. With 4 × Receive Maximum the client's
+     * flow always has room, even with the callback blocked (the handover is full while the task
+     * checkpoints): the broker sends no more than Receive Maximum unacknowledged QoS 1/2 messages, and
+     * a message waiting in this buffer is not acknowledged yet.
      */
     static <P> void deliverOn(Flowable<P> publishes, int receiveMaximum, Executor executor, Consumer<P> onPublish) {
         publishes
-                .observeOn(Schedulers.from(executor), true, receiveMaximum)
+                .observeOn(Schedulers.from(executor), true, 4 * receiveMaximum)
                 // The flow ends only with the client; a lost connection is reported by the disconnected listener.
                 .subscribe(onPublish::accept, error -> {});
     }

@@ -41,7 +41,7 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost));
+        this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost), CLIENT_THREADS);
         deliverOn(
                 client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
                 config.connection().receiveMaximum(),

@@ -50,7 +50,7 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Listener listener,
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
-        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost));
+        this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost), CLIENT_THREADS);
         deliverOn(
                 client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
                 config.connection().receiveMaximum(),

@@ -139,6 +139,7 @@ final class MqttSubscriberConnection implements AutoCloseable {
             client = newClient;
         }
         LOG.debug("MQTT connection {} to {}: attempt {}", split.clientId(), config.connection().serverUri(), current);
+        // on the client's event-loop thread (AbstractSubscriberClient.CLIENT_THREADS), as the lost-connection listener
         newClient.connectAndSubscribe().whenComplete((connack, error) -> {
             if (error == null) {
                 onConnected(current, connack);

@@ -1,19 +1,37 @@
 package io.mqttbridge.mqtt.source.reader;
 
+import io.mqttbridge.embedded.EmbeddedHiveMq;
+import io.mqttbridge.embedded.FreePorts;
+import io.mqttbridge.embedded.MqttTestPublisher;
+import io.mqttbridge.mqtt.MqttClientFactory;
+import io.mqttbridge.mqtt.MqttConnectionConfig;
+import io.mqttbridge.mqtt.MqttOptions;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.reactivex.BackpressureStrategy;
 import io.reactivex.Flowable;
 import io.reactivex.FlowableEmitter;
+import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,41 +46,93 @@ class AbstractSubscriberClientTest {
 
     /**
      * What the client sees when the callback thread is blocked: how many more publishes its flow takes
-     * (the client walks its unacknowledged queue for each message while that is 0).
+     * (the client walks its unacknowledged queue for each message while that is 0). The worst moment:
+     * the buffer has handed over all but one of the publishes after which it asks for more.
      */
     @Test
     void whileTheCallbackIsBlockedTheClientCanStillHandOverAReceiveMaximumOfPublishes() throws Exception {
         int receiveMaximum = 1_000;
+        int beforeTheNextRequest = 3 * receiveMaximum - 1; // three quarters of the buffer of 4 x receive-maximum, but one
         AtomicReference<FlowableEmitter<Integer>> client = new AtomicReference<>();
+        AtomicBoolean block = new AtomicBoolean();
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<Integer> delivered = Collections.synchronizedList(new ArrayList<>());
 
         AbstractSubscriberClient.deliverOn(
                 Flowable.create(client::set, BackpressureStrategy.ERROR), receiveMaximum, callbackThread, publish -> {
-                    blocked.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
+                    if (block.get()) {
+                        blocked.countDown();
+                        try {
+                            release.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
                     }
                     delivered.add(publish);
                 });
-        assertThat(client.get().requested()).isEqualTo(receiveMaximum);
-
-        client.get().onNext(0);
-        assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
-        for (int n = 1; n < receiveMaximum - 1; n++) {
-            client.get().onNext(n);
+        int n = 0;
+        while (n < beforeTheNextRequest) {
+            client.get().onNext(n++);
         }
-        assertThat(client.get().requested()).as("room left with the window full but one").isEqualTo(1);
-        client.get().onNext(receiveMaximum - 1);
+        awaitTrue(() -> delivered.size() == beforeTheNextRequest);
+
+        block.set(true);
+        client.get().onNext(n++);
+        assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+        for (int inFlight = 1; inFlight < receiveMaximum - 1; inFlight++) {
+            client.get().onNext(n++);
+        }
+        assertThat(client.get().requested()).as("room left with the window full but one").isPositive();
+        client.get().onNext(n++);
 
         release.countDown();
+        int total = n;
+        awaitTrue(() -> delivered.size() == total);
+        assertThat(delivered).hasSize(total).isSorted().doesNotHaveDuplicates();
+    }
+
+    /**
+     * With {@link AbstractSubscriberClient#CLIENT_THREADS}, a message reaches the buffer on the client's own
+     * event-loop thread: no thread of RxJava's in between, whose buffer of 128 could fill.
+     */
+    @Test
+    void theClientHandsEachMessageToTheBufferOnItsOwnThread(@TempDir Path folder) throws Exception {
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), folder);
+                MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri())) {
+            Configuration options = new Configuration();
+            options.set(MqttOptions.SERVER_URI, broker.serverUri());
+            Mqtt5AsyncClient client = MqttClientFactory.mqtt5(
+                    MqttConnectionConfig.fromConfiguration(options), "threads", context -> {}, AbstractSubscriberClient.CLIENT_THREADS);
+            Set<String> handingOver = ConcurrentHashMap.newKeySet();
+            List<String> delivered = Collections.synchronizedList(new ArrayList<>());
+            AbstractSubscriberClient.deliverOn(
+                    client.toRx().publishes(MqttGlobalPublishFilter.ALL, true)
+                            .doOnNext(publish -> handingOver.add(Thread.currentThread().getName())),
+                    100,
+                    callbackThread,
+                    (Mqtt5Publish publish) -> {
+                        delivered.add(new String(publish.getPayloadAsBytes()));
+                        publish.acknowledge();
+                    });
+            client.connect().get(30, TimeUnit.SECONDS);
+            client.subscribeWith().topicFilter("t/#").qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
+            for (int i = 0; i < 500; i++) {
+                publisher.publish("t/" + i, Integer.toString(i), 1);
+            }
+            awaitTrue(() -> delivered.size() == 500);
+            client.disconnect().get(30, TimeUnit.SECONDS);
+
+            assertThat(delivered).hasSize(500).startsWith("0", "1", "2").endsWith("499");
+            assertThat(handingOver).isNotEmpty().allSatisfy(thread -> assertThat(thread).startsWith("com.hivemq.client.mqtt-"));
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (delivered.size() < receiveMaximum && System.nanoTime() < deadline) {
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
-        assertThat(delivered).hasSize(receiveMaximum).isSorted().doesNotHaveDuplicates();
+        assertThat(condition.getAsBoolean()).isTrue();
     }
 }

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedListener;
 import org.apache.flink.annotation.Internal;
 
+import io.reactivex.BackpressureOverflowStrategy;
 import io.reactivex.Flowable;
 import io.reactivex.schedulers.Schedulers;
 
@@ -43,7 +44,7 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
 
     /**
      * The subscribers' client threads: the client hands each message of a flow over on its own
-     * event-loop thread (trampoline), straight into the buffer of {@link #deliverOn}.
+     * event-loop thread (trampoline), into the buffer of {@link #deliverOn}.
      *
      * <p>Why: the client's {@code publishes} flows always pass through an {@code observeOn} of its
      * application scheduler with a buffer of 128 (RxJava's default). On its default scheduler (RxJava's
@@ -58,18 +59,23 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
             MqttClientExecutorConfig.builder().applicationScheduler(Schedulers.trampoline()).build();
 
     /**
-     * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, with room
-     * for 4 × {@code receiveMaximum} of them in between (1 MiB per connection at the default 65535).
+     * Hands each of the client's {@code publishes} to {@code onPublish} on {@code executor}, through a
+     * buffer of up to {@code receiveMaximum} messages that asks the client for all of them at once.
      *
-     * <p>Why 4 ×: the buffer asks for more by three quarters of its size at a time, so up to three
-     * quarters of it may be taken while not yet asked for again. With 4 × Receive Maximum the client's
-     * flow always has room, even with the callback blocked (the handover is full while the task
-     * checkpoints): the broker sends no more than Receive Maximum unacknowledged QoS 1/2 messages, and
-     * a message waiting in this buffer is not acknowledged yet.
+     * <p>Why all at once: a buffer that asks for more as the callback takes messages (RxJava's {@code
+     * observeOn}) asks on the callback thread, and with {@link #CLIENT_THREADS} that thread then also
+     * moves the client's messages for as long as it asks. While the callback thread waits for a CPU, the
+     * client's buffer of 128 fills behind it, and the client walks its queue again. Asked for everything,
+     * the client's buffer empties on the client's own thread. The broker sends no more than Receive
+     * Maximum unacknowledged QoS 1/2 messages (and the client refuses more), and a message in this
+     * buffer is not acknowledged yet, so no QoS 1/2 message ever finds it full; QoS 0 messages beyond it
+     * are dropped, oldest first, as the client itself does when its flow cannot take them. Memory grows
+     * with what is buffered, a reference per message.
      */
     static <P> void deliverOn(Flowable<P> publishes, int receiveMaximum, Executor executor, Consumer<P> onPublish) {
         publishes
-                .observeOn(Schedulers.from(executor), true, 4 * receiveMaximum)
+                .onBackpressureBuffer(receiveMaximum, () -> {}, BackpressureOverflowStrategy.DROP_OLDEST)
+                .observeOn(Schedulers.from(executor), true)
                 // The flow ends only with the client; a lost connection is reported by the disconnected listener.
                 .subscribe(onPublish::accept, error -> {});
     }

@@ -2,6 +2,8 @@ package io.mqttbridge.mqtt.source.reader;
 
 import org.apache.flink.annotation.Internal;
 
+import javax.annotation.Nullable;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -49,15 +51,30 @@ public final class PendingAcks<A> {
     public List<A> completed(long checkpointId) {
         List<A> result = new ArrayList<>();
         Iterator<Map.Entry<Long, List<Filed<A>>>> it = byCheckpoint.headMap(checkpointId + 1).entrySet().iterator();
+        // a split's acks come in runs: one map update per run, not per ack (a checkpoint holds thousands)
+        String split = null;
+        int run = 0;
         while (it.hasNext()) {
             for (Filed<A> filed : it.next().getValue()) {
                 result.add(filed.ack);
-                bySplit.computeIfPresent(filed.splitId, (split, n) -> n == 1 ? null : n - 1);
+                if (!filed.splitId.equals(split)) {
+                    release(split, run);
+                    split = filed.splitId;
+                    run = 0;
+                }
+                run++;
             }
             it.remove();
         }
+        release(split, run);
         size -= result.size();
         return result;
+    }
+
+    private void release(@Nullable String splitId, int acks) {
+        if (splitId != null) {
+            bySplit.computeIfPresent(splitId, (split, n) -> n == acks ? null : n - acks);
+        }
     }
 
     /** Acks not yet released, whether filed under a checkpoint or not. */

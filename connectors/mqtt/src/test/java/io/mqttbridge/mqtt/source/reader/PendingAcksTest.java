@@ -74,5 +74,17 @@ class PendingAcksTest {
         assertThat(acks.size("0")).isEqualTo(1);
         assertThat(acks.size("1")).isZero();
         assertThat(acks.size()).isEqualTo(1);
+
+        // a run of one split across checkpoints, then another split
+        acks.add("0", "e");
+        acks.snapshot(2);
+        acks.add("0", "f");
+        acks.add("1", "g");
+        acks.snapshot(3);
+        assertThat(acks.size("0")).isEqualTo(3);
+        assertThat(acks.completed(3)).containsExactly("d", "e", "f", "g");
+        assertThat(acks.size("0")).isZero();
+        assertThat(acks.size("1")).isZero();
+        assertThat(acks.size()).isZero();
     }
 }

@@ -5,10 +5,11 @@ import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The figures the suite derives from its runs: the filter rounds' medians and the slow-message bursts. */
+/** The figures the suite derives from its runs: the filter rounds' medians, the latency ratios and the slow-message bursts. */
 class BenchmarkFiguresTest {
 
     private static Measurement run(String part, String config, double rate) {
@@ -40,6 +41,14 @@ class BenchmarkFiguresTest {
         assertThat(Charts.latencySeries(run("load", "checkpoint 1 s, p=2, 4 subscribers", 7000))).isEqualTo("mqtt-bridge, checkpoint");
         assertThat(Charts.latencySeries(run("load", "receipt 1 s, p=2, 4 subscribers", 7000))).isEqualTo("mqtt-bridge, receipt");
         assertThat(Charts.latencySeries(handWritten)).isEqualTo("hand-written bridge");
+    }
+
+    @Test
+    void aLatencyIsComparedWithTheHandWrittenBridgesAtTheSameLoadWhenThatHasOne() {
+        assertThat(ResultsPage.latencyRatio(7, Optional.of(5L))).isEqualTo("1.40");
+        assertThat(ResultsPage.latencyRatio(16, Optional.of(11L))).isEqualTo("1.45");
+        assertThat(ResultsPage.latencyRatio(7, Optional.of(0L))).isEqualTo("–");
+        assertThat(ResultsPage.latencyRatio(7, Optional.empty())).isEqualTo("–");
     }
 
     @Test

@@ -83,7 +83,7 @@ public final class BrokerBenchmark {
             // the cost of the WHERE: the variants in turn, several rounds, each starting with the next variant, so that
             // neither a drift of the machine nor a variant's place in the order favours one of them
             List<Route> variants = List.of(Route.FILTER, Route.PASS_THROUGH, Route.FILTER_HEAVY);
-            for (int round = 1; round <= settings.filterRounds(); round++) {
+            for (int round = 1; round <= settings.filterRounds(setup); round++) {
                 for (int i = 0; i < variants.size(); i++) {
                     Route route = variants.get((i + round - 1) % variants.size());
                     record(bridge(FilterRounds.PART, FilterRounds.config(route, round), best.with(PARALLELISM, SUBSCRIBERS, route), 0));

@@ -179,7 +179,8 @@ final class ResultsPage {
                 .map(Measurement::config).filter(config -> config.startsWith("checkpoint")).findFirst().orElse("the best setting");
     }
 
-    private static String latencyRatio(long ms, Optional<Long> handWrittenMs) {
+    /** A latency against the hand-written bridge's at the same load, "–" without one (or with its 0 ms). */
+    static String latencyRatio(long ms, Optional<Long> handWrittenMs) {
         return handWrittenMs.filter(b -> b > 0).map(b -> String.format(Locale.ROOT, "%.2f", (double) ms / b)).orElse("–");
     }
 

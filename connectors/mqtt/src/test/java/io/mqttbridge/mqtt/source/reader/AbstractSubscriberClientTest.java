@@ -118,12 +118,15 @@ class AbstractSubscriberClientTest {
                         publish.acknowledge();
                     });
             client.connect().get(30, TimeUnit.SECONDS);
-            client.subscribeWith().topicFilter("t/#").qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
-            for (int i = 0; i < 500; i++) {
-                publisher.publish("t/" + i, Integer.toString(i), 1);
+            try {
+                client.subscribeWith().topicFilter("t/#").qos(MqttQos.AT_LEAST_ONCE).send().get(30, TimeUnit.SECONDS);
+                for (int i = 0; i < 500; i++) {
+                    publisher.publish("t/" + i, Integer.toString(i), 1);
+                }
+                awaitTrue(() -> delivered.size() == 500);
+            } finally {
+                client.disconnect().get(30, TimeUnit.SECONDS); // also when the wait fails: no client left behind
             }
-            awaitTrue(() -> delivered.size() == 500);
-            client.disconnect().get(30, TimeUnit.SECONDS);
 
             assertThat(delivered).hasSize(500).startsWith("0", "1", "2").endsWith("499");
             assertThat(handingOver).isNotEmpty().allSatisfy(thread -> assertThat(thread).startsWith("com.hivemq.client.mqtt-"));

@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * A RocketMQ name server and one broker (master, file store) in this JVM, on 127.0.0.1, for the
@@ -65,6 +67,8 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     private static final String LOG_FILE_PROPERTY = "mqttbridge.rocketmq.log-file";
 
     private static final long ROUTE_TIMEOUT_SECONDS = 30;
+    /** Starts on fresh ports after losing a port to another binder; see {@link #start(Path, int, boolean, String[], IntSupplier)}. */
+    private static final int PORT_ATTEMPTS = 3;
     private static final long NAME_SERVER_CONNECT_SECONDS = 10;
     private static final long SEND_QUEUE_WAIT_MILLIS = 3_000;
     /** Smaller mapped files than RocketMQ's 1 GB default: tests and the demo write little. */
@@ -119,6 +123,13 @@ public final class EmbeddedRocketMq implements AutoCloseable {
 
     private static EmbeddedRocketMq start(Path dataDir, int nameServerPort, boolean autoCreateTopics, String[] credentials)
             throws IOException {
+        return start(dataDir, nameServerPort, autoCreateTopics, credentials, FreePorts::pick);
+    }
+
+    /** As above, with the source of free ports as a seam: a test hands out a port that is taken. */
+    static EmbeddedRocketMq start(
+            Path dataDir, int nameServerPort, boolean autoCreateTopics, String[] credentials, IntSupplier freePorts)
+            throws IOException {
         if (nameServerPort < 0 || nameServerPort > 65_535) {
             throw new IllegalArgumentException(
                     "RocketMQ name server port must be 0 (free port) or 1..65535, got " + nameServerPort);
@@ -130,23 +141,44 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         if (System.getProperty(RemotingCommand.REMOTING_VERSION_KEY) == null) {
             System.setProperty(RemotingCommand.REMOTING_VERSION_KEY, Integer.toString(MQVersion.CURRENT_VERSION));
         }
-        int brokerPort = pickBrokerPort();
-        EmbeddedRocketMq rocketMq =
-                new EmbeddedRocketMq(
-                        dataDir.toAbsolutePath(),
-                        nameServerPort == 0 ? FreePorts.pick() : nameServerPort,
-                        brokerPort,
-                        FreePorts.pick(),
-                        autoCreateTopics,
-                        credentials);
-        try {
-            rocketMq.startNameServer();
-            rocketMq.startBroker();
-            return rocketMq;
-        } catch (IOException | RuntimeException e) {
-            rocketMq.close();
-            throw e;
+        // A port picked free is free only until someone binds it: another server of the same test run,
+        // or the kernel handing it out as the local port of an outgoing connection (same range). The
+        // broker binds three picked ports, so on a busy machine a start now and then loses that race
+        // (CI, 2026-12-01); then it starts again on fresh ports.
+        for (int attempt = 1; ; attempt++) {
+            EmbeddedRocketMq rocketMq =
+                    new EmbeddedRocketMq(
+                            dataDir.toAbsolutePath(),
+                            nameServerPort == 0 ? freePorts.getAsInt() : nameServerPort,
+                            pickBrokerPort(freePorts),
+                            freePorts.getAsInt(),
+                            autoCreateTopics,
+                            credentials);
+            boolean portsPicked = nameServerPort == 0;
+            try {
+                rocketMq.startNameServer();
+                portsPicked = true;
+                rocketMq.startBroker();
+                return rocketMq;
+            } catch (IOException | RuntimeException e) {
+                rocketMq.close();
+                // A name server port the caller chose that is taken stays taken: no other attempt.
+                if (attempt == PORT_ATTEMPTS || !portsPicked || !causedByBind(e)) {
+                    throw e;
+                }
+                LOG.warn("RocketMQ did not start on ports picked free ({}); attempt {} of {} on other ports",
+                        e.getMessage(), attempt + 1, PORT_ATTEMPTS);
+            }
         }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code 127.0.0.1:port} of the name server: the {@code name-server} option of a route. */
@@ -480,9 +512,9 @@ public final class EmbeddedRocketMq implements AutoCloseable {
     }
 
     /** A listen port whose neighbour port − 2 is free too: the broker binds both. */
-    private static int pickBrokerPort() {
+    private static int pickBrokerPort(IntSupplier freePorts) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = FreePorts.pick();
+            int port = freePorts.getAsInt();
             if (port > 1026 && free(port - 2)) {
                 return port;
             }

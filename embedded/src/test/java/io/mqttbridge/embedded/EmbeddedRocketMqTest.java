@@ -10,13 +10,21 @@ import org.apache.rocketmq.common.message.MessageExt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EmbeddedRocketMqTest {
 
@@ -62,5 +70,52 @@ class EmbeddedRocketMqTest {
             assertThat(consumed).hasSize(1);
             assertThat(new String(consumed.get(0).getBody(), StandardCharsets.UTF_8)).isEqualTo("offline");
         }
+    }
+
+    @Test
+    void brokerPortTakenAfterItWasPickedStartsAgainOnOtherPorts(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = portWithFreeNeighbourBelow()) {
+            int takenPort = taken.getLocalPort();
+            // The name server's port first, then the broker's: the one another binder took meanwhile.
+            IntSupplier ports = handingOutFirst(FreePorts.pick(), takenPort);
+            try (EmbeddedRocketMq rocketMq = EmbeddedRocketMq.start(dir, 0, false, null, ports)) {
+                assertThat(rocketMq.brokerAddress()).isNotEqualTo("127.0.0.1:" + takenPort);
+                rocketMq.createTopic("after-retry", 1);
+                assertThat(rocketMq.hasTopic("after-retry")).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void nameServerPortChosenByTheCallerAndTakenFailsNamingIt(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int takenPort = taken.getLocalPort();
+            assertThatThrownBy(() -> EmbeddedRocketMq.start(dir, takenPort, false))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("name server did not start on 127.0.0.1:" + takenPort)
+                    .hasRootCauseInstanceOf(BindException.class);
+        }
+    }
+
+    /** A bound port p whose p − 2 is free, so the broker's port picking takes p (it checks p − 2 only). */
+    private static ServerSocket portWithFreeNeighbourBelow() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            try (ServerSocket below = new ServerSocket(socket.getLocalPort() - 2, 1, InetAddress.getLoopbackAddress())) {
+                return socket;
+            } catch (IOException busy) {
+                socket.close();
+            }
+        }
+        throw new IOException("No bound port with a free port − 2 on 127.0.0.1");
+    }
+
+    /** {@code first} in turn, then free ports. */
+    private static IntSupplier handingOutFirst(int... first) {
+        Deque<Integer> queue = new ArrayDeque<>();
+        for (int port : first) {
+            queue.add(port);
+        }
+        return () -> queue.isEmpty() ? FreePorts.pick() : queue.poll();
     }
 }

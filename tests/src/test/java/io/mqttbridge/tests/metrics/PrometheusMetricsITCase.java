@@ -112,6 +112,8 @@ class PrometheusMetricsITCase {
 
                 assertThat(done.sum(MQTT + "messagesReceived")).isEqualTo(MESSAGES);
                 assertThat(done.samples(MQTT + "messagesReceived")).isEqualTo(2); // one per source subtask
+                assertThat(done.samples(MQTT + "messagesDropped")).isEqualTo(2);
+                assertThat(done.sum(MQTT + "messagesDropped")).isZero();
                 assertThat(source(done, "connectionsUp")).isEqualTo(SUBSCRIBERS);
                 assertThat(done.sum(MQTT + "reconnects")).isZero(); // source and mqtt sink
                 assertThat(done.sum(MQTT + "connectionsUp", ECHO)).as("mqtt sink subtasks connected").isEqualTo(2);

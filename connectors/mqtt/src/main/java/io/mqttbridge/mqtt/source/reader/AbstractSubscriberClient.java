@@ -69,25 +69,37 @@ abstract class AbstractSubscriberClient implements SubscriberClient {
      * the client's buffer empties on the client's own thread. The broker sends no more than Receive
      * Maximum unacknowledged QoS 1/2 messages (and the client refuses more), and a message in this
      * buffer is not acknowledged yet, so no QoS 1/2 message ever finds it full; QoS 0 messages beyond it
-     * are dropped, oldest first, as the client itself does when its flow cannot take them. Memory grows
-     * with what is buffered, a reference per message.
+     * are dropped, oldest first, as the client itself does when its flow cannot take them, and each drop
+     * runs {@code onDropped} (the {@code messagesDropped} metric). Memory grows with what is buffered, a
+     * reference per message.
      */
-    static <P> void deliverOn(Flowable<P> publishes, int receiveMaximum, Executor executor, Consumer<P> onPublish) {
+    static <P> void deliverOn(
+            Flowable<P> publishes, int receiveMaximum, Executor executor, Runnable onDropped, Consumer<P> onPublish) {
         publishes
-                .onBackpressureBuffer(receiveMaximum, () -> {}, BackpressureOverflowStrategy.DROP_OLDEST)
+                .onBackpressureBuffer(receiveMaximum, onDropped::run, BackpressureOverflowStrategy.DROP_OLDEST)
                 .observeOn(Schedulers.from(executor), true)
                 // The flow ends only with the client; a lost connection is reported by the disconnected listener.
                 .subscribe(onPublish::accept, error -> {});
     }
 
-    /** Runs on the client's callback executor, for every PUBLISH. */
-    static void deliver(Listener listener, MqttMessage message, Runnable acknowledge) {
-        try {
-            listener.onPublish(message, acknowledge);
-        } catch (InterruptedException e) {
-            // Only when the reader closes: the message was not acknowledged, the broker redelivers it.
-            Thread.currentThread().interrupt();
-        }
+    /**
+     * Hands every PUBLISH of the client's flow to {@code listener} on {@code executor} (see {@link
+     * #deliverOn}), as an {@link MqttMessage} with the callback that acknowledges it.
+     */
+    final <P> void deliverTo(
+            Listener listener,
+            Executor executor,
+            Flowable<P> publishes,
+            Function<P, MqttMessage> toMessage,
+            Function<P, Runnable> acknowledgement) {
+        deliverOn(publishes, config.connection().receiveMaximum(), executor, listener::onDropped, publish -> {
+            try {
+                listener.onPublish(toMessage.apply(publish), acknowledgement.apply(publish));
+            } catch (InterruptedException e) {
+                // Only when the reader closes: the message was not acknowledged, the broker redelivers it.
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** For the client's disconnected listener: the cause of a lost connection, translated (see {@link #translate}). */

@@ -42,11 +42,8 @@ final class Mqtt3SubscriberClient extends AbstractSubscriberClient {
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
         this.client = MqttClientFactory.mqtt3(config.connection(), clientId, reportingLossTo(onConnectionLost), CLIENT_THREADS);
-        deliverOn(
-                client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
-                config.connection().receiveMaximum(),
-                callbackExecutor,
-                publish -> deliver(listener, toMessage(publish), publish::acknowledge));
+        deliverTo(listener, callbackExecutor, client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
+                Mqtt3SubscriberClient::toMessage, publish -> publish::acknowledge);
     }
 
     @Override

@@ -51,11 +51,8 @@ final class Mqtt5SubscriberClient extends AbstractSubscriberClient {
             Consumer<Throwable> onConnectionLost) {
         super(config, clientId);
         this.client = MqttClientFactory.mqtt5(config.connection(), clientId, reportingLossTo(onConnectionLost), CLIENT_THREADS);
-        deliverOn(
-                client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
-                config.connection().receiveMaximum(),
-                callbackExecutor,
-                publish -> deliver(listener, toMessage(publish), publish::acknowledge));
+        deliverTo(listener, callbackExecutor, client.toRx().publishes(MqttGlobalPublishFilter.ALL, true),
+                Mqtt5SubscriberClient::toMessage, publish -> publish::acknowledge);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
 
 /**
  * Metrics of one source reader, on its metric group under {@code mqtt}: connectionsUp (gauge),
- * reconnects, messagesReceived, acksSent, acksIgnored, sessionsLost (a connection found no session
+ * reconnects, messagesReceived, messagesDropped (QoS 0 messages dropped a window behind), acksSent, acksIgnored, sessionsLost (a connection found no session
  * where one was expected), sessionsTakenOver (another client connected with the same client id)
  * (counters), acksPending (gauge). Counters are updated from client threads, hence thread-safe ones.
  */
@@ -21,6 +21,7 @@ public final class MqttSourceMetrics {
     private final AtomicInteger connectionsUp = new AtomicInteger();
     private final Counter reconnects;
     private final Counter messagesReceived;
+    private final Counter messagesDropped;
     private final Counter acksSent;
     private final Counter acksIgnored;
     private final Counter sessionsLost;
@@ -32,6 +33,7 @@ public final class MqttSourceMetrics {
         group.gauge("acksPending", acksPending::getAsInt);
         this.reconnects = group.counter("reconnects", new ThreadSafeSimpleCounter());
         this.messagesReceived = group.counter("messagesReceived", new ThreadSafeSimpleCounter());
+        this.messagesDropped = group.counter("messagesDropped", new ThreadSafeSimpleCounter());
         this.acksSent = group.counter("acksSent", new ThreadSafeSimpleCounter());
         this.acksIgnored = group.counter("acksIgnored", new ThreadSafeSimpleCounter());
         this.sessionsLost = group.counter("sessionsLost", new ThreadSafeSimpleCounter());
@@ -54,6 +56,10 @@ public final class MqttSourceMetrics {
         messagesReceived.inc();
     }
 
+    public void messageDropped() {
+        messagesDropped.inc();
+    }
+
     public void ackSent() {
         acksSent.inc();
     }
@@ -68,6 +74,11 @@ public final class MqttSourceMetrics {
 
     public void sessionTakenOver() {
         sessionsTakenOver.inc();
+    }
+
+    @VisibleForTesting
+    long messagesDropped() {
+        return messagesDropped.getCount();
     }
 
     @VisibleForTesting

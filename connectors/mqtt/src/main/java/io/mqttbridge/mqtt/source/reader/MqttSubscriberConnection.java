@@ -129,7 +129,18 @@ final class MqttSubscriberConnection implements AutoCloseable {
                                 config,
                                 split.clientId(),
                                 callbackExecutor,
-                                (message, acknowledge) -> onPublish(current, message, acknowledge),
+                                new SubscriberClient.Listener() {
+                                    @Override
+                                    public void onPublish(MqttMessage message, Runnable acknowledge)
+                                            throws InterruptedException {
+                                        MqttSubscriberConnection.this.onPublish(current, message, acknowledge);
+                                    }
+
+                                    @Override
+                                    public void onDropped() {
+                                        metrics.messageDropped();
+                                    }
+                                },
                                 cause -> onLost(current, cause));
             } catch (RuntimeException e) {
                 // Bad TLS store and the like: no retry can fix it.

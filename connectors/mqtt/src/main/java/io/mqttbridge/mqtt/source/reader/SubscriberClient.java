@@ -18,6 +18,9 @@ interface SubscriberClient {
     @FunctionalInterface
     interface Listener {
         void onPublish(MqttMessage message, Runnable acknowledge) throws InterruptedException;
+
+        /** A QoS 0 message was dropped because the job fell a window behind (on a client thread). */
+        default void onDropped() {}
     }
 
     /**

@@ -6,6 +6,8 @@ import io.mqttbridge.embedded.MqttTestPublisher;
 import io.mqttbridge.mqtt.MqttClientFactory;
 import io.mqttbridge.mqtt.MqttConnectionConfig;
 import io.mqttbridge.mqtt.MqttOptions;
+import io.mqttbridge.mqtt.source.MqttSourceConfig;
+import io.mqttbridge.mqtt.source.split.MqttSubscriberSplit;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -15,10 +17,12 @@ import io.reactivex.BackpressureStrategy;
 import io.reactivex.Flowable;
 import io.reactivex.FlowableEmitter;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -59,7 +64,7 @@ class AbstractSubscriberClientTest {
         List<Integer> delivered = Collections.synchronizedList(new ArrayList<>());
 
         AbstractSubscriberClient.deliverOn(
-                Flowable.create(client::set, BackpressureStrategy.ERROR), receiveMaximum, callbackThread, publish -> {
+                Flowable.create(client::set, BackpressureStrategy.ERROR), receiveMaximum, callbackThread, () -> {}, publish -> {
                     if (block.get()) {
                         blocked.countDown();
                         try {
@@ -113,6 +118,7 @@ class AbstractSubscriberClientTest {
                             .doOnNext(publish -> handingOver.add(Thread.currentThread().getName())),
                     100,
                     callbackThread,
+                    () -> {},
                     (Mqtt5Publish publish) -> {
                         delivered.add(new String(publish.getPayloadAsBytes()));
                         publish.acknowledge();
@@ -130,6 +136,50 @@ class AbstractSubscriberClientTest {
 
             assertThat(delivered).hasSize(500).startsWith("0", "1", "2").endsWith("499");
             assertThat(handingOver).isNotEmpty().allSatisfy(thread -> assertThat(thread).startsWith("com.hivemq.client.mqtt-"));
+        }
+    }
+
+    /**
+     * QoS 0 has no window: when the job falls behind, what arrives beyond the buffer is dropped, oldest
+     * first, and counted. Every message the broker sent is either received by the source or counted in
+     * {@code messagesDropped}; none vanishes unaccounted.
+     */
+    @Test
+    void qos0MessagesBeyondTheBufferAreDroppedAndEachIsCounted(@TempDir Path folder) throws Exception {
+        int published = 2_000;
+        try (EmbeddedHiveMq broker = EmbeddedHiveMq.start(FreePorts.pick(), folder);
+                MqttTestPublisher publisher = MqttTestPublisher.connect(broker.serverUri())) {
+            MqttSourceConfig config = FakeSubscriberClients.config(options -> {
+                options.set(MqttOptions.SERVER_URI, broker.serverUri());
+                options.set(MqttOptions.QOS, 0);
+                options.set(MqttOptions.RECEIVE_MAXIMUM, 50);
+            });
+            MqttSourceMetrics metrics = new MqttSourceMetrics(UnregisteredMetricsGroup.createSourceReaderMetricGroup(), () -> 0);
+            MessageHandover<MqttReceivedMessage> handover = new MessageHandover<>(10); // nobody takes from it yet
+            CountDownLatch subscribed = new CountDownLatch(1);
+            ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+            MqttSubscriberConnection connection = new MqttSubscriberConnection(
+                    MqttSubscriberSplit.of("p", 0), config, SubscriberClientFactory.HIVEMQ, handover, scheduler, metrics,
+                    split -> subscribed.countDown(), error -> {});
+            List<String> received = new ArrayList<>();
+            try {
+                connection.start();
+                assertThat(subscribed.await(30, TimeUnit.SECONDS)).isTrue();
+                publisher.publishNumbered("a/dropped", 1, published, Long::toString);
+                awaitTrue(() -> metrics.messagesDropped() > 0);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (received.size() + metrics.messagesDropped() < published && System.nanoTime() < deadline) {
+                    handover.poll(100, 50, TimeUnit.MILLISECONDS)
+                            .forEach(m -> received.add(new String(m.message().payload(), StandardCharsets.UTF_8)));
+                }
+            } finally {
+                connection.close();
+                scheduler.shutdownNow();
+            }
+
+            assertThat(metrics.messagesDropped()).isPositive();
+            assertThat(received.size() + metrics.messagesDropped()).isEqualTo(published);
+            assertThat(received).doesNotHaveDuplicates().endsWith(Integer.toString(published)); // oldest dropped first
         }
     }
 

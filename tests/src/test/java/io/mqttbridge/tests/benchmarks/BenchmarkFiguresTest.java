@@ -4,17 +4,38 @@ import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The figures the suite derives from its runs: the filter rounds' medians, the latency ratios and the slow-message bursts. */
+/**
+ * The figures the suite derives from its runs (the filter rounds' medians, the latency ratios and the slow-message
+ * bursts) and the runs it plans per broker.
+ */
 class BenchmarkFiguresTest {
 
     private static Measurement run(String part, String config, double rate) {
         return new Measurement("MOSQUITTO", Contender.Kind.BRIDGE, part, config, 0, 1000, 0, 0, rate, rate, -1, -1, -1, 1, 100,
                 0, 0, -1, -1, 0);
+    }
+
+    @Test
+    void theFullSuiteRunsTheLatencyCurveAndThreeFilterRoundsOnTheHeapBrokerAndMeasuresOnlyTheWindowWhereItIsTheLimit() {
+        Settings full = Settings.parse(new String[0], Path.of("."));
+        assertThat(full.heapBroker()).isEqualTo(BrokerSetup.MOSQUITTO);
+        assertThat(full.loadFractions(BrokerSetup.MOSQUITTO)).containsExactly(0.25, 0.5, 0.75);
+        assertThat(full.filterRounds(BrokerSetup.MOSQUITTO)).isEqualTo(3);
+        for (BrokerSetup other : List.of(BrokerSetup.HIVEMQ, BrokerSetup.ARTEMIS)) {
+            assertThat(full.loadFractions(other)).as(other.name()).containsExactly(0.5);
+            assertThat(full.filterRounds(other)).as(other.name()).isEqualTo(1);
+        }
+        assertThat(Settings.windowLimited(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isTrue();
+        assertThat(Settings.windowLimited(BrokerSetup.HIVEMQ)).isFalse();
+        assertThat(full.loadFractions(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEmpty();
+        assertThat(full.filterRounds(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isZero();
+        assertThat(full.backlogCap(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEqualTo(Settings.SMALL_WINDOW_BACKLOG_CAP);
     }
 
     @Test

@@ -79,7 +79,9 @@ public final class BrokerBenchmark {
             for (int subscribers : new int[] {1, 16}) {
                 record(bridge("subscribers", best.with(PARALLELISM, subscribers, Route.FILTER), 0));
             }
-            record(bridge("parallelism", best.with(1, SUBSCRIBERS, Route.FILTER), 0));
+            if (!Settings.windowLimited(setup)) {
+                record(bridge("parallelism", best.with(1, SUBSCRIBERS, Route.FILTER), 0));
+            }
             // the cost of the WHERE: the variants in turn, several rounds, each starting with the next variant, so that
             // neither a drift of the machine nor a variant's place in the order favours one of them
             List<Route> variants = List.of(Route.FILTER, Route.PASS_THROUGH, Route.FILTER_HEAVY);
@@ -95,7 +97,7 @@ public final class BrokerBenchmark {
             // and the best setting with ack-mode receipt: it checkpoints and flushes Kafka just the same, so the
             // difference between the two is what holding the acknowledgements until the checkpoint costs
             Setting receipt = best.withAckMode("receipt");
-            for (double fraction : settings.loadFractions()) {
+            for (double fraction : settings.loadFractions(setup)) {
                 long offered = Math.max(10, Math.round(fraction * carried));
                 record(runner.run(Kind.BASELINE, "load", SUBSCRIBERS + " subscribers", offered, this::handWritten));
                 record(bridge("load", best, offered));

@@ -110,7 +110,9 @@ final class ResultsPage {
                     + "checkpoint a message is acknowledged when the checkpoint after it completes. The column is the bound this "
                     + "sets if every subscriber of the shared group has a window of its own, window × subscribers / checkpoint "
                     + "interval, and *× that* compares the route with it; [brokers.md](brokers.md#hivemq-ce) says what the runs "
-                    + "show and which settings lift it.",
+                    + "show and which settings lift it."
+                    + (Settings.windowLimited(setup) ? " With a window this small every contender carries a few hundred msg/s, "
+                            + "so here the suite measures the window only: no parallelism, filter or latency runs." : ""),
                     setup.window()));
         }
         filterCost(runs);

@@ -71,7 +71,7 @@ record Settings(boolean quick, List<BrokerSetup> brokers, double heapMinutes, Pa
      * mqtt-bridge at full rate: the curve on the heap broker (Mosquitto, where the latency goal is
      * measured), the goal's half rate elsewhere, and none where a small window is the limit (a few
      * hundred msg/s: the window would be measured, not the bridge). Together with the runs {@link
-     * #windowLimited} skips, this took the suite from 56 minutes to about 45.
+     * #windowLimited} skips, this took the suite from 56 minutes to 46.
      */
     double[] loadFractions(BrokerSetup broker) {
         if (windowLimited(broker)) {

@@ -3,9 +3,12 @@ package io.mqttbridge.tests.benchmarks;
 import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +39,17 @@ class BenchmarkFiguresTest {
         assertThat(full.loadFractions(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEmpty();
         assertThat(full.filterRounds(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isZero();
         assertThat(full.backlogCap(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEqualTo(Settings.SMALL_WINDOW_BACKLOG_CAP);
+    }
+
+    @Test
+    void aBrokerWithoutLatencyRunsLosesTheLatencyChartOfAnEarlierRun(@TempDir Path folder) throws Exception {
+        Path stale = Files.writeString(folder.resolve("latency-hivemq-default.png"), "an earlier run's chart");
+        Path kept = Files.writeString(folder.resolve("latency-mosquitto.png"), "another broker's chart");
+
+        Charts.draw(Map.of(BrokerSetup.HIVEMQ_DEFAULT_WINDOW, List.of()), List.of(), folder);
+
+        assertThat(stale).doesNotExist();
+        assertThat(kept).exists();
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,11 @@ final class Charts {
                 throughput(broker.getKey(), full, broker.getValue(), folder.resolve("throughput-" + broker.getKey().cliName() + ".png"));
             }
             List<Measurement> load = broker.getValue().stream().filter(m -> m.part().equals("load")).toList();
+            Path latencyChart = folder.resolve("latency-" + broker.getKey().cliName() + ".png");
             if (!load.isEmpty()) {
-                latency(broker.getKey(), load, folder.resolve("latency-" + broker.getKey().cliName() + ".png"));
+                latency(broker.getKey(), load, latencyChart);
+            } else {
+                Files.deleteIfExists(latencyChart); // an earlier run's, which the page no longer shows
             }
         }
         if (!heap.isEmpty()) {

@@ -154,16 +154,16 @@ public final class EmbeddedRocketMq implements AutoCloseable {
                             freePorts.getAsInt(),
                             autoCreateTopics,
                             credentials);
-            boolean portsPicked = nameServerPort == 0;
+            // A name server port the caller chose that is taken stays taken: another attempt cannot help.
+            boolean failedOnPickedPort = nameServerPort == 0;
             try {
                 rocketMq.startNameServer();
-                portsPicked = true;
+                failedOnPickedPort = true; // from here on only the broker's picked ports are bound
                 rocketMq.startBroker();
                 return rocketMq;
             } catch (IOException | RuntimeException e) {
                 rocketMq.close();
-                // A name server port the caller chose that is taken stays taken: no other attempt.
-                if (attempt == PORT_ATTEMPTS || !portsPicked || !causedByBind(e)) {
+                if (attempt == PORT_ATTEMPTS || !failedOnPickedPort || !causedByBind(e)) {
                     throw e;
                 }
                 LOG.warn("RocketMQ did not start on ports picked free ({}); attempt {} of {} on other ports",
@@ -172,6 +172,7 @@ public final class EmbeddedRocketMq implements AutoCloseable {
         }
     }
 
+    /** Whether a {@link BindException} is in the chain (this module does not have flink-core's ExceptionUtils). */
     private static boolean causedByBind(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {

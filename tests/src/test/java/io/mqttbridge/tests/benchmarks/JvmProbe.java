@@ -1,17 +1,14 @@
 package io.mqttbridge.tests.benchmarks;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
 
-import javax.management.ListenerNotFoundException;
-import javax.management.NotificationEmitter;
-import javax.management.NotificationListener;
-import javax.management.openmbean.CompositeData;
-
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +16,10 @@ import java.util.List;
  * CPU and heap of this JVM over a measured window: process CPU time per wall-clock second (in
  * cores, of {@link Runtime#availableProcessors()}), and the heap sampled every {@code periodMillis}:
  * in use, and in use after the last collection (the live set, whose trend shows a leak); and the
- * stop-the-world collections, whose pauses hold up every thread of the JVM and so show in latency.
+ * stop-the-world pauses of the collector, which hold up every thread of the JVM and so show in latency.
+ * The pauses come from JFR ({@code jdk.GCPhasePause}): on Java 17 the collectors' MXBeans report G1's
+ * young and full collections but not the remark and cleanup pauses of its concurrent cycle, which
+ * were among the longest in a recorded latency run (59 ms).
  */
 final class JvmProbe implements AutoCloseable {
 
@@ -34,24 +34,22 @@ final class JvmProbe implements AutoCloseable {
     private final List<HeapSample> samples = new ArrayList<>();
     private final Thread sampler;
     private volatile boolean running = true;
-    private final NotificationListener gcListener = (notification, handback) -> {
-        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
-            // G1's concurrent cycle runs beside the application; only the other collectors' durations are pauses
-            if (!info.getGcName().contains("Concurrent")) {
-                recordPause(info.getGcInfo().getDuration());
-            }
-        }
-    };
+    /** How long JFR may take to hand over an event: it flushes its buffers to a stream once a second. */
+    private static final Duration STREAM_DELAY = Duration.ofSeconds(2);
+
+    private final Instant start = Instant.now();
+    private final RecordingStream pauses = new RecordingStream();
+    private volatile Instant end;
     private volatile long endNanos;
     private volatile long endCpuNanos;
     private long gcPauses;
     private long gcMaxMs;
+    private boolean pausesClosed;
 
     private JvmProbe(long periodMillis) {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            ((NotificationEmitter) gc).addNotificationListener(gcListener, null, null);
-        }
+        pauses.enable("jdk.GCPhasePause");
+        pauses.onEvent("jdk.GCPhasePause", this::recordPause);
+        pauses.startAsync();
         sampler = new Thread(() -> {
             while (running) {
                 sample();
@@ -84,19 +82,48 @@ final class JvmProbe implements AutoCloseable {
         }
     }
 
-    private synchronized void recordPause(long millis) {
+    private synchronized void recordPause(RecordedEvent pause) {
+        Instant closed = end;
+        if (pause.getStartTime().isBefore(start) || (closed != null && pause.getStartTime().isAfter(closed))) {
+            return;
+        }
         gcPauses++;
-        gcMaxMs = Math.max(gcMaxMs, millis);
+        gcMaxMs = Math.max(gcMaxMs, pause.getDuration().toMillis());
     }
 
-    /** Stop-the-world collections since the start. */
-    synchronized long gcPauses() {
-        return gcPauses;
+    /** The collector's stop-the-world pauses from the start to {@link #close}; waits for JFR to hand them all over. */
+    long gcPauses() throws InterruptedException {
+        awaitPauses();
+        synchronized (this) {
+            return gcPauses;
+        }
     }
 
-    /** The longest stop-the-world collection since the start, in ms. */
-    synchronized long gcMaxMs() {
-        return gcMaxMs;
+    /** The longest of those pauses, in ms. */
+    long gcMaxMs() throws InterruptedException {
+        awaitPauses();
+        synchronized (this) {
+            return gcMaxMs;
+        }
+    }
+
+    private void awaitPauses() throws InterruptedException {
+        if (end == null) {
+            throw new IllegalStateException("the pauses are counted once the probe is closed");
+        }
+        synchronized (this) {
+            if (pausesClosed) {
+                return;
+            }
+        }
+        long wait = Duration.between(Instant.now(), end.plus(STREAM_DELAY)).toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+        pauses.close();
+        synchronized (this) {
+            pausesClosed = true;
+        }
     }
 
     /** Cores busy on average from the start to {@link #close} (process CPU time / wall time), or to now while open. */
@@ -122,13 +149,7 @@ final class JvmProbe implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            try {
-                ((NotificationEmitter) gc).removeNotificationListener(gcListener);
-            } catch (ListenerNotFoundException e) {
-                // not registered with this collector: nothing to remove
-            }
-        }
+        end = Instant.now();
         endCpuNanos = OS.getProcessCpuTime();
         endNanos = System.nanoTime();
         running = false;

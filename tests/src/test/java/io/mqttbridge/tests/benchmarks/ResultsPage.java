@@ -125,7 +125,8 @@ final class ResultsPage {
                     + "the checkpoint costs. *× hand-written*: p50 and p99 against the hand-written bridge's at the same load. "
                     + "*Slow bursts*: the messages at or above the p99 latency, grouped by when Kafka appended them (more than "
                     + ReadBack.BURST_GAP_MS + " ms apart = two bursts), and the median time from one burst to the next; "
-                    + "*GC*: stop-the-world collections of the JVM during the window and the longest of them.");
+                    + "*GC*: the collector's stop-the-world pauses in the JVM during the window (JFR's, so G1's remark and "
+                    + "cleanup pauses count too) and the longest of them.");
             line("");
             line("| contender | configuration | offered msg/s | msg/s | p50 ms | p99 ms | max ms | p50 × hand-written | p99 × hand-written | slow bursts | burst spacing ms | GC pauses | longest GC ms | lost | duplicates |");
             line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

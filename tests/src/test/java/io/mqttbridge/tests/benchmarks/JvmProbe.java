@@ -26,6 +26,9 @@ final class JvmProbe implements AutoCloseable {
     /** One heap sample: seconds since the start, MB in use, MB in use after the last collection. */
     record HeapSample(double seconds, double usedMb, double afterGcMb) {}
 
+    /** How long JFR may take to hand over an event: it flushes its buffers to a stream once a second. */
+    private static final Duration STREAM_DELAY = Duration.ofSeconds(2);
+
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -34,9 +37,6 @@ final class JvmProbe implements AutoCloseable {
     private final List<HeapSample> samples = new ArrayList<>();
     private final Thread sampler;
     private volatile boolean running = true;
-    /** How long JFR may take to hand over an event: it flushes its buffers to a stream once a second. */
-    private static final Duration STREAM_DELAY = Duration.ofSeconds(2);
-
     private final Instant start = Instant.now();
     private final RecordingStream pauses = new RecordingStream();
     private volatile Instant end;

@@ -34,6 +34,8 @@ public final class FreePorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int ATTEMPTS = 200;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** The kernel's range does not change while a JVM runs: read once. */
+    private static final OptionalInt EPHEMERAL_LOW = ephemeralLow();
 
     private FreePorts() {}
 
@@ -43,10 +45,9 @@ public final class FreePorts {
      * Unchecked, so that static fields of tests can be initialised with it.
      */
     public static int pick() {
-        OptionalInt ephemeralLow = ephemeralLow();
-        if (ephemeralLow.isPresent() && ephemeralLow.getAsInt() > LOWEST) {
+        if (EPHEMERAL_LOW.isPresent() && EPHEMERAL_LOW.getAsInt() > LOWEST) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                int port = ThreadLocalRandom.current().nextInt(LOWEST, ephemeralLow.getAsInt());
+                int port = ThreadLocalRandom.current().nextInt(LOWEST, EPHEMERAL_LOW.getAsInt());
                 if (HANDED_OUT.add(port) && bindable(port)) {
                     return port;
                 }

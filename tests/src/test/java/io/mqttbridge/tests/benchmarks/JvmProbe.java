@@ -44,7 +44,6 @@ final class JvmProbe implements AutoCloseable {
     private volatile long endCpuNanos;
     private long gcPauses;
     private long gcMaxMs;
-    private boolean pausesClosed;
 
     private JvmProbe(long periodMillis) {
         pauses.enable("jdk.GCPhasePause");
@@ -107,23 +106,16 @@ final class JvmProbe implements AutoCloseable {
         }
     }
 
+    /** Lets JFR hand over the window's last pauses, then ends the stream (closing it again does nothing). */
     private void awaitPauses() throws InterruptedException {
         if (end == null) {
             throw new IllegalStateException("the pauses are counted once the probe is closed");
-        }
-        synchronized (this) {
-            if (pausesClosed) {
-                return;
-            }
         }
         long wait = Duration.between(Instant.now(), end.plus(STREAM_DELAY)).toMillis();
         if (wait > 0) {
             Thread.sleep(wait);
         }
         pauses.close();
-        synchronized (this) {
-            pausesClosed = true;
-        }
     }
 
     /** Cores busy on average from the start to {@link #close} (process CPU time / wall time), or to now while open. */

@@ -13,7 +13,8 @@ import java.util.function.IntSupplier;
  * Metrics of one source reader, on its metric group under {@code mqtt}: connectionsUp (gauge),
  * reconnects, messagesReceived, messagesDropped (QoS 0 messages dropped a window behind), acksSent,
  * acksIgnored, sessionsLost (a connection found no session where one was expected), sessionsTakenOver
- * (another client connected with the same client id) (counters), acksPending (gauge). Counters are updated from client threads, hence thread-safe ones.
+ * (another client connected with the same client id) (counters), acksPending (gauge). Counters are
+ * updated from client threads, hence thread-safe ones.
  */
 @Internal
 public final class MqttSourceMetrics {

@@ -12,22 +12,17 @@
 --          the MQTT topic added to the value.
 -- Route 3: reports with less than 15 % charge invoke the "low battery" HTTP function (the local
 --          stack's endpoint at FUNCTIONS_URL/low-battery), up to 10 per call, each vehicle's in order.
--- Route 4: will messages of the simulator's charging stations (stations/<id>/will, published by the
---          broker when a station drops off) into the RocketMQ topic station-wills, tag 'will', the
---          station id (from the MQTT topic) in the body, the keys and the property station-id, every
---          MQTT field as a RocketMQ user property (as sql/will-to-rocketmq.sql).
--- Route 5: commands from the RocketMQ topic device-commands, {"device":"v-001","command":"unlock",
---          "request_id":"r-1"}, to the device's MQTT topic devices/<device>/commands, QoS 1 (as
---          sql/rocketmq-to-mqtt.sql); the simulator's vehicles and stations subscribe to theirs.
+-- ./run-local runs this file together with two recipes, as one job named demo:
+--   sql/will-to-rocketmq.sql   will messages of the simulator's charging stations into RocketMQ
+--   sql/rocketmq-to-mqtt.sql   commands from RocketMQ to the devices' MQTT topics
 --
 -- Routes 1 to 3 read one MQTT table, so they share one subscription: one subscriber connection, not a
 -- shared group. On the embedded HiveMQ CE each acknowledgement of a shared-subscription message scans
 -- the group's whole queue, so under ack-on-checkpoint a shared group levels off at a few thousand
 -- messages/s and a backlog then slows it further; a plain subscription acknowledges at constant cost
 -- (./run-local --rate 5000: docs/benchmarks.md, "The local stack"), and keeps each vehicle's reports in
--- order up to the function route. Route 4 has its own. MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and
--- FUNCTIONS_URL are set by ./run-local (they follow its port options); the defaults after :- fit a
--- stack started without options.
+-- order up to the function route. MQTT_URI, KAFKA_BOOTSTRAP and FUNCTIONS_URL are set by ./run-local
+-- (they follow its port options); the defaults after :- fit a stack started without options.
 
 CREATE TABLE vehicle_battery_mqtt (
   vehicle         STRING,
@@ -121,76 +116,3 @@ INSERT INTO low_battery_function
 SELECT vehicle, soc, lat, lon, ts, mqtt_topic, user_properties['message-id']
 FROM vehicle_battery_mqtt
 WHERE soc < 15;
-
-CREATE TABLE station_wills_mqtt (
-  status         STRING,
-  `connected-at` BIGINT,
-  mqtt_topic     STRING                METADATA FROM 'topic'      VIRTUAL,
-  properties     MAP<STRING, STRING>   METADATA FROM 'properties' VIRTUAL
-) WITH (
-  'connector'                = 'mqtt',
-  'server-uri'               = '${env:MQTT_URI:-tcp://127.0.0.1:1883}',
-  'topic-filter'             = 'stations/+/will',
-  'client-id-prefix'         = 'mqtt-bridge-demo-wills',
-  'qos'                      = '1',
-  'format'                   = 'json',
-  'json.ignore-parse-errors' = 'true'
-);
-
-CREATE TABLE station_wills (
-  station      STRING,
-  status       STRING,
-  connected_at BIGINT,
-  mqtt_topic   STRING,
-  `keys`       STRING              METADATA,
-  props        MAP<STRING, STRING> METADATA FROM 'properties'
-) WITH (
-  'connector'   = 'rocketmq',
-  'name-server' = '${env:ROCKETMQ_NAMESRV:-127.0.0.1:9876}',
-  'topic'       = 'station-wills',
-  'tag'         = 'will',
-  'format'      = 'json'
-);
-
-CREATE TABLE device_commands_rocketmq (
-  device     STRING,
-  command    STRING,
-  request_id STRING,
-  msg_id     STRING METADATA FROM 'msg-id' VIRTUAL
-) WITH (
-  'connector'                = 'rocketmq',
-  'name-server'              = '${env:ROCKETMQ_NAMESRV:-127.0.0.1:9876}',
-  'topic'                    = 'device-commands',
-  'consumer-group'           = 'mqtt-bridge-demo-commands',
-  'startup-mode'             = 'group-offsets',
-  'format'                   = 'json',
-  'json.ignore-parse-errors' = 'true'
-);
-
-CREATE TABLE device_commands_mqtt (
-  device     STRING,
-  command    STRING,
-  request_id STRING,
-  mqtt_topic STRING              METADATA FROM 'topic',
-  properties MAP<STRING, STRING> METADATA FROM 'user-properties'
-) WITH (
-  'connector'        = 'mqtt',
-  'server-uri'       = '${env:MQTT_URI:-tcp://127.0.0.1:1883}',
-  'client-id-prefix' = 'mqtt-bridge-demo-commands',
-  'qos'              = '1',
-  'format'           = 'json'
-);
-
-INSERT INTO station_wills
-SELECT MQTT_TOPIC_LEVEL(mqtt_topic, 2), status, `connected-at`, mqtt_topic,
-       MQTT_TOPIC_LEVEL(mqtt_topic, 2),
-       MAP_UNION(properties, MAP['station-id', MQTT_TOPIC_LEVEL(mqtt_topic, 2)])
-FROM station_wills_mqtt;
-
-INSERT INTO device_commands_mqtt
-SELECT device, command, request_id,
-       'devices/' || device || '/commands',
-       MAP['request-id', request_id, 'rocketmq-msg-id', msg_id]
-FROM device_commands_rocketmq
-WHERE device IS NOT NULL AND device <> ''
-  AND device NOT LIKE '%/%' AND device NOT LIKE '%+%' AND device NOT LIKE '%#%';

@@ -3,7 +3,9 @@ package io.mqttbridge.routes;
 import org.apache.flink.annotation.Internal;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The command line of {@code RoutesJob}. */
@@ -13,7 +15,8 @@ public final class RoutesArguments {
     static final String USAGE = String.join("\n",
             "Usage: java -jar mqtt-bridge-job.jar --routes FILE [--validate] [--set key=value]... [--checkpoint-config FILE]",
             "       flink run mqtt-bridge-job.jar --routes FILE [options]",
-            "  --routes FILE             the routes file (Flink SQL: CREATE TABLE ..., INSERT INTO ...) - required",
+            "  --routes FILE             the routes file (Flink SQL: CREATE TABLE ..., INSERT INTO ...) - required;",
+            "                            repeat it to run several files as one job (named after the first)",
             "  --validate                parse and plan every statement, run nothing; exit 0 when valid",
             "  --set key=value           a Flink configuration option, overrides the file (repeatable)",
             "  --checkpoint-config FILE  a Flink config.yaml (checkpointing, state backend, restart strategy);",
@@ -34,7 +37,7 @@ public final class RoutesArguments {
         }
     }
 
-    private Path routes;
+    private final List<Path> routes = new ArrayList<>();
     private boolean validate;
     private boolean help;
     private Path checkpointConfig;
@@ -56,7 +59,7 @@ public final class RoutesArguments {
             }
             switch (arg) {
                 case "--routes":
-                    parsed.routes = Path.of(inline != null ? inline : value(args, ++i, arg));
+                    parsed.routes.add(Path.of(inline != null ? inline : value(args, ++i, arg)));
                     break;
                 case "--checkpoint-config":
                     parsed.checkpointConfig = Path.of(inline != null ? inline : value(args, ++i, arg));
@@ -81,7 +84,7 @@ public final class RoutesArguments {
                     throw new UsageException("unknown argument '" + args[i] + "'");
             }
         }
-        if (parsed.routes == null && !parsed.help) {
+        if (parsed.routes.isEmpty() && !parsed.help) {
             throw new UsageException("missing --routes FILE: the routes file to run");
         }
         if (parsed.allowNonRestoredState && parsed.fromSavepoint == null) {
@@ -107,8 +110,9 @@ public final class RoutesArguments {
         overrides.put(keyValue.substring(0, eq).trim(), keyValue.substring(eq + 1).trim());
     }
 
-    public Path routes() {
-        return routes;
+    /** The routes files in the order given (their statements run in that order). */
+    public List<Path> routes() {
+        return List.copyOf(routes);
     }
 
     public boolean validate() {

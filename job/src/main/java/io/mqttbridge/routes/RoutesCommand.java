@@ -63,18 +63,18 @@ public final class RoutesCommand {
                 for (String warning : RoutesRunner.validateWithWarnings(flink, routes)) {
                     err.println(warning);
                 }
-                out.println(routes.path() + ": valid (" + routes.routesStatements().size() + " statements)");
+                out.println(routes.names() + ": valid (" + routes.routesStatements().size() + " statements)");
                 return 0;
             }
             RoutesRunner.Submission submission = RoutesRunner.submit(flink, routes);
             TableResult result = submission.result();
             String name = submission.jobName();
             String job = result.getJobClient().map(c -> " as job " + c.getJobID()).orElse("");
-            out.println(routes.path() + ": submitted '" + name + "'" + job);
+            out.println(routes.names() + ": submitted '" + name + "'" + job);
             // `flink run` is attached unless -d: then wait as `java -jar` does; a detached job runs on without us.
             if (local || flink.getConfiguration().get(DeploymentOptions.ATTACHED)) {
                 result.await();
-                out.println(routes.path() + ": job '" + name + "' finished");
+                out.println(routes.names() + ": job '" + name + "' finished");
             }
             return 0;
         } catch (RoutesException e) {

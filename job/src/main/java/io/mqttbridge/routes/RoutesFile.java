@@ -10,19 +10,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A routes file read, ${env:...}-substituted and split into statements, each with its position in
- * the file for error messages.
+ * the file for error messages; or several such files, one after the other, that run as one job.
  */
 @PublicEvolving
 public final class RoutesFile {
 
-    private final Path path;
+    private final List<Path> paths;
     private final List<RoutesStatement> statements;
 
-    private RoutesFile(Path path, List<RoutesStatement> statements) {
-        this.path = path;
+    private RoutesFile(List<Path> paths, List<RoutesStatement> statements) {
+        this.paths = List.copyOf(paths);
         this.statements = List.copyOf(statements);
     }
 
@@ -46,6 +47,22 @@ public final class RoutesFile {
         return parse(file, text.startsWith("\uFEFF") ? text.substring(1) : text, env);
     }
 
+    /**
+     * {@link #load} for each of {@code files}, their statements in the order given: one job, whose
+     * tables every file sees (a table defined twice fails at the second definition, FILE:LINE:COLUMN).
+     * The job is named after the first file.
+     */
+    public static RoutesFile load(List<Path> files, Map<String, String> env) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no routes file given");
+        }
+        List<RoutesStatement> statements = new ArrayList<>();
+        for (Path file : files) {
+            statements.addAll(load(file, env).statements);
+        }
+        return new RoutesFile(files, statements);
+    }
+
     /** Same as {@link #load} for text already in memory; {@code file} names it in messages. */
     public static RoutesFile parse(Path file, String text, Map<String, String> env) {
         String name = file.toString();
@@ -53,16 +70,22 @@ public final class RoutesFile {
         for (StatementSplitter.RawStatement raw : StatementSplitter.split(name, text)) {
             statements.add(EnvSubstitution.substitute(name, raw, env));
         }
-        return new RoutesFile(file, statements);
+        return new RoutesFile(List.of(file), statements);
     }
 
-    public Path path() {
-        return path;
+    /** The files, in the order their statements run. */
+    public List<Path> paths() {
+        return paths;
     }
 
-    /** Job name: the file name without extension. */
+    /** The files as messages name them: {@code a.sql}, or {@code a.sql, b.sql}. */
+    public String names() {
+        return paths.stream().map(Path::toString).collect(Collectors.joining(", "));
+    }
+
+    /** Job name: the (first) file's name without extension. */
     public String jobName() {
-        String name = path.getFileName().toString();
+        String name = paths.get(0).getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
     }

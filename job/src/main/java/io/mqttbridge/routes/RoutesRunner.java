@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 
 /**
  * Executes a routes file on a given environment: registers the MQTT SQL functions, runs every DDL
- * statement, then submits all INSERTs in one StatementSet as one job named after the file (so that
+ * statement, then submits all INSERTs in one StatementSet as one job named after the (first) file (so that
  * routes reading the same MQTT table share one subscription).
  */
 @PublicEvolving
@@ -71,7 +71,7 @@ public final class RoutesRunner {
         Session session = new Session(env, routes);
         StatementSet set = session.tEnv.createStatementSet();
         List<RoutesStatement> inserts = session.run(insert -> set.addInsertSql(insert.sql()));
-        LOG.info("Submitting job '{}' with {} route(s) from {}", session.jobName(), inserts.size(), routes.path());
+        LOG.info("Submitting job '{}' with {} route(s) from {}", session.jobName(), inserts.size(), routes.names());
         try {
             return new Submission(set.execute(), session.jobName());
         } catch (RuntimeException e) {
@@ -81,7 +81,7 @@ public final class RoutesRunner {
             }
             String message = routes.mask(PlannerErrors.describe(e));
             // Not a statement's fault: every INSERT plans on its own.
-            throw new IllegalStateException(routes.path() + ": submitting job '" + session.jobName() + "' failed: " + message);
+            throw new IllegalStateException(routes.names() + ": submitting job '" + session.jobName() + "' failed: " + message);
         }
     }
 
@@ -97,7 +97,7 @@ public final class RoutesRunner {
     public static List<String> validateWithWarnings(StreamExecutionEnvironment env, RoutesFile routes) {
         Session session = new Session(env, routes);
         List<RoutesStatement> inserts = session.run(session::explainAlone);
-        LOG.info("{}: {} statement(s) valid, {} route(s)", routes.path(), routes.routesStatements().size(), inserts.size());
+        LOG.info("{}: {} statement(s) valid, {} route(s)", routes.names(), routes.routesStatements().size(), inserts.size());
         List<String> warnings = new ArrayList<>();
         for (String warning : MqttLoopCheck.warnings(session.mqttSubscribers, session.publishers)) {
             String masked = routes.mask(warning);
@@ -177,7 +177,7 @@ public final class RoutesRunner {
                 String keyword = statement.keyword();
                 if (REJECTED.contains(keyword)) {
                     throw statement.error("a routes file holds DDL and INSERT statements, not " + keyword
-                            + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs of a file run"
+                            + ": write each route as INSERT INTO <table> SELECT ...; all INSERTs run"
                             + " together as one job");
                 }
                 if (keyword.equals("INSERT")) {
@@ -198,8 +198,8 @@ public final class RoutesRunner {
                 }
             }
             if (inserts.isEmpty()) {
-                throw new RoutesException(routes.path().toString(), 1, 1,
-                        "no INSERT statement: a routes file needs at least one INSERT INTO ... SELECT ... to run");
+                throw new RoutesException(routes.paths().get(0).toString(), 1, 1,
+                        "no INSERT statement: the routes need at least one INSERT INTO ... SELECT ... to run");
             }
             for (RoutesStatement insert : inserts) {
                 log(insert);

@@ -162,6 +162,37 @@ class RoutesCommandTest {
     }
 
     @Test
+    void severalRoutesFilesRunAsOneJobNamedAfterTheFirst(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // The second file reads a table of the first and writes one of its own: one table environment, one job.
+        Path numbers = java.nio.file.Files.writeString(dir.resolve("numbers.sql"),
+                "CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\n"
+                + "CREATE TABLE first_sink (n BIGINT) WITH ('connector' = 'blackhole');\n"
+                + "INSERT INTO first_sink SELECT n FROM numbers;\n");
+        Path more = java.nio.file.Files.writeString(dir.resolve("more.sql"),
+                "CREATE TABLE second_sink (n BIGINT) WITH ('connector' = 'blackhole');\n"
+                + "INSERT INTO second_sink SELECT n FROM numbers WHERE n > 0;\n");
+        assertThat(run(Map.of(), "--validate", "--routes", numbers.toString(), "--routes=" + more)).as(err()).isEqualTo(0);
+        assertThat(out()).contains(numbers + ", " + more + ": valid (5 statements)");
+        out.reset();
+        int code = run(Map.of(), "--routes", numbers.toString(), "--routes", more.toString(), "--checkpoint-config", CHECKPOINT_CONFIG);
+        assertThat(code).as(err()).isEqualTo(0);
+        assertThat(out()).contains("submitted 'numbers'").contains("job 'numbers' finished");
+    }
+
+    @Test
+    void aTableDefinedAgainInALaterFileIsReportedAtThatFilesLine(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path first = java.nio.file.Files.writeString(dir.resolve("first.sql"),
+                "CREATE TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\n");
+        Path second = java.nio.file.Files.writeString(dir.resolve("second.sql"),
+                "-- the same name again\n"
+                + "CREATE TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\n"
+                + "  CREATE TABLE sink (n BIGINT) WITH ('connector' = 'blackhole');\n"
+                + "INSERT INTO sink SELECT n FROM numbers;\n");
+        assertThat(run(Map.of(), "--validate", "--routes", first.toString(), "--routes", second.toString())).isEqualTo(1);
+        assertThat(err().strip()).startsWith(second + ":3:3: ").contains("sink").contains("already exists");
+    }
+
+    @Test
     void jobFailureAtRunTimeIsReportedWithItsCause() {
         assertThat(run(Map.of(), "--routes", RESOURCES + "failing-filter.sql", "--set", "parallelism.default=1")).isEqualTo(1);
         assertThat(err()).contains("mqtt-bridge: the job failed")

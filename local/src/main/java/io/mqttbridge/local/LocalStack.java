@@ -49,7 +49,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./run-local}: HiveMQ CE, Kafka (KRaft), a RocketMQ name server and broker, an HTTP function endpoint and a Flink MiniCluster
- * with its web UI in this JVM on 127.0.0.1, a device simulator, and a routes file (sql/demo.sql by default) running as one
+ * with its web UI in this JVM on 127.0.0.1, a device simulator, and routes files (the demo's by default) running as one
  * job. Prints one {@code READY} line with the addresses when all of it runs, then a {@code SUMMARY}
  * line every few seconds. Ctrl-C or SIGTERM cancels the job and stops everything (exit 0).
  */
@@ -62,7 +62,7 @@ public final class LocalStack {
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-    /** RocketMQ topics of the demo routes (sql/demo.sql), made at start: the demo's wills and commands. */
+    /** RocketMQ topics of the demo routes (sql/will-to-rocketmq.sql, sql/rocketmq-to-mqtt.sql), made at start. */
     static final List<String> ROCKETMQ_DEMO_TOPICS = List.of("station-wills", "device-commands");
     private static final int ROCKETMQ_DEMO_QUEUES = 4;
 
@@ -194,9 +194,9 @@ public final class LocalStack {
         // The runner's own reading of the routes, before any job: what it accepts, the stack accepts.
         sinks = RouteSinks.of(RoutesRunner.plan(flink, routes), kafka.bootstrapServers());
         RouteSinks.createTopics(sinks, kafka);
-        log.info("Running routes {}", options.routes);
+        log.info("Running routes {}", routes.names());
         TableResult result = RoutesRunner.execute(flink, routes);
-        // The runner throws for a file without INSERT, so a job was submitted.
+        // The runner throws when the routes hold no INSERT, so a job was submitted.
         job = result.getJobClient().orElseThrow();
         job.getJobExecutionResult()
                 .whenComplete(

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.List;
 
 /** Command line of {@code ./run-local}: parsed and checked before anything starts. */
 @Internal
@@ -22,10 +24,11 @@ final class LocalStackOptions {
                     "",
                     "Starts on 127.0.0.1, in one JVM: an MQTT broker (HiveMQ CE), Kafka (KRaft), a RocketMQ name",
                     "server and broker, an HTTP function endpoint, a Flink MiniCluster with its web UI and a",
-                    "device simulator, then runs a routes file.",
+                    "device simulator, then runs the routes files as one job.",
                     "",
                     "Options:",
-                    "  --routes FILE            routes file to run (default: sql/demo.sql)",
+                    "  --routes FILE            a routes file to run; repeat it for several files, run as one job",
+                    "                           (default: sql/demo.sql sql/will-to-rocketmq.sql sql/rocketmq-to-mqtt.sql)",
                     "  --no-simulator           do not start the device simulator",
                     "  --vehicles N             simulated vehicles (default: 20)",
                     "  --rate N                 simulator messages per second, all vehicles together (default: 20)",
@@ -45,7 +48,7 @@ final class LocalStackOptions {
                     "  --data-dir DIR           broker data, checkpoints and the full log (default: .local-data)",
                     "  --help                   print this help and exit",
                     "",
-                    "The routes file sees MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and FUNCTIONS_URL (the stack's",
+                    "The routes files see MQTT_URI, KAFKA_BOOTSTRAP, ROCKETMQ_NAMESRV and FUNCTIONS_URL (the stack's",
                     "addresses) through ${env:...}. Stop with Ctrl-C or SIGTERM.");
 
     /** Thrown for a bad command line; the message names the option. */
@@ -55,7 +58,10 @@ final class LocalStackOptions {
         }
     }
 
-    Path routes;
+    /** The demo: sql/demo.sql and the two RocketMQ recipes, as one job named demo. */
+    static final List<String> DEMO_ROUTES = List.of("demo.sql", "will-to-rocketmq.sql", "rocketmq-to-mqtt.sql");
+
+    final List<Path> routes = new ArrayList<>();
     boolean simulator = true;
     int vehicles = 20;
     int rate = 20;
@@ -97,7 +103,7 @@ final class LocalStackOptions {
                     o.help = true;
                     break;
                 case "--routes":
-                    o.routes = Path.of(value(opt, rest)).toAbsolutePath();
+                    o.routes.add(Path.of(value(opt, rest)).toAbsolutePath());
                     break;
                 case "--no-simulator":
                     o.simulator = false;
@@ -148,14 +154,16 @@ final class LocalStackOptions {
                                     : "unexpected argument '" + opt + "' (options start with --)");
             }
         }
-        if (o.routes == null) {
-            o.routes = home.resolve("sql").resolve("demo.sql").toAbsolutePath();
+        if (o.routes.isEmpty()) {
+            DEMO_ROUTES.forEach(file -> o.routes.add(home.resolve("sql").resolve(file).toAbsolutePath()));
         }
         if (o.dataDir == null) {
             o.dataDir = home.resolve(".local-data").toAbsolutePath();
         }
-        if (!o.help && !Files.isRegularFile(o.routes)) {
-            throw new UsageException("--routes: no such file: " + o.routes);
+        for (Path file : o.routes) {
+            if (!o.help && !Files.isRegularFile(file)) {
+                throw new UsageException("--routes: no such file: " + file);
+            }
         }
         if (o.externalMqtt == null) {
             distinct("--mqtt-port", o.mqttPort, "--kafka-port", o.kafkaPort);

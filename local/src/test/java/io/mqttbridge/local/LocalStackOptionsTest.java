@@ -16,14 +16,17 @@ class LocalStackOptionsTest {
 
     private LocalStackOptions parse(String... args) throws Exception {
         Files.createDirectories(home.resolve("sql"));
-        Files.writeString(home.resolve("sql/demo.sql"), "-- demo");
+        for (String file : LocalStackOptions.DEMO_ROUTES) {
+            Files.writeString(home.resolve("sql").resolve(file), "-- " + file);
+        }
         return LocalStackOptions.parse(args, home);
     }
 
     @Test
     void defaultsFollowTheIssue() throws Exception {
         LocalStackOptions o = parse();
-        assertThat(o.routes).isEqualTo(home.resolve("sql/demo.sql"));
+        assertThat(o.routes).containsExactly(
+                home.resolve("sql/demo.sql"), home.resolve("sql/will-to-rocketmq.sql"), home.resolve("sql/rocketmq-to-mqtt.sql"));
         assertThat(o.dataDir).isEqualTo(home.resolve(".local-data"));
         assertThat(o.mqttPort).isEqualTo(1883);
         assertThat(o.kafkaPort).isEqualTo(9092);
@@ -48,7 +51,7 @@ class LocalStackOptionsTest {
                 parse("--routes", routes.toString(), "--no-simulator", "--mqtt-port=11883", "--kafka-port", "19092",
                         "--flink-ui-port", "18081", "--vehicles", "3", "--rate=7", "--parallelism", "1",
                         "--summary-interval", "2", "--data-dir", home.resolve("d").toString());
-        assertThat(o.routes).isEqualTo(routes);
+        assertThat(o.routes).containsExactly(routes);
         assertThat(o.simulator).isFalse();
         assertThat(o.mqttPort).isEqualTo(11883);
         assertThat(o.kafkaPort).isEqualTo(19092);
@@ -65,6 +68,16 @@ class LocalStackOptionsTest {
     void externalBrokerReplacesTheEmbeddedOne() throws Exception {
         LocalStackOptions o = parse("--mqtt", "ssl://broker.example:8883");
         assertThat(o.mqttUri()).isEqualTo("ssl://broker.example:8883");
+    }
+
+    @Test
+    void routesRepeatInTheirOrderAndReplaceTheDemo() throws Exception {
+        Path first = Files.writeString(home.resolve("b.sql"), "-- b");
+        Path second = Files.writeString(home.resolve("a.sql"), "-- a");
+        LocalStackOptions o = parse("--routes", first.toString(), "--routes=" + second);
+        assertThat(o.routes).containsExactly(first, second);
+        assertThatThrownBy(() -> parse("--routes", first.toString(), "--routes", home.resolve("gone.sql").toString()))
+                .hasMessage("--routes: no such file: " + home.resolve("gone.sql"));
     }
 
     @Test

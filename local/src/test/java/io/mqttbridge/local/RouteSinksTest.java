@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,9 +23,9 @@ class RouteSinksTest {
 
     private static final String LOCAL = "127.0.0.1:9092";
 
-    private static RoutesPlan plan(String file, Map<String, String> env) {
+    private static RoutesPlan plan(List<String> files, Map<String, String> env) {
         return RoutesRunner.plan(StreamExecutionEnvironment.getExecutionEnvironment(),
-                RoutesFile.load(RepositoryRoot.resolve("sql/" + file), env));
+                RoutesFile.load(files.stream().map(f -> RepositoryRoot.resolve("sql/" + f)).collect(Collectors.toList()), env));
     }
 
     private static RoutesPlan.SinkTable table(String name, String... options) {
@@ -37,7 +38,7 @@ class RouteSinksTest {
 
     @Test
     void readsTheDemoRoutesThroughThePlanner() {
-        List<RouteSinks.Sink> sinks = RouteSinks.of(plan("demo.sql", Map.of("KAFKA_BOOTSTRAP", LOCAL)), LOCAL);
+        List<RouteSinks.Sink> sinks = RouteSinks.of(plan(LocalStackOptions.DEMO_ROUTES, Map.of("KAFKA_BOOTSTRAP", LOCAL)), LOCAL);
         assertThat(RouteSinks.tables(sinks)).containsExactly(
                 "vehicle_battery", "vehicle_low_battery", "low_battery_function", "station_wills", "device_commands_mqtt");
         assertThat(RouteSinks.countedTopics(sinks, Set.of())).containsExactly("vehicle-battery", "vehicle-low-battery");
@@ -65,7 +66,7 @@ class RouteSinksTest {
     @Test
     void theTopicPerSiteRecipeGetsEachListedTopicOnTheLocalBroker(@TempDir Path tmp) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, tmp)) {
-            RoutesPlan plan = plan("kafka-topic-per-site.sql", Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers()));
+            RoutesPlan plan = plan(List.of("kafka-topic-per-site.sql"), Map.of("KAFKA_BOOTSTRAP", kafka.bootstrapServers()));
             List<RouteSinks.Sink> sinks = RouteSinks.of(plan, kafka.bootstrapServers());
             RouteSinks.createTopics(sinks, kafka);
             assertThat(kafka.topics()).containsExactlyInAnyOrder("temp-s1", "temp-s2", "temp-s3");

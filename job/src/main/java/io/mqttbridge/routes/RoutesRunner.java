@@ -63,7 +63,7 @@ public final class RoutesRunner {
         return submit(env, routes).result();
     }
 
-    /** A submitted job and the name it was submitted under (the file's name unless the file SETs 'pipeline.name'). */
+    /** A submitted job and the name it was submitted under (the first file's name unless a file SETs 'pipeline.name'). */
     public record Submission(TableResult result, String jobName) {}
 
     /** As {@link #execute}, and also says which job name was used. */
@@ -317,7 +317,7 @@ public final class RoutesRunner {
                 if (operation instanceof ModifyOperation || operation instanceof QueryOperation) {
                     throw statement.error("this statement would run a job of its own; a routes file holds DDL and"
                             + " INSERT statements: declare the table with CREATE TABLE, then INSERT INTO it - all"
-                            + " INSERTs of a file run together as one job");
+                            + " INSERTs run together as one job");
                 }
                 if (operation instanceof CreateTableOperation) {
                     CreateTableOperation create = (CreateTableOperation) operation;

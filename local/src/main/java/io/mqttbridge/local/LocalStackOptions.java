@@ -160,9 +160,11 @@ final class LocalStackOptions {
         if (o.dataDir == null) {
             o.dataDir = home.resolve(".local-data").toAbsolutePath();
         }
-        for (Path file : o.routes) {
-            if (!o.help && !Files.isRegularFile(file)) {
-                throw new UsageException("--routes: no such file: " + file);
+        if (!o.help) {
+            for (Path file : o.routes) {
+                if (!Files.isRegularFile(file)) {
+                    throw new UsageException("--routes: no such file: " + file);
+                }
             }
         }
         if (o.externalMqtt == null) {

@@ -25,19 +25,19 @@ class BenchmarkFiguresTest {
     }
 
     @Test
-    void theFullSuiteRunsTheLatencyCurveAndThreeFilterRoundsOnTheHeapBrokerAndMeasuresOnlyTheWindowWhereItIsTheLimit() {
+    void theFullSuiteRunsTheLatencyCurveAndThreeRoundsOnTheHeapBrokerAndMeasuresOnlyTheWindowWhereItIsTheLimit() {
         Settings full = Settings.parse(new String[0], Path.of("."));
         assertThat(full.heapBroker()).isEqualTo(BrokerSetup.MOSQUITTO);
         assertThat(full.loadFractions(BrokerSetup.MOSQUITTO)).containsExactly(0.25, 0.5, 0.75);
-        assertThat(full.filterRounds(BrokerSetup.MOSQUITTO)).isEqualTo(3);
+        assertThat(full.rounds(BrokerSetup.MOSQUITTO)).isEqualTo(3);
         for (BrokerSetup other : List.of(BrokerSetup.HIVEMQ, BrokerSetup.ARTEMIS)) {
             assertThat(full.loadFractions(other)).as(other.name()).containsExactly(0.5);
-            assertThat(full.filterRounds(other)).as(other.name()).isEqualTo(1);
+            assertThat(full.rounds(other)).as(other.name()).isEqualTo(1);
         }
         assertThat(Settings.windowLimited(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isTrue();
         assertThat(Settings.windowLimited(BrokerSetup.HIVEMQ)).isFalse();
         assertThat(full.loadFractions(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEmpty();
-        assertThat(full.filterRounds(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isZero();
+        assertThat(full.rounds(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isZero();
         assertThat(full.backlogCap(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEqualTo(Settings.SMALL_WINDOW_BACKLOG_CAP);
     }
 
@@ -55,17 +55,45 @@ class BenchmarkFiguresTest {
     @Test
     void theMedianOfARouteTakesOnlyItsOwnRounds() {
         List<Measurement> runs = List.of(
-                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 1), 300),
-                run(FilterRounds.PART, FilterRounds.config(Route.PASS_THROUGH, 1), 1000),
-                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 2), 100),
+                run(Rounds.FILTER.part, Rounds.config(Route.FILTER.title, 1), 300),
+                run(Rounds.FILTER.part, Rounds.config(Route.PASS_THROUGH.title, 1), 1000),
+                run(Rounds.FILTER.part, Rounds.config(Route.FILTER.title, 2), 100),
                 run("main", "checkpoint 1 s, p=2, 4 subscribers", 5000),
-                run(FilterRounds.PART, FilterRounds.config(Route.FILTER, 3), 200),
-                run(FilterRounds.PART, FilterRounds.config(Route.PASS_THROUGH, 2), 2000));
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(Route.FILTER.title, 1), 9000),
+                run(Rounds.FILTER.part, Rounds.config(Route.FILTER.title, 3), 200),
+                run(Rounds.FILTER.part, Rounds.config(Route.PASS_THROUGH.title, 2), 2000));
 
-        assertThat(FilterRounds.median(runs, Route.FILTER)).hasValue(200.0);
-        assertThat(FilterRounds.median(runs, Route.PASS_THROUGH)).hasValue(1500.0);
-        assertThat(FilterRounds.median(runs, Route.FILTER_HEAVY)).isEmpty();
-        assertThat(FilterRounds.rates(runs, Route.FILTER)).isEqualTo("300 / 100 / 200");
+        assertThat(Rounds.FILTER.median(runs, Route.FILTER.title)).hasValue(200.0);
+        assertThat(Rounds.FILTER.median(runs, Route.PASS_THROUGH.title)).hasValue(1500.0);
+        assertThat(Rounds.FILTER.median(runs, Route.FILTER_HEAVY.title)).isEmpty();
+        assertThat(Rounds.FILTER.rates(runs, Route.FILTER.title)).isEqualTo("300 / 100 / 200");
+        assertThat(runs.stream().filter(Rounds::isRound)).hasSize(6);
+    }
+
+    @Test
+    void eachRoundStartsWithTheNextContestant() {
+        assertThat(Rounds.order(List.of("a", "b", "c"), 1)).containsExactly("a", "b", "c");
+        assertThat(Rounds.order(List.of("a", "b", "c"), 2)).containsExactly("b", "c", "a");
+        assertThat(Rounds.order(List.of("a", "b", "c"), 3)).containsExactly("c", "a", "b");
+        assertThat(Rounds.order(List.of("a", "b"), 2)).containsExactly("b", "a");
+    }
+
+    @Test
+    void headToHeadRatiosPairTheContendersRoundByRound() {
+        String handWritten = Contender.Kind.BASELINE.title;
+        String bridge = Contender.Kind.BRIDGE.title;
+        List<Measurement> runs = List.of(
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(handWritten, 1), 20000),
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(bridge, 1), 18000),
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(bridge, 2), 25000),
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(handWritten, 2), 25000),
+                run(Rounds.FILTER.part, Rounds.config(Route.FILTER.title, 1), 1000),
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(handWritten, 3), 30000),
+                run(Rounds.HEAD_TO_HEAD.part, Rounds.config(bridge, 3), 33000));
+
+        assertThat(ResultsPage.roundRatios(runs)).isEqualTo("0.90 / 1.00 / 1.10");
+        assertThat(Rounds.HEAD_TO_HEAD.median(runs, bridge)).hasValue(25000.0);
+        assertThat(Rounds.HEAD_TO_HEAD.median(runs, handWritten)).hasValue(25000.0);
     }
 
     @Test

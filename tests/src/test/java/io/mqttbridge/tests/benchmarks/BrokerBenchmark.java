@@ -85,10 +85,21 @@ public final class BrokerBenchmark {
             // the cost of the WHERE: the variants in turn, several rounds, each starting with the next variant, so that
             // neither a drift of the machine nor a variant's place in the order favours one of them
             List<Route> variants = List.of(Route.FILTER, Route.PASS_THROUGH, Route.FILTER_HEAVY);
-            for (int round = 1; round <= settings.filterRounds(setup); round++) {
-                for (int i = 0; i < variants.size(); i++) {
-                    Route route = variants.get((i + round - 1) % variants.size());
-                    record(bridge(FilterRounds.PART, FilterRounds.config(route, round), best.with(PARALLELISM, SUBSCRIBERS, route), 0));
+            int rounds = settings.rounds(setup);
+            for (int round = 1; round <= rounds; round++) {
+                for (Route route : Rounds.order(variants, round)) {
+                    record(bridge(Rounds.FILTER.part, Rounds.config(route.title, round), best.with(PARALLELISM, SUBSCRIBERS, route), 0));
+                }
+            }
+            // the goal against the hand-written bridge the same way: one run each, minutes apart, read the machine's drift too
+            if (rounds > 1) {
+                for (int round = 1; round <= rounds; round++) {
+                    for (Kind kind : Rounds.order(List.of(Kind.BASELINE, Kind.BRIDGE), round)) {
+                        String config = Rounds.config(kind.title, round);
+                        record(kind == Kind.BASELINE
+                                ? runner.run(kind, Rounds.HEAD_TO_HEAD.part, config, 0, this::handWritten)
+                                : bridge(Rounds.HEAD_TO_HEAD.part, config, best, 0));
+                    }
                 }
             }
 

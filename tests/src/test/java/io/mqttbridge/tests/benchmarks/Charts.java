@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class Charts {
 
     static void draw(Map<BrokerSetup, List<Measurement>> results, List<String> heap, Path folder) throws IOException {
         for (Map.Entry<BrokerSetup, List<Measurement>> broker : results.entrySet()) {
-            List<Measurement> full = broker.getValue().stream().filter(m -> m.offered() == 0 && !m.part().equals(FilterRounds.PART)).toList();
+            List<Measurement> full = broker.getValue().stream().filter(m -> m.offered() == 0 && !Rounds.isRound(m)).toList();
             if (!full.isEmpty()) {
                 throughput(broker.getKey(), full, broker.getValue(), folder.resolve("throughput-" + broker.getKey().cliName() + ".png"));
             }
@@ -55,12 +56,17 @@ final class Charts {
             labels.add(label(m));
             rates.add(m.rate());
         }
-        for (BridgeJob.Route route : BridgeJob.Route.values()) {
-            List<Measurement> rounds = FilterRounds.of(all, route);
-            FilterRounds.median(all, route).ifPresent(median -> {
-                labels.add(route.title + ", median of " + rounds.size());
-                rates.add(median);
-            });
+        for (Rounds kind : Rounds.values()) {
+            List<String> contestants = kind == Rounds.FILTER
+                    ? Arrays.stream(BridgeJob.Route.values()).map(route -> route.title).toList()
+                    : List.of(Contender.Kind.BASELINE.title, Contender.Kind.BRIDGE.title);
+            for (String label : contestants) {
+                int n = kind.of(all, label).size();
+                kind.median(all, label).ifPresent(median -> {
+                    labels.add(label + ", median of " + n + (kind == Rounds.HEAD_TO_HEAD ? " (head to head)" : ""));
+                    rates.add(median);
+                });
+            }
         }
         chart.addSeries("msg/s", labels, rates);
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

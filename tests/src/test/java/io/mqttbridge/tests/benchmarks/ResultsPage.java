@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 import static io.mqttbridge.tests.benchmarks.BenchmarkSuite.format;
 
@@ -100,7 +101,7 @@ final class ResultsPage {
                 + (windowed ? " window × subscribers / interval | × that |" : ""));
         line("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (windowed ? "---:|---:|" : ""));
         for (Measurement m : runs) {
-            if (m.offered() == 0 && !m.part().equals(FilterRounds.PART)) {
+            if (m.offered() == 0 && !Rounds.isRound(m)) {
                 row(m, baseline, limit, windowed);
             }
         }
@@ -115,6 +116,7 @@ final class ResultsPage {
                             + "so here the suite measures the window only: no parallelism, filter or latency runs." : ""),
                     setup.window()));
         }
+        headToHead(runs);
         filterCost(runs);
         List<Measurement> load = runs.stream().filter(m -> m.part().equals("load")).toList();
         if (!load.isEmpty()) {
@@ -155,13 +157,47 @@ final class ResultsPage {
                 ms(m.p50()), ms(m.p99()), ms(m.max()), m.lost(), m.duplicates(), m.cpuCores(), m.heapMb(), window));
     }
 
+    /** The hand-written bridge against the best setting in rounds: msg/s per round, the medians and each round's ratio. */
+    private void headToHead(List<Measurement> runs) {
+        String handWritten = Contender.Kind.BASELINE.title;
+        String bridge = Contender.Kind.BRIDGE.title;
+        Optional<Double> baseline = Rounds.HEAD_TO_HEAD.median(runs, handWritten);
+        if (baseline.isEmpty() || Rounds.HEAD_TO_HEAD.median(runs, bridge).isEmpty()) {
+            return;
+        }
+        line("");
+        line(String.format(Locale.ROOT, "Against the hand-written bridge in rounds (%s, full rate): the two in turn, %d rounds, "
+                + "each starting with the other one; *× hand-written* is the ratio of the medians:",
+                bestSetting(runs), Rounds.HEAD_TO_HEAD.of(runs, handWritten).size()));
+        line("");
+        line("| contender | msg/s per round | median msg/s | × hand-written | lost | duplicates |");
+        line("|---|---|---:|---:|---:|---:|");
+        for (String label : List.of(handWritten, bridge)) {
+            List<Measurement> of = Rounds.HEAD_TO_HEAD.of(runs, label);
+            double median = Rounds.HEAD_TO_HEAD.median(runs, label).get();
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |", label, Rounds.HEAD_TO_HEAD.rates(runs, label),
+                    format(median), median / baseline.get(), of.stream().mapToLong(Measurement::lost).sum(),
+                    of.stream().mapToLong(Measurement::duplicates).sum()));
+        }
+        line("");
+        line("Each round's ratio: " + roundRatios(runs) + ".");
+    }
+
+    /** mqtt-bridge's msg/s over the hand-written bridge's, round by round, as "a / b / c". */
+    static String roundRatios(List<Measurement> runs) {
+        List<Measurement> handWritten = Rounds.HEAD_TO_HEAD.of(runs, Contender.Kind.BASELINE.title);
+        List<Measurement> bridge = Rounds.HEAD_TO_HEAD.of(runs, Contender.Kind.BRIDGE.title);
+        return String.join(" / ", IntStream.range(0, Math.min(handWritten.size(), bridge.size()))
+                .mapToObj(i -> String.format(Locale.ROOT, "%.2f", bridge.get(i).rate() / handWritten.get(i).rate())).toList());
+    }
+
     /** The filter rounds: each variant's msg/s per round, its median and the median's ratio to pass-through's. */
     private void filterCost(List<Measurement> runs) {
-        Optional<Double> pass = FilterRounds.median(runs, BridgeJob.Route.PASS_THROUGH);
+        Optional<Double> pass = Rounds.FILTER.median(runs, BridgeJob.Route.PASS_THROUGH.title);
         if (pass.isEmpty()) {
             return;
         }
-        List<Measurement> rounds = FilterRounds.of(runs, BridgeJob.Route.PASS_THROUGH);
+        List<Measurement> rounds = Rounds.FILTER.of(runs, BridgeJob.Route.PASS_THROUGH.title);
         line("");
         line(String.format(Locale.ROOT, "Cost of the SQL WHERE (%s; every message passes every variant): the variants in turn, "
                 + "%d round%s, lost and duplicates summed over the rounds:", bestSetting(runs), rounds.size(), rounds.size() == 1 ? "" : "s"));
@@ -169,9 +205,9 @@ final class ResultsPage {
         line("| route | msg/s per round | median msg/s | × pass-through | lost | duplicates |");
         line("|---|---|---:|---:|---:|---:|");
         for (BridgeJob.Route route : BridgeJob.Route.values()) {
-            List<Measurement> of = FilterRounds.of(runs, route);
-            FilterRounds.median(runs, route).ifPresent(median -> line(String.format(Locale.ROOT, "| %s (`%s`) | %s | %s | %.2f | %d | %d |",
-                    route.title, route.where.isEmpty() ? "no WHERE" : route.where, FilterRounds.rates(runs, route), format(median),
+            List<Measurement> of = Rounds.FILTER.of(runs, route.title);
+            Rounds.FILTER.median(runs, route.title).ifPresent(median -> line(String.format(Locale.ROOT, "| %s (`%s`) | %s | %s | %.2f | %d | %d |",
+                    route.title, route.where.isEmpty() ? "no WHERE" : route.where, Rounds.FILTER.rates(runs, route.title), format(median),
                     median / pass.get(), of.stream().mapToLong(Measurement::lost).sum(), of.stream().mapToLong(Measurement::duplicates).sum())));
         }
     }

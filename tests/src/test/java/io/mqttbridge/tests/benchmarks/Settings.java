@@ -103,11 +103,12 @@ record Settings(boolean quick, List<BrokerSetup> brokers, double heapMinutes, Pa
     }
 
     /**
-     * Interleaved rounds of the filter variants on {@code broker}; their medians give the cost of the WHERE.
-     * Three on the heap broker (Mosquitto, where the goal is measured), one elsewhere, none where the
-     * window is the limit: with 15 s windows this took the suite from 75 to 56 minutes.
+     * Interleaved {@link Rounds} on {@code broker}: of the filter variants, whose medians give the cost of the
+     * WHERE, and, where there is more than one, of the hand-written bridge against the best setting. Three on the
+     * heap broker (Mosquitto, where the goals are measured), one elsewhere, none where the window is the limit:
+     * with 15 s windows this took the suite from 75 to 56 minutes.
      */
-    int filterRounds(BrokerSetup broker) {
+    int rounds(BrokerSetup broker) {
         if (windowLimited(broker)) {
             return 0;
         }

@@ -1,0 +1,67 @@
+package io.mqttbridge.tests.benchmarks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+/**
+ * Runs compared in interleaved rounds, each round starting with the next contestant (a, b, c; b, c,
+ * a; ...). A single run each compared runs minutes apart on a machine whose speed drifts (the same
+ * two contenders came out between 0.69 and 1.03 × of each other in three rounds of one JVM); the
+ * median of the rounds does not depend on one of them. A contestant is named by a label: a route's
+ * title, or a contender's.
+ */
+enum Rounds {
+    /** The cost of a route's WHERE: the best setting with each {@link BridgeJob.Route}. */
+    FILTER("filter"),
+    /** The hand-written bridge against mqtt-bridge's best setting, at full rate. */
+    HEAD_TO_HEAD("head-to-head");
+
+    /** The {@link Measurement#part()} of these runs. */
+    final String part;
+
+    Rounds(String part) {
+        this.part = part;
+    }
+
+    /** Whether {@code m} is a run of any rounds: those are shown apart from the single runs. */
+    static boolean isRound(Measurement m) {
+        for (Rounds rounds : values()) {
+            if (m.part().equals(rounds.part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Round {@code round} of {@code contestants}, each starting with the next. */
+    static <T> List<T> order(List<T> contestants, int round) {
+        int n = contestants.size();
+        return IntStream.range(0, n).mapToObj(i -> contestants.get((i + round - 1) % n)).toList();
+    }
+
+    static String config(String label, int round) {
+        return String.format(Locale.ROOT, "%s, round %d", label, round);
+    }
+
+    /** This contestant's runs, in round order. */
+    List<Measurement> of(List<Measurement> runs, String label) {
+        return runs.stream().filter(m -> m.part().equals(part) && m.config().startsWith(label + ", round ")).toList();
+    }
+
+    /** The median msg/s of this contestant's rounds; empty when it has none. */
+    Optional<Double> median(List<Measurement> runs, String label) {
+        double[] rates = of(runs, label).stream().mapToDouble(Measurement::rate).sorted().toArray();
+        if (rates.length == 0) {
+            return Optional.empty();
+        }
+        int mid = rates.length / 2;
+        return Optional.of(rates.length % 2 == 1 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2);
+    }
+
+    /** The rounds' msg/s as "a / b / c". */
+    String rates(List<Measurement> runs, String label) {
+        return String.join(" / ", of(runs, label).stream().map(m -> BenchmarkSuite.format(m.rate())).toList());
+    }
+}

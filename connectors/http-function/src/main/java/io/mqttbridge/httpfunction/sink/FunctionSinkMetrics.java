@@ -13,7 +13,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
  * {@code route}) and the function specifics in the group {@code function} of the writer. Updated
- * from HTTP client threads, hence thread-safe counters and synchronized histogram updates.
+ * from HTTP client threads, hence thread-safe counters and synchronized updates of the histograms and of
+ * Flink's standard error counter (neither is thread-safe).
  */
 @Internal
 public final class FunctionSinkMetrics {
@@ -76,12 +77,12 @@ public final class FunctionSinkMetrics {
         retries.inc();
     }
 
-    void skipped(int records) {
+    synchronized void skipped(int records) {
         recordsSkipped.inc(records);
         numRecordsOutErrors.inc(records);
     }
 
-    void deadLettered(int records) {
+    synchronized void deadLettered(int records) {
         recordsDeadLettered.inc(records);
         numRecordsOutErrors.inc(records);
     }

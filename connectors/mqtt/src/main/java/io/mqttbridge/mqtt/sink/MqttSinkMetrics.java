@@ -15,7 +15,7 @@ import java.util.function.IntSupplier;
  * {@code route}: publishes acknowledged, publishes refused, synchronisation latency), the MQTT
  * specifics in the group {@code mqtt} (messagesResent, reconnects, sessionsTakenOver - the source's
  * name for another client connecting with the same client id -, connectionsUp, publishesOutstanding) and Flink's standard sink counters. Acknowledgements arrive on client
- * threads, hence thread-safe counters.
+ * threads, hence thread-safe counters, and synchronized updates of Flink's standard ones (which are not).
  */
 @Internal
 final class MqttSinkMetrics {
@@ -41,12 +41,12 @@ final class MqttSinkMetrics {
     }
 
     /** The broker acknowledged a publish (QoS 0: it was sent) whose data originated at {@code originMillis}. */
-    void acknowledged(long originMillis, long nowMillis) {
+    synchronized void acknowledged(long originMillis, long nowMillis) {
         route.written(1, originMillis, nowMillis);
         numRecordsSend.inc();
     }
 
-    void failed() {
+    synchronized void failed() {
         route.failed(1);
         numRecordsOutErrors.inc();
     }

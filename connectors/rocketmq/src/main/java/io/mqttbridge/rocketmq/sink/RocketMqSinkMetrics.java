@@ -9,7 +9,8 @@ import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 /**
  * Metrics of one sink subtask: the route metrics every sink shares ({@link RouteMetrics}, group
  * {@code route}: messages the broker acknowledged, sends that failed after retries, synchronisation
- * latency) and Flink's standard sink counters. Updated from RocketMQ's callback threads.
+ * latency) and Flink's standard sink counters. Updated from RocketMQ's callback threads, several at once;
+ * Flink's standard counters are not thread-safe, hence the synchronized updates.
  */
 @Internal
 final class RocketMqSinkMetrics {
@@ -25,12 +26,12 @@ final class RocketMqSinkMetrics {
     }
 
     /** The broker acknowledged a message whose data originated at {@code originMillis}. */
-    void sent(long originMillis) {
+    synchronized void sent(long originMillis) {
         route.written(1, originMillis, System.currentTimeMillis());
         numRecordsSend.inc();
     }
 
-    void failed() {
+    synchronized void failed() {
         route.failed(1);
         numRecordsOutErrors.inc();
     }

@@ -91,6 +91,8 @@ class BenchmarkFiguresTest {
                 run(Rounds.HEAD_TO_HEAD.part, Rounds.config(handWritten, 3), 30000),
                 run(Rounds.HEAD_TO_HEAD.part, Rounds.config(bridge, 3), 33000));
 
+        assertThat(Rounds.HEAD_TO_HEAD.contestants).as("the hand-written bridge first: the ratios' baseline").containsExactly(handWritten, bridge);
+        assertThat(Rounds.FILTER.contestants).containsExactly(Route.FILTER.title, Route.PASS_THROUGH.title, Route.FILTER_HEAVY.title);
         assertThat(ResultsPage.roundRatios(runs)).isEqualTo("0.90 / 1.00 / 1.10");
         assertThat(Rounds.HEAD_TO_HEAD.median(runs, bridge)).hasValue(25000.0);
         assertThat(Rounds.HEAD_TO_HEAD.median(runs, handWritten)).hasValue(25000.0);

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +56,7 @@ final class Charts {
             rates.add(m.rate());
         }
         for (Rounds kind : Rounds.values()) {
-            List<String> contestants = kind == Rounds.FILTER
-                    ? Arrays.stream(BridgeJob.Route.values()).map(route -> route.title).toList()
-                    : List.of(Contender.Kind.BASELINE.title, Contender.Kind.BRIDGE.title);
-            for (String label : contestants) {
+            for (String label : kind.contestants) {
                 int n = kind.of(all, label).size();
                 kind.median(all, label).ifPresent(median -> {
                     labels.add(label + ", median of " + n + (kind == Rounds.HEAD_TO_HEAD ? " (head to head)" : ""));

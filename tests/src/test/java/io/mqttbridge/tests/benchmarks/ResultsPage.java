@@ -159,24 +159,25 @@ final class ResultsPage {
 
     /** The hand-written bridge against the best setting in rounds: msg/s per round, the medians and each round's ratio. */
     private void headToHead(List<Measurement> runs) {
-        String handWritten = Contender.Kind.BASELINE.title;
-        String bridge = Contender.Kind.BRIDGE.title;
-        Optional<Double> baseline = Rounds.HEAD_TO_HEAD.median(runs, handWritten);
-        if (baseline.isEmpty() || Rounds.HEAD_TO_HEAD.median(runs, bridge).isEmpty()) {
+        // the contestants' labels: the hand-written bridge first, the ratios' baseline
+        List<String> labels = Rounds.HEAD_TO_HEAD.contestants;
+        List<Optional<Double>> medians = labels.stream().map(label -> Rounds.HEAD_TO_HEAD.median(runs, label)).toList();
+        if (medians.stream().anyMatch(Optional::isEmpty)) {
             return;
         }
+        double baseline = medians.get(0).get();
         line("");
         line(String.format(Locale.ROOT, "Against the hand-written bridge in rounds (%s, full rate): the two in turn, %d rounds, "
                 + "each starting with the other one; *× hand-written* is the ratio of the medians:",
-                bestSetting(runs), Rounds.HEAD_TO_HEAD.of(runs, handWritten).size()));
+                bestSetting(runs), Rounds.HEAD_TO_HEAD.of(runs, labels.get(0)).size()));
         line("");
         line("| contender | msg/s per round | median msg/s | × hand-written | lost | duplicates |");
         line("|---|---|---:|---:|---:|---:|");
-        for (String label : List.of(handWritten, bridge)) {
-            List<Measurement> of = Rounds.HEAD_TO_HEAD.of(runs, label);
-            double median = Rounds.HEAD_TO_HEAD.median(runs, label).get();
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |", label, Rounds.HEAD_TO_HEAD.rates(runs, label),
-                    format(median), median / baseline.get(), of.stream().mapToLong(Measurement::lost).sum(),
+        for (int i = 0; i < labels.size(); i++) {
+            List<Measurement> of = Rounds.HEAD_TO_HEAD.of(runs, labels.get(i));
+            double median = medians.get(i).get();
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |", labels.get(i), Rounds.HEAD_TO_HEAD.rates(runs, labels.get(i)),
+                    format(median), median / baseline, of.stream().mapToLong(Measurement::lost).sum(),
                     of.stream().mapToLong(Measurement::duplicates).sum()));
         }
         line("");

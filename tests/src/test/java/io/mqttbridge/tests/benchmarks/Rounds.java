@@ -1,5 +1,6 @@
 package io.mqttbridge.tests.benchmarks;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -14,15 +15,18 @@ import java.util.stream.IntStream;
  */
 enum Rounds {
     /** The cost of a route's WHERE: the best setting with each {@link BridgeJob.Route}. */
-    FILTER("filter"),
+    FILTER("filter", Arrays.stream(BridgeJob.Route.values()).map(route -> route.title).toList()),
     /** The hand-written bridge against mqtt-bridge's best setting, at full rate. */
-    HEAD_TO_HEAD("head-to-head");
+    HEAD_TO_HEAD("head-to-head", List.of(Contender.Kind.BASELINE.title, Contender.Kind.BRIDGE.title));
 
     /** The {@link Measurement#part()} of these runs. */
     final String part;
+    /** The labels of the contestants, in the order of the first round. */
+    final List<String> contestants;
 
-    Rounds(String part) {
+    Rounds(String part, List<String> contestants) {
         this.part = part;
+        this.contestants = contestants;
     }
 
     /** Whether {@code m} is a run of any rounds: those are shown apart from the single runs. */
@@ -52,12 +56,12 @@ enum Rounds {
 
     /** The median msg/s of this contestant's rounds; empty when it has none. */
     Optional<Double> median(List<Measurement> runs, String label) {
-        double[] rates = of(runs, label).stream().mapToDouble(Measurement::rate).sorted().toArray();
-        if (rates.length == 0) {
+        double[] sortedRates = of(runs, label).stream().mapToDouble(Measurement::rate).sorted().toArray();
+        if (sortedRates.length == 0) {
             return Optional.empty();
         }
-        int mid = rates.length / 2;
-        return Optional.of(rates.length % 2 == 1 ? rates[mid] : (rates[mid - 1] + rates[mid]) / 2);
+        int mid = sortedRates.length / 2;
+        return Optional.of(sortedRates.length % 2 == 1 ? sortedRates[mid] : (sortedRates[mid - 1] + sortedRates[mid]) / 2);
     }
 
     /** The rounds' msg/s as "a / b / c". */

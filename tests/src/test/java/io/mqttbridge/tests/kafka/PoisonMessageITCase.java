@@ -185,8 +185,16 @@ class PoisonMessageITCase {
             publisher.publish(TOPIC, "{\"n\":2,\"sensor\":\"" + "y".repeat(900) + "\"}", 1, p -> p);
             publisher.publish(TOPIC, "{\"n\":3,\"sensor\":\"small\"}", 1, p -> p);
 
-            reader.readUntil(records -> numbers(reader).distinct().contains(3L), Duration.ofSeconds(45), "n = 3",
-                    job::assertRunning);
+            try {
+                // waits for both: one subscriber delivers in order, but a miss must show what the source saw
+                reader.readUntil(records -> numbers(reader).distinct().containsAll(Set.of(2L, 3L)),
+                        Duration.ofSeconds(45), "n = 2 and n = 3", job::assertRunning);
+            } catch (AssertionError e) {
+                throw new AssertionError(kind + ": " + e.getMessage() + "; the source counted "
+                        + counter(job, "mqtt.messagesReceived") + " message(s) received (probes included), "
+                        + counter(job, "mqtt.reconnects") + " reconnect(s), "
+                        + counter(job, "mqtt.messagesDropped") + " dropped", e);
+            }
             assertThat(numbers(reader).distinct()).containsExactly(2L, 3L);
             assertThat(counter(job, "mqtt.reconnects")).isZero();
         }

@@ -28,12 +28,12 @@ public final class PendingAcks<A> {
 
     private List<Filed<A>> sinceLastSnapshot = new ArrayList<>();
     private final SortedMap<Long, List<Filed<A>>> byCheckpoint = new TreeMap<>();
-    private final Map<String, Integer> bySplit = new HashMap<>();
+    private final Map<String, Count> bySplit = new HashMap<>(); // mutable counts: no boxing per message
     private volatile int size; // written by the task thread only; read by the metrics gauge
 
     public void add(String splitId, A ack) {
         sinceLastSnapshot.add(new Filed<>(splitId, ack));
-        bySplit.merge(splitId, 1, Integer::sum);
+        bySplit.computeIfAbsent(splitId, split -> new Count()).value++;
         size++;
     }
 
@@ -73,7 +73,11 @@ public final class PendingAcks<A> {
 
     private void release(@Nullable String splitId, int acks) {
         if (splitId != null) {
-            bySplit.computeIfPresent(splitId, (split, n) -> n == acks ? null : n - acks);
+            Count count = bySplit.get(splitId); // every filed ack was counted by add
+            count.value -= acks;
+            if (count.value == 0) {
+                bySplit.remove(splitId);
+            }
         }
     }
 
@@ -84,7 +88,12 @@ public final class PendingAcks<A> {
 
     /** Acks of {@code splitId} not yet released. */
     public int size(String splitId) {
-        return bySplit.getOrDefault(splitId, 0);
+        Count count = bySplit.get(splitId);
+        return count == null ? 0 : count.value;
+    }
+
+    private static final class Count {
+        int value;
     }
 
     private static final class Filed<A> {

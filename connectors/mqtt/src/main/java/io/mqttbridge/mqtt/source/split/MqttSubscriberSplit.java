@@ -18,6 +18,7 @@ public final class MqttSubscriberSplit implements SourceSplit {
     private final String clientId;
     private final boolean hadSession;
     private final int unacknowledged;
+    private final String splitId; // read per message received: built once
 
     public MqttSubscriberSplit(int index, String clientId) {
         this(index, clientId, false, 0);
@@ -34,6 +35,7 @@ public final class MqttSubscriberSplit implements SourceSplit {
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.hadSession = hadSession;
         this.unacknowledged = unacknowledged;
+        this.splitId = String.valueOf(index);
     }
 
     /** Split {@code index} of a source with client id prefix {@code prefix}: client id {@code <prefix>-<index>}, never connected. */
@@ -68,7 +70,7 @@ public final class MqttSubscriberSplit implements SourceSplit {
 
     @Override
     public String splitId() {
-        return String.valueOf(index);
+        return splitId;
     }
 
     @Override

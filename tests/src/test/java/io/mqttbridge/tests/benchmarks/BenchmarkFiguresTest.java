@@ -99,6 +99,26 @@ class BenchmarkFiguresTest {
     }
 
     @Test
+    void theLimitsTableComparesEachBrokersMedianWithTheFastestMedian() {
+        List<Measurement> runs = List.of(
+                run(Rounds.LIMITS.part, Rounds.config("mosquitto", 1), 30000),
+                run(Rounds.LIMITS.part, Rounds.config("hivemq", 1), 20000),
+                run(Rounds.LIMITS.part, Rounds.config("hivemq-default", 1), 50000),
+                run(Rounds.LIMITS.part, Rounds.config("hivemq", 2), 26000),
+                run(Rounds.LIMITS.part, Rounds.config("mosquitto", 2), 20000),
+                run(Rounds.LIMITS.part, Rounds.config("mosquitto", 3), 28000),
+                run(Rounds.LIMITS.part, Rounds.config("hivemq", 3), 22000));
+
+        // medians: HiveMQ CE's stock window 50,000 (the fastest), Mosquitto 28,000, HiveMQ CE as configured 22,000;
+        // "hivemq" takes none of "hivemq-default"'s rounds, and a broker not measured gets no row
+        assertThat(BrokerLimitRounds.table(runs))
+                .contains("| " + BrokerSetup.HIVEMQ_DEFAULT_WINDOW.title + " | 50,000 | 50,000 | 1.00 | 0 | 0 |")
+                .contains("| " + BrokerSetup.MOSQUITTO.title + " | 30,000 / 20,000 / 28,000 | 28,000 | 0.56 | 0 | 0 |")
+                .contains("| " + BrokerSetup.HIVEMQ.title + " | 20,000 / 26,000 / 22,000 | 22,000 | 0.44 | 0 | 0 |")
+                .doesNotContain(BrokerSetup.ARTEMIS.title);
+    }
+
+    @Test
     void theLatencyChartDrawsEachAckModeOfTheBridgeApart() {
         Measurement handWritten = new Measurement("MOSQUITTO", Contender.Kind.BASELINE, "load", "4 subscribers", 7000, 1000, 0, 0,
                 7000, 7000, 4, 10, 30, 1, 100, 0, 0, -1, -1, 0);

@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * The benchmark suite behind {@code ./benchmark [--quick] [--brokers a,b] [--heap-minutes N] [--out DIR]
- * [--no-function]}: for each broker a JVM of its own ({@link BrokerBenchmark}), then the
+ * [--no-function]} (and {@code --function}, {@code --limits}: parts of it on their own): for each
+ * broker a JVM of its own ({@link BrokerBenchmark}), then the
  * http-function sink cases here, then charts and the tables of docs/benchmarks.md (between its
  * markers). The method is described in the generated section itself ({@link ResultsPage}).
  */
@@ -25,6 +26,11 @@ public final class BenchmarkSuite {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--function")) {
             FunctionSinkBenchmark.main(List.of(args).subList(1, args.length).toArray(new String[0]));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--limits")) {
+            logToFile("benchmark-limits");
+            BrokerLimitRounds.main(List.of(args).subList(1, args.length).toArray(new String[0]));
             return;
         }
         logToFile("benchmark-suite");
@@ -42,7 +48,9 @@ public final class BenchmarkSuite {
             Path heapFile = work.resolve(setup.cliName() + "-heap.tsv");
             Files.deleteIfExists(resultFile);
             Files.deleteIfExists(heapFile);
-            int exit = runJvm(setup, resultFile, heapFile, args);
+            List<String> jvmArgs = new ArrayList<>(List.of(setup.cliName(), resultFile.toString(), heapFile.toString()));
+            jvmArgs.addAll(List.of(args));
+            int exit = runJvm(BrokerBenchmark.class, jvmArgs);
             List<Measurement> measured = new ArrayList<>();
             if (Files.exists(resultFile)) {
                 Files.readAllLines(resultFile).forEach(line -> measured.add(Measurement.fromLine(line)));
@@ -71,16 +79,15 @@ public final class BenchmarkSuite {
         System.exit(0);
     }
 
-    /** The child JVM of one broker, with this JVM's class path; its output goes to this console. */
-    private static int runJvm(BrokerSetup setup, Path resultFile, Path heapFile, String[] suiteArgs) throws Exception {
+    /** A child JVM running {@code main} with {@code args} and this JVM's class path; its output goes to this console. */
+    static int runJvm(Class<?> main, List<String> args) throws Exception {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx2g",
                 "-cp", System.getProperty("java.class.path"),
                 "-D" + RepositoryRoot.HOME_PROPERTY + "=" + RepositoryRoot.path(),
-                BrokerBenchmark.class.getName(),
-                setup.cliName(), resultFile.toString(), heapFile.toString()));
-        command.addAll(List.of(suiteArgs));
+                main.getName()));
+        command.addAll(args);
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 

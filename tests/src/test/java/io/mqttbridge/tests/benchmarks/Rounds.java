@@ -17,7 +17,9 @@ enum Rounds {
     /** The cost of a route's WHERE: the best setting with each {@link BridgeJob.Route}. */
     FILTER("filter", Arrays.stream(BridgeJob.Route.values()).map(route -> route.title).toList()),
     /** The hand-written bridge against mqtt-bridge's best setting, at full rate. */
-    HEAD_TO_HEAD("head-to-head", List.of(Contender.Kind.BASELINE.title, Contender.Kind.BRIDGE.title));
+    HEAD_TO_HEAD("head-to-head", List.of(Contender.Kind.BASELINE.title, Contender.Kind.BRIDGE.title)),
+    /** The brokers' limits, each broker in a JVM of its own ({@link BrokerLimitRounds}); labelled by {@link BrokerSetup#cliName()}. */
+    LIMITS("broker limits", Arrays.stream(BrokerSetup.values()).map(BrokerSetup::cliName).toList());
 
     /** The {@link Measurement#part()} of these runs. */
     final String part;

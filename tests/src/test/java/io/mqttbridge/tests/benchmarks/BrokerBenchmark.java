@@ -24,7 +24,7 @@ import java.util.Locale;
 public final class BrokerBenchmark {
 
     /** Subscribers and parallelism of the first configurations, and of the broker limit and baseline. */
-    private static final int SUBSCRIBERS = 4;
+    static final int SUBSCRIBERS = 4;
     private static final int PARALLELISM = 2;
     private static final String WARM_UP = "warm-up";
 

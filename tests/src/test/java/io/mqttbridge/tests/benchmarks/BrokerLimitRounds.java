@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.EnumMap;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Map;
 
 /**
  * The brokers' limits in interleaved rounds, behind {@code ./benchmark --limits [rounds]}: the goal
@@ -26,7 +27,6 @@ final class BrokerLimitRounds {
     static final int DEFAULT_ROUNDS = 3;
     /** Unrecorded full runs before the recorded one, in each JVM. */
     static final int DEFAULT_WARM_UP_RUNS = 3;
-    private static final int SUBSCRIBERS = 4;
 
     private BrokerLimitRounds() {}
 
@@ -79,7 +79,7 @@ final class BrokerLimitRounds {
         // Kafka idles here as it does beside the suite's limit runs
         try (LoopbackBroker broker = setup.start(folder); EmbeddedKafka kafka = EmbeddedKafka.start(0, folder.resolve("kafka"))) {
             Runner runner = new Runner(setup, broker.serverUri(), kafka, settings);
-            Runner.Factory counting = (group, filter, topic) -> new CountingSubscribers(broker.serverUri(), group, filter, SUBSCRIBERS);
+            Runner.Factory counting = (group, filter, topic) -> new CountingSubscribers(broker.serverUri(), group, filter, BrokerBenchmark.SUBSCRIBERS);
             // whole unrecorded runs besides the short warm-up: an embedded broker speeds up run by run while the JIT
             // compiles it (HiveMQ CE: 14,000-18,000 msg/s in the first full run after the warm-up, 20,000-23,000 in the
             // next; Artemis: 5,157, 4,970, 9,762, 17,488 and 23,199 msg/s in five runs of one JVM)
@@ -95,21 +95,20 @@ final class BrokerLimitRounds {
 
     /** The brokers' rounds, medians and each median against the fastest one, as a Markdown table. */
     static String table(List<Measurement> runs) {
-        List<String> labels = Rounds.LIMITS.contestants;
-        double fastest = labels.stream().map(label -> Rounds.LIMITS.median(runs, label)).flatMap(Optional::stream)
-                .mapToDouble(Double::doubleValue).max().orElse(0);
+        // each measured broker's median, computed once; a broker without rounds gets no row
+        Map<BrokerSetup, Double> medians = new EnumMap<>(BrokerSetup.class);
+        for (BrokerSetup setup : BrokerSetup.values()) {
+            Rounds.LIMITS.median(runs, setup.cliName()).ifPresent(median -> medians.put(setup, median));
+        }
+        double fastest = medians.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         StringBuilder table = new StringBuilder("| broker | msg/s per round | median msg/s | × fastest | lost | duplicates |\n"
                 + "|---|---|---:|---:|---:|---:|\n");
-        for (BrokerSetup setup : BrokerSetup.values()) {
-            Optional<Double> median = Rounds.LIMITS.median(runs, setup.cliName());
-            if (median.isEmpty()) {
-                continue;
-            }
+        medians.forEach((setup, median) -> {
             List<Measurement> of = Rounds.LIMITS.of(runs, setup.cliName());
             table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |%n", setup.title,
-                    Rounds.LIMITS.rates(runs, setup.cliName()), BenchmarkSuite.format(median.get()), median.get() / fastest,
+                    Rounds.LIMITS.rates(runs, setup.cliName()), BenchmarkSuite.format(median), median / fastest,
                     of.stream().mapToLong(Measurement::lost).sum(), of.stream().mapToLong(Measurement::duplicates).sum()));
-        }
+        });
         return table.toString();
     }
 }

@@ -96,6 +96,28 @@ class BenchmarkFiguresTest {
         assertThat(ResultsPage.roundRatios(runs)).isEqualTo("0.90 / 1.00 / 1.10");
         assertThat(Rounds.HEAD_TO_HEAD.median(runs, bridge)).hasValue(25000.0);
         assertThat(Rounds.HEAD_TO_HEAD.median(runs, handWritten)).hasValue(25000.0);
+        assertThat(Rounds.HEAD_TO_HEAD.row(runs, bridge, bridge, 25000.0, 20000.0))
+                .isEqualTo("| " + bridge + " | 18,000 / 25,000 / 33,000 | 25,000 | 1.25 | 0 | 0 |");
+    }
+
+    @Test
+    void warmUpRunsGoOnWhileTheJitCompilesAndStopWhenItIsQuietOrAtTheCap() throws Exception {
+        // each run takes 1 s; the JIT compiles for the given milliseconds during each, in turn
+        assertThat(warmUpRuns(2, 900, 500, 300, 100, 0)).as("2 asked for, then more until a run compiled at most 10 %").isEqualTo(4);
+        assertThat(warmUpRuns(3, 0, 0, 0, 900)).as("the runs asked for even when quiet").isEqualTo(3);
+        assertThat(warmUpRuns(0, 50)).as("none asked for: one, to see").isEqualTo(1);
+        assertThat(warmUpRuns(1, 900, 900, 900, 900, 900, 900, 900, 900, 900)).as("at most 6 more").isEqualTo(1 + Runner.MAX_RUNS_WHILE_COMPILING);
+    }
+
+    private static int warmUpRuns(int asked, long... compiledMsPerRun) throws Exception {
+        long[] compiledMs = {0};
+        long[] nanos = {0};
+        int[] run = {0};
+        return Runner.untilCompiled(asked, () -> {
+            compiledMs[0] += compiledMsPerRun[run[0]++];
+            nanos[0] += 1_000_000_000L;
+            return null;
+        }, () -> compiledMs[0], () -> nanos[0]);
     }
 
     @Test

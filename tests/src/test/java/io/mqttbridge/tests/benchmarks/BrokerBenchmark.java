@@ -121,13 +121,14 @@ public final class BrokerBenchmark {
     }
 
     /**
-     * One short run of each contender, not recorded: the first runs of a JVM met a cold JIT (the broker limit
-     * came out below both bridges on Artemis, and the first Mosquitto run at 0.7 of the later ones).
+     * Short runs of each contender, not recorded: the first runs of a JVM met a cold JIT (the broker limit
+     * came out below both bridges on Artemis, and the first Mosquitto run at 0.7 of the later ones). The broker
+     * limit's runs go on until the JIT has compiled the broker's path, as the limit is recorded next.
      */
     private void warmUp() throws Exception {
         int seconds = settings.warmupSeconds();
         String config = "warm-up, not recorded";
-        runner.run(Kind.LIMIT, WARM_UP, config, 0, seconds, 500, samples -> {}, this::counting);
+        Runner.untilCompiled(1, () -> runner.run(Kind.LIMIT, WARM_UP, config, 0, seconds, 500, samples -> {}, this::counting));
         runner.run(Kind.BASELINE, WARM_UP, config, 0, seconds, 500, samples -> {}, this::handWritten);
         Setting setting = new Setting("checkpoint", "1 s", PARALLELISM, SUBSCRIBERS, Route.FILTER);
         runner.run(Kind.BRIDGE, WARM_UP, config, 0, seconds, 500, samples -> {}, bridgeJob(setting));

@@ -9,9 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.EnumMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,7 +24,7 @@ import java.util.Map;
 final class BrokerLimitRounds {
 
     static final int DEFAULT_ROUNDS = 3;
-    /** Unrecorded full runs before the recorded one, in each JVM. */
+    /** Unrecorded full runs before the recorded one, in each JVM; more while the JIT still compiles ({@link Runner#untilCompiled}). */
     static final int DEFAULT_WARM_UP_RUNS = 3;
 
     private BrokerLimitRounds() {}
@@ -85,9 +84,7 @@ final class BrokerLimitRounds {
             // next; Artemis: 5,157, 4,970, 9,762, 17,488 and 23,199 msg/s in five runs of one JVM)
             String warmUp = "warm-up, not recorded";
             runner.run(Kind.LIMIT, warmUp, warmUp, 0, settings.warmupSeconds(), 500, samples -> {}, counting);
-            for (int i = 0; i < warmUpRuns; i++) {
-                runner.run(Kind.LIMIT, warmUp, warmUp, 0, counting);
-            }
+            Runner.untilCompiled(warmUpRuns, () -> runner.run(Kind.LIMIT, warmUp, warmUp, 0, counting));
             Measurement m = runner.run(Kind.LIMIT, Rounds.LIMITS.part, Rounds.config(setup.cliName(), round), 0, counting);
             Files.writeString(results, m.toLine() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
@@ -103,12 +100,7 @@ final class BrokerLimitRounds {
         double fastest = medians.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
         StringBuilder table = new StringBuilder("| broker | msg/s per round | median msg/s | × fastest | lost | duplicates |\n"
                 + "|---|---|---:|---:|---:|---:|\n");
-        medians.forEach((setup, median) -> {
-            List<Measurement> of = Rounds.LIMITS.of(runs, setup.cliName());
-            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |%n", setup.title,
-                    Rounds.LIMITS.rates(runs, setup.cliName()), BenchmarkSuite.format(median), median / fastest,
-                    of.stream().mapToLong(Measurement::lost).sum(), of.stream().mapToLong(Measurement::duplicates).sum()));
-        });
+        medians.forEach((setup, median) -> table.append(Rounds.LIMITS.row(runs, setup.cliName(), setup.title, median, fastest)).append('\n'));
         return table.toString();
     }
 }

@@ -56,7 +56,8 @@ final class ResultsPage {
                 + "(the publishers wait while more than %,d messages are on their way, %,d with HiveMQ CE's stock window, so a slow "
                 + "contender drains in bounded time), "
                 + "%d s of warm-up, then %d s measured; before its first measured run each JVM runs every contender once, "
-                + "unrecorded, so that none meets a cold JIT. msg/s = messages that reached Kafka (or the counter) during the measured "
+                + "unrecorded, so that none meets a cold JIT, and the broker limit again until the JIT compiled for at most "
+                + "%.0f %% of a run's time (at most %d runs more). msg/s = messages that reached Kafka (or the counter) during the measured "
                 + "window. After publishing stops, every published message is looked up in Kafka: *lost* counts those missing, "
                 + "*duplicates* those written twice. Latency = Kafka's append time (the topics use LogAppendTime) minus the "
                 + "send time in the payload, over the messages sent in the window. CPU = process CPU time per wall second of the "
@@ -66,7 +67,8 @@ final class ResultsPage {
                 + "when Kafka acknowledged it) and **mqtt-bridge** (`mqtt` table → `WHERE temp < 1000` → at-least-once "
                 + "`kafka` table, through the routes runner on a MiniCluster). The best setting is the fastest `ack-mode = "
                 + "'checkpoint'` one; it is varied in subscribers, parallelism and route.",
-                Payloads.SIZE, settings.backlogCap(), Math.min(settings.backlogCap(), Settings.SMALL_WINDOW_BACKLOG_CAP), settings.warmupSeconds(), settings.measureSeconds(), 4));
+                Payloads.SIZE, settings.backlogCap(), Math.min(settings.backlogCap(), Settings.SMALL_WINDOW_BACKLOG_CAP), settings.warmupSeconds(), settings.measureSeconds(),
+                100 * Runner.COMPILING_SHARE, Runner.MAX_RUNS_WHILE_COMPILING, 4));
         for (Map.Entry<BrokerSetup, List<Measurement>> broker : results.entrySet()) {
             broker(broker.getKey(), broker.getValue());
         }
@@ -174,11 +176,7 @@ final class ResultsPage {
         line("| contender | msg/s per round | median msg/s | × hand-written | lost | duplicates |");
         line("|---|---|---:|---:|---:|---:|");
         for (int i = 0; i < labels.size(); i++) {
-            List<Measurement> of = Rounds.HEAD_TO_HEAD.of(runs, labels.get(i));
-            double median = medians.get(i).get();
-            line(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |", labels.get(i), Rounds.HEAD_TO_HEAD.rates(runs, labels.get(i)),
-                    format(median), median / baseline, of.stream().mapToLong(Measurement::lost).sum(),
-                    of.stream().mapToLong(Measurement::duplicates).sum()));
+            line(Rounds.HEAD_TO_HEAD.row(runs, labels.get(i), labels.get(i), medians.get(i).get(), baseline));
         }
         line("");
         line("Each round's ratio: " + roundRatios(runs) + ".");

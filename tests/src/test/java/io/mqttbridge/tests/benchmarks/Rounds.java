@@ -70,4 +70,13 @@ enum Rounds {
     String rates(List<Measurement> runs, String label) {
         return String.join(" / ", of(runs, label).stream().map(m -> BenchmarkSuite.format(m.rate())).toList());
     }
+
+    /**
+     * A Markdown row of this contestant's rounds: {@code | name | msg/s per round | median | median / reference | lost | duplicates |}.
+     */
+    String row(List<Measurement> runs, String label, String name, double median, double reference) {
+        List<Measurement> of = of(runs, label);
+        return String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %d | %d |", name, rates(runs, label), BenchmarkSuite.format(median),
+                median / reference, of.stream().mapToLong(Measurement::lost).sum(), of.stream().mapToLong(Measurement::duplicates).sum());
+    }
 }

@@ -35,7 +35,7 @@ final class Runner {
     /**
      * A JVM counts as warm once the JIT compiled for at most this share of a run's time: at full rate
      * Artemis's JVM kept a compiler thread busy for about 75 s and doubled its rate run by run until then
-     * (55,000-68,000 msg/s after, against about 44,000 after three runs), HiveMQ CE's was done in about 20 s.
+     * (55,000-68,000 msg/s after, against about 44,000 after three runs), HiveMQ CE's was done in about 15 s.
      */
     static final double COMPILING_SHARE = 0.10;
     /** Unrecorded runs beyond the ones asked for, at most, so that a JVM that never settles still gets measured. */

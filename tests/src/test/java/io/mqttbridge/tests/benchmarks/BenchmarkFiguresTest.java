@@ -1,12 +1,14 @@
 package io.mqttbridge.tests.benchmarks;
 
 import io.mqttbridge.tests.benchmarks.BridgeJob.Route;
+import io.mqttbridge.tests.benchmarks.BridgeJob.Setting;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +41,47 @@ class BenchmarkFiguresTest {
         assertThat(full.loadFractions(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEmpty();
         assertThat(full.rounds(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isZero();
         assertThat(full.backlogCap(BrokerSetup.HIVEMQ_DEFAULT_WINDOW)).isEqualTo(Settings.SMALL_WINDOW_BACKLOG_CAP);
+    }
+
+    @Test
+    void theWindowBoundIsTheSmallerWindowTimesSubscribersOverTheInterval() {
+        Setting fourAt200ms = new Setting("checkpoint", "200 ms", 2, 4, Route.FILTER);
+        assertThat(fourAt200ms.windowLimit(50)).as("the broker's window only").isEqualTo(1_000.0);
+        assertThat(fourAt200ms.windowLimit(0)).as("no window").isZero();
+        assertThat(fourAt200ms.withReceiveMaximum(500).windowLimit(0)).as("the source's only").isEqualTo(10_000.0);
+        assertThat(fourAt200ms.withReceiveMaximum(500).windowLimit(50)).as("the smaller of the two").isEqualTo(1_000.0);
+        assertThat(fourAt200ms.withReceiveMaximum(20).windowLimit(50)).isEqualTo(400.0);
+        assertThat(fourAt200ms.withReceiveMaximum(500).withAckMode("receipt").windowLimit(0)).as("acknowledged on receipt").isZero();
+        assertThat(new Setting("checkpoint", "1 s", 2, 16, Route.FILTER).withReceiveMaximum(500).describe())
+                .isEqualTo("checkpoint 1 s, p=2, 16 subscribers, receive-maximum 500");
+    }
+
+    @Test
+    void theWindowTableComparesEachWindowRunWithItsBound() {
+        Setting one = new Setting("checkpoint", "1 s", 2, 1, Route.FILTER).withReceiveMaximum(BrokerBenchmark.CLIENT_WINDOW);
+        Setting sixteen = one.with(2, 16, Route.FILTER);
+        List<Measurement> runs = List.of(
+                run("main", "checkpoint 1 s, p=2, 4 subscribers", 40_000),
+                windowRun(one, 498),
+                windowRun(sixteen, 8_019));
+        Settings settings = Settings.parse(new String[] {"--brokers", "artemis"}, Path.of("."));
+
+        String page = new ResultsPage(settings, Map.of(BrokerSetup.ARTEMIS, runs), List.of(), List.of(), Instant.EPOCH, 0, 0)
+                .render();
+
+        assertThat(page)
+                .contains("`'receive-maximum' = '500'`")
+                .contains("| checkpoint 1 s, p=2, 1 subscriber, receive-maximum 500 | 750 | 498 | 500 | 1.00 | 0 | 0 |")
+                .contains("| checkpoint 1 s, p=2, 16 subscribers, receive-maximum 500 | 12,000 | 8,019 | 8,000 | 1.00 | 0 | 0 |");
+        assertThat(BrokerSetup.ARTEMIS.honoursReceiveMaximum()).isTrue();
+        assertThat(BrokerSetup.MOSQUITTO.honoursReceiveMaximum()).as("2.0.11 overruns a full window").isFalse();
+        assertThat(BrokerSetup.HIVEMQ_DEFAULT_WINDOW.honoursReceiveMaximum()).as("its own window applies").isFalse();
+    }
+
+    private static Measurement windowRun(Setting setting, double rate) {
+        double bound = setting.windowLimit(0);
+        return new Measurement("ARTEMIS", Contender.Kind.BRIDGE, BrokerBenchmark.WINDOW, setting.describe(),
+                Math.round(BrokerBenchmark.WINDOW_OVERLOAD * bound), 1000, 0, 0, rate, rate, -1, -1, -1, 1, 100, 0, 0, -1, -1, bound);
     }
 
     @Test

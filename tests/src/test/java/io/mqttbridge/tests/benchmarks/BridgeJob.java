@@ -32,22 +32,32 @@ final class BridgeJob implements Contender {
         }
     }
 
-    /** One configuration of the bridge. */
-    record Setting(String ackMode, String interval, int parallelism, int subscribers, Route route) {
+    /** One configuration of the bridge; {@code receiveMaximum} is the source's option, 0 to leave it at its default. */
+    record Setting(String ackMode, String interval, int parallelism, int subscribers, Route route, int receiveMaximum) {
+
+        Setting(String ackMode, String interval, int parallelism, int subscribers, Route route) {
+            this(ackMode, interval, parallelism, subscribers, route, 0);
+        }
 
         Setting with(int parallelism, int subscribers, Route route) {
-            return new Setting(ackMode, interval, parallelism, subscribers, route);
+            return new Setting(ackMode, interval, parallelism, subscribers, route, receiveMaximum);
         }
 
         Setting withAckMode(String ackMode) {
-            return new Setting(ackMode, interval, parallelism, subscribers, route);
+            return new Setting(ackMode, interval, parallelism, subscribers, route, receiveMaximum);
+        }
+
+        Setting withReceiveMaximum(int receiveMaximum) {
+            return new Setting(ackMode, interval, parallelism, subscribers, route, receiveMaximum);
         }
 
         /**
-         * What a broker's in-flight {@code window} per connection allows under ack-mode checkpoint: each
-         * subscriber gets at most a window of messages per checkpoint interval. 0 when not limited by it.
+         * What an in-flight window per connection allows under ack-mode checkpoint: each subscriber gets at
+         * most a window of messages per checkpoint interval. The window is the smaller of the broker's own
+         * ({@code brokerWindow}, 0 = none) and the source's receive-maximum; 0 when neither limits it.
          */
-        double windowLimit(int window) {
+        double windowLimit(int brokerWindow) {
+            int window = receiveMaximum == 0 ? brokerWindow : brokerWindow == 0 ? receiveMaximum : Math.min(brokerWindow, receiveMaximum);
             if (window == 0 || !ackMode.equals("checkpoint")) {
                 return 0;
             }
@@ -57,8 +67,9 @@ final class BridgeJob implements Contender {
         }
 
         String describe() {
-            return String.format(Locale.ROOT, "%s %s, p=%d, %d subscriber%s%s", ackMode, interval, parallelism, subscribers,
-                    subscribers == 1 ? "" : "s", route == Route.FILTER ? "" : ", " + route.title);
+            return String.format(Locale.ROOT, "%s %s, p=%d, %d subscriber%s%s%s", ackMode, interval, parallelism, subscribers,
+                    subscribers == 1 ? "" : "s", route == Route.FILTER ? "" : ", " + route.title,
+                    receiveMaximum == 0 ? "" : ", receive-maximum " + receiveMaximum);
         }
     }
 
@@ -75,7 +86,8 @@ final class BridgeJob implements Contender {
                 + "  'connector' = 'mqtt', 'server-uri' = '${env:MQTT_URI}', 'topic-filter' = '" + topicFilter + "',\n"
                 + "  'shared-group' = '" + group + "', 'client-id-prefix' = '" + group + "', 'subscribers' = '"
                 + setting.subscribers() + "',\n"
-                + "  'ack-mode' = '" + setting.ackMode() + "', 'format' = 'json');\n"
+                + "  'ack-mode' = '" + setting.ackMode() + "', 'format' = 'json'"
+                + (setting.receiveMaximum() == 0 ? "" : ", 'receive-maximum' = '" + setting.receiveMaximum() + "'") + ");\n"
                 + "CREATE TABLE readings_out (device STRING, seq BIGINT, ts BIGINT, temp DOUBLE, pad STRING) WITH (\n"
                 + "  'connector' = 'kafka', 'topic' = '" + topic + "', 'properties.bootstrap.servers' = '${env:KAFKA_BOOTSTRAP}',\n"
                 + "  'format' = 'json', 'sink.delivery-guarantee' = 'at-least-once');\n"

@@ -27,6 +27,11 @@ public final class BrokerBenchmark {
     static final int SUBSCRIBERS = 4;
     private static final int PARALLELISM = 2;
     private static final String WARM_UP = "warm-up";
+    /** The source's receive-maximum in the window runs: small enough that the window, not the machine, is the limit. */
+    static final int CLIENT_WINDOW = 500;
+    /** The window runs' offered load over the window's bound, so that a backlog waits at the broker throughout. */
+    static final double WINDOW_OVERLOAD = 1.5;
+    static final String WINDOW = "window";
 
     private final BrokerSetup setup;
     private final Settings settings;
@@ -82,6 +87,9 @@ public final class BrokerBenchmark {
             if (!Settings.windowLimited(setup)) {
                 record(bridge("parallelism", best.with(1, SUBSCRIBERS, Route.FILTER), 0));
             }
+            if (setup.honoursReceiveMaximum()) {
+                windowRuns();
+            }
             // the cost of the WHERE: the variants in turn, several rounds, each starting with the next variant, so that
             // neither a drift of the machine nor a variant's place in the order favours one of them
             List<Route> variants = List.of(Route.FILTER, Route.PASS_THROUGH, Route.FILTER_HEAVY);
@@ -132,6 +140,18 @@ public final class BrokerBenchmark {
         runner.run(Kind.BASELINE, WARM_UP, config, 0, seconds, 500, samples -> {}, this::handWritten);
         Setting setting = new Setting("checkpoint", "1 s", PARALLELISM, SUBSCRIBERS, Route.FILTER);
         runner.run(Kind.BRIDGE, WARM_UP, config, 0, seconds, 500, samples -> {}, bridgeJob(setting));
+    }
+
+    /**
+     * The bound a window sets under ack-mode checkpoint, on a broker that gives each subscriber the window its
+     * source asks for: window × subscribers / interval, offered above it. Varies subscribers and interval.
+     */
+    private void windowRuns() throws Exception {
+        for (String[] run : new String[][] {{"1 s", "1"}, {"1 s", "4"}, {"1 s", "16"}, {"200 ms", "4"}}) {
+            Setting setting = new Setting("checkpoint", run[0], PARALLELISM, Integer.parseInt(run[1]), Route.FILTER)
+                    .withReceiveMaximum(CLIENT_WINDOW);
+            record(bridge(WINDOW, setting, Math.round(WINDOW_OVERLOAD * setting.windowLimit(setup.window()))));
+        }
     }
 
     private Measurement bridge(String part, Setting setting, long offered) throws Exception {

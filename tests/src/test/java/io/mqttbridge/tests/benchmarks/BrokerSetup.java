@@ -50,6 +50,15 @@ enum BrokerSetup {
         }
     }
 
+    /**
+     * Whether the broker keeps each connection's unacknowledged messages within the Receive Maximum the
+     * client sends: Artemis does. HiveMQ CE applies its own window whatever the client sends, and Mosquitto
+     * 2.0.11 overruns a full window (eclipse/mosquitto#2306, brokers.md), so neither can show the source's.
+     */
+    boolean honoursReceiveMaximum() {
+        return this == ARTEMIS;
+    }
+
     static BrokerSetup parse(String cliName) {
         return Arrays.stream(values())
                 .filter(s -> s.cliName().equals(cliName))

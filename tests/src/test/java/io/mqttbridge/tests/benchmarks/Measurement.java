@@ -25,8 +25,8 @@ import java.util.Locale;
  * @param slowBursts the slowest 1 % of the window's messages (latency at least p99), grouped by Kafka append time
  *     into bursts (gaps over {@link ReadBack#BURST_GAP_MS} ms apart); -1 where not measured
  * @param burstSpacingMs the median time from one such burst to the next; -1 where fewer than two
- * @param windowLimit what HiveMQ CE's in-flight window allows under ack-mode checkpoint, window × subscribers /
- *     checkpoint interval, in msg/s; 0 where it does not apply
+ * @param windowLimit what an in-flight window (HiveMQ CE's own, or the source's receive-maximum) allows under ack-mode
+ *     checkpoint, window × subscribers / checkpoint interval, in msg/s; 0 where it does not apply
  */
 record Measurement(
         String broker,

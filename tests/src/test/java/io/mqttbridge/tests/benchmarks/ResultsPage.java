@@ -118,6 +118,7 @@ final class ResultsPage {
                             + "so here the suite measures the window only: no parallelism, filter or latency runs." : ""),
                     setup.window()));
         }
+        clientWindow(runs);
         headToHead(runs);
         filterCost(runs);
         List<Measurement> load = runs.stream().filter(m -> m.part().equals("load")).toList();
@@ -157,6 +158,27 @@ final class ResultsPage {
         line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %.2f | %.0f |%s",
                 m.contender().title, m.config(), format(m.rate()), ratio(m, baseline), ratio(m, limit), format(m.publishRate()),
                 ms(m.p50()), ms(m.p99()), ms(m.max()), m.lost(), m.duplicates(), m.cpuCores(), m.heapMb(), window));
+    }
+
+    /** The window runs: what the source's receive-maximum allows under ack-mode checkpoint against what the route carried. */
+    private void clientWindow(List<Measurement> runs) {
+        List<Measurement> window = runs.stream().filter(m -> m.part().equals(BrokerBenchmark.WINDOW)).toList();
+        if (window.isEmpty()) {
+            return;
+        }
+        line("");
+        line(String.format(Locale.ROOT, "The source's window (`'receive-maximum' = '%d'`, ack-mode `checkpoint`): this broker sends each "
+                + "subscriber at most that many messages before one is acknowledged, and the source acknowledges them when the "
+                + "checkpoint after them completes, so a route carries at most window × subscribers / checkpoint interval. "
+                + "Offered %.1f × that, so that a backlog waits at the broker throughout:", BrokerBenchmark.CLIENT_WINDOW,
+                BrokerBenchmark.WINDOW_OVERLOAD));
+        line("");
+        line("| configuration | offered msg/s | msg/s | window × subscribers / interval | × that | lost | duplicates |");
+        line("|---|---:|---:|---:|---:|---:|---:|");
+        for (Measurement m : window) {
+            line(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.2f | %d | %d |", m.config(), format(m.offered()), format(m.rate()),
+                    format(m.windowLimit()), m.rate() / m.windowLimit(), m.lost(), m.duplicates()));
+        }
     }
 
     /** The hand-written bridge against the best setting in rounds: msg/s per round, the medians and each round's ratio. */

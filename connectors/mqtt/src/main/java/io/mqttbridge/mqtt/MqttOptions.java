@@ -103,7 +103,10 @@ public final class MqttOptions {
                     .withDescription(
                             "MQTT 5 Receive Maximum: unacknowledged QoS 1/2 messages the broker may send "
                                     + "per connection, 1 to 65535. With ack-mode 'checkpoint' this bounds "
-                                    + "throughput to receive-maximum x subscribers / checkpoint interval. "
+                                    + "throughput to receive-maximum x subscribers / checkpoint interval (as "
+                                    + "measured on ActiveMQ Artemis); a broker may apply a smaller window of its "
+                                    + "own, whatever is sent (HiveMQ CE as shipped: 50, and one such window for a whole "
+                                    + "shared group). "
                                     + "65535 (the MQTT default) is not sent, so the broker's own window applies "
                                     + "(Mosquitto: max_inflight_messages); a smaller value on Mosquitto 2.0.11 "
                                     + "or 2.0.12 makes the broker overrun a full window (see docs/brokers.md).");

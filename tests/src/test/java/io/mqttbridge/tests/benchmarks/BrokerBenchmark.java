@@ -147,9 +147,10 @@ public final class BrokerBenchmark {
      * source asks for: window × subscribers / interval, offered above it. Varies subscribers and interval.
      */
     private void windowRuns() throws Exception {
-        for (String[] run : new String[][] {{"1 s", "1"}, {"1 s", "4"}, {"1 s", "16"}, {"200 ms", "4"}}) {
-            Setting setting = new Setting("checkpoint", run[0], PARALLELISM, Integer.parseInt(run[1]), Route.FILTER)
-                    .withReceiveMaximum(CLIENT_WINDOW);
+        Setting oneSecond = new Setting("checkpoint", "1 s", PARALLELISM, 1, Route.FILTER).withReceiveMaximum(CLIENT_WINDOW);
+        Setting shortInterval = new Setting("checkpoint", "200 ms", PARALLELISM, SUBSCRIBERS, Route.FILTER).withReceiveMaximum(CLIENT_WINDOW);
+        for (Setting setting : List.of(oneSecond, oneSecond.with(PARALLELISM, SUBSCRIBERS, Route.FILTER),
+                oneSecond.with(PARALLELISM, 16, Route.FILTER), shortInterval)) {
             record(bridge(WINDOW, setting, Math.round(WINDOW_OVERLOAD * setting.windowLimit(setup.window()))));
         }
     }

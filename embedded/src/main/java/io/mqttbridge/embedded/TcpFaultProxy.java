@@ -188,12 +188,13 @@ public final class TcpFaultProxy implements AutoCloseable {
         void pump(Socket from, Socket to) {
             byte[] buffer = new byte[BUFFER];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                while (awaitForwarding()) {
+                // Reads even while black-holed, and holds what it read: so held() counts the first bytes sent
+                // during a black-hole whenever they come, also when this thread got here after it began.
+                while (!closed) {
                     int n = in.read(buffer);
                     if (n < 0) {
                         break;
                     }
-                    // A read that was blocked when the black-hole started must not slip through.
                     if (blackHoled) {
                         held.addAndGet(n);
                         boolean open = awaitForwarding();

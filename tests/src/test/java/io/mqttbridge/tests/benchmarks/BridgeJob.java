@@ -4,10 +4,12 @@ import io.mqttbridge.embedded.EmbeddedKafka;
 import io.mqttbridge.tests.support.RouteJob;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
 
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * mqtt-bridge: an {@code mqtt} table (json) through a route's WHERE into an at-least-once
@@ -57,13 +59,11 @@ final class BridgeJob implements Contender {
          * ({@code brokerWindow}, 0 = none) and the source's receive-maximum; 0 when neither limits it.
          */
         double windowLimit(int brokerWindow) {
-            int window = receiveMaximum == 0 ? brokerWindow : brokerWindow == 0 ? receiveMaximum : Math.min(brokerWindow, receiveMaximum);
+            int window = IntStream.of(brokerWindow, receiveMaximum).filter(w -> w > 0).min().orElse(0);
             if (window == 0 || !ackMode.equals("checkpoint")) {
                 return 0;
             }
-            String[] amount = interval.split(" ");
-            double seconds = Double.parseDouble(amount[0]) / (amount[1].equals("ms") ? 1000.0 : 1.0);
-            return (double) window * subscribers / seconds;
+            return window * subscribers * 1000.0 / TimeUtils.parseDuration(interval).toMillis();
         }
 
         String describe() {
